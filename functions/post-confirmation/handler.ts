@@ -1,0 +1,24 @@
+import { AdminAddUserToGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { cognito } from '#shared/aws/cognito';
+import { dynamodb } from '#shared/aws/dynamodb';
+import { readConfig, setting } from '#shared/config';
+import { postConfirmationEvent } from '#shared/events';
+import { InviteStore } from '#shared/invites/store';
+import { trigger } from '#shared/trigger';
+import { type PostConfirmationDeps, postConfirmation } from './post-confirmation';
+
+const config = readConfig({ INVITES_TABLE: setting.required() });
+
+const deps: PostConfirmationDeps = {
+  store: new InviteStore(dynamodb, config.INVITES_TABLE),
+  addUserToGroup: async ({ userPoolId, userName, group }) => {
+    await cognito.send(
+      new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: userName, GroupName: group }),
+    );
+  },
+  now: () => new Date(),
+};
+
+export const handler = trigger('PostConfirmation', postConfirmationEvent, (event) =>
+  postConfirmation(event, deps),
+);

@@ -1,0 +1,66 @@
+/**
+ * PostConfirmation use-case: consume the user's invite and put them in its group.
+ *
+ * Cognito may deliver the same event up to three times, and the user is already confirmed when
+ * this runs, so every step is idempotent and nothing is done twice:
+ * 1. consume the invite for the user's email with one conditional write (pending -> accepted by
+ *    this `sub`; a repeat by the same `sub` succeeds again and changes nothing);
+ * 2. if the invite names a group and the group was not yet assigned, add the user to it, then
+ *    record the assignment so a retry does not add again.
+ * Another user's attempt on an accepted invite, a revoked invite or no invite at all change
+ * nothing and are logged. `PostConfirmation_ConfirmForgotPassword` touches no invite.
+ * Failures of DynamoDB or Cognito are thrown so Cognito retries; whatever still fails is picked up
+ * by the pre-authentication trigger's reconciliation.
+ */
+import { InvalidEventError } from '#shared/errors';
+import type { PostConfirmationEvent } from '#shared/events';
+import { normaliseEmail } from '#shared/invites/email';
+import type { InviteStore } from '#shared/invites/store';
+import { logger, maskEmail } from '#shared/logger';
+
+export interface PostConfirmationDeps {
+  store: Pick<InviteStore, 'consume' | 'markGroupAssigned'>;
+  addUserToGroup: (input: { userPoolId: string; userName: string; group: string }) => Promise<void>;
+  now: () => Date;
+}
+
+export async function postConfirmation(
+  event: PostConfirmationEvent,
+  deps: PostConfirmationDeps,
+): Promise<void> {
+  if (event.triggerSource !== 'PostConfirmation_ConfirmSignUp') return;
+  const { sub, email: rawEmail } = event.request.userAttributes;
+  if (!sub) throw new InvalidEventError('user attribute sub missing');
+  const email = normaliseEmail(rawEmail ?? '');
+  if (!email) throw new InvalidEventError('user attribute email missing');
+  await acceptInvite({ email, sub, userPoolId: event.userPoolId, userName: event.userName }, deps);
+}
+
+/** Shared with the pre-authentication reconciliation: consume and assign the group, idempotently. */
+export async function acceptInvite(
+  user: { email: string; sub: string; userPoolId: string; userName: string },
+  deps: PostConfirmationDeps,
+): Promise<void> {
+  const now = deps.now();
+  const result = await deps.store.consume(user.email, user.sub, now);
+  const email = maskEmail(user.email);
+  switch (result.outcome) {
+    case 'not_found':
+      logger.warn('no invite to consume', { email });
+      return;
+    case 'revoked':
+      logger.warn('invite was revoked before confirmation; not consumed', { email });
+      return;
+    case 'accepted_by_other':
+      logger.warn('invite already accepted by another user; nothing changed', { email });
+      return;
+    case 'accepted': {
+      const { group, groupAssignedAt } = result.invite;
+      logger.info('invite accepted', { email, group });
+      if (!group || groupAssignedAt) return;
+      await deps.addUserToGroup({ userPoolId: user.userPoolId, userName: user.userName, group });
+      await deps.store.markGroupAssigned(user.email, user.sub, now);
+      logger.info('user added to group', { group });
+    }
+  }
+}

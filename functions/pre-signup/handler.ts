@@ -1,0 +1,21 @@
+import { dynamodb } from '#shared/aws/dynamodb';
+import { readConfig, setting } from '#shared/config';
+import { preSignUpEvent } from '#shared/events';
+import { InviteStore } from '#shared/invites/store';
+import { trigger } from '#shared/trigger';
+import { preSignUp } from './pre-signup';
+
+const config = readConfig({
+  INVITES_TABLE: setting.required(),
+  AUTO_CONFIRM_INVITED_USERS: setting.flag(true),
+  EXTERNAL_PROVIDER_ALLOWED_DOMAINS: setting.list(),
+});
+
+const deps = {
+  store: new InviteStore(dynamodb, config.INVITES_TABLE),
+  autoConfirmInvitedUsers: config.AUTO_CONFIRM_INVITED_USERS,
+  externalProviderAllowedDomains: config.EXTERNAL_PROVIDER_ALLOWED_DOMAINS,
+  now: () => new Date(),
+};
+
+export const handler = trigger('PreSignUp', preSignUpEvent, (event) => preSignUp(event, deps));

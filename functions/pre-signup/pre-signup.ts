@@ -1,0 +1,74 @@
+/**
+ * PreSignUp use-case: only invited emails may sign up.
+ *
+ * - `PreSignUp_SignUp`: the invite code comes from SignUp's ClientMetadata `inviteCode` (or the
+ *   ValidationData entry `inviteCode`). A pending, unexpired invite for the user's email whose code
+ *   matches lets the sign-up through, auto-confirmed with the email verified unless configured
+ *   otherwise (the code reached that mailbox, which proves it). Every other case gets the same
+ *   short message; the reason is logged, the code never is. Nothing is written.
+ * - `PreSignUp_AdminCreateUser`: allowed; an admin creating a user is the invitation.
+ * - `PreSignUp_ExternalProvider`: allowed when the email's domain is allow-listed or a pending,
+ *   unexpired invite exists for the email.
+ */
+import { InvalidInvitationError } from '#shared/errors';
+import type { PreSignUpEvent } from '#shared/events';
+import { canonicalInviteCode } from '#shared/invites/code';
+import { emailDomain, normaliseEmail } from '#shared/invites/email';
+import { checkInvite, isExpired } from '#shared/invites/invite';
+import type { InviteStore } from '#shared/invites/store';
+import { logger, maskEmail } from '#shared/logger';
+
+export interface PreSignUpDeps {
+  store: Pick<InviteStore, 'get'>;
+  autoConfirmInvitedUsers: boolean;
+  externalProviderAllowedDomains: readonly string[];
+  now: () => Date;
+}
+
+export const INVITE_CODE_KEY = 'inviteCode';
+
+export async function preSignUp(event: PreSignUpEvent, deps: PreSignUpDeps): Promise<void> {
+  switch (event.triggerSource) {
+    case 'PreSignUp_AdminCreateUser':
+      logger.info('admin-created user allowed');
+      return;
+    case 'PreSignUp_ExternalProvider':
+      return allowExternalProvider(event, deps);
+    case 'PreSignUp_SignUp':
+      return allowInvitedSignUp(event, deps);
+  }
+}
+
+async function allowInvitedSignUp(event: PreSignUpEvent, deps: PreSignUpDeps): Promise<void> {
+  const email = normaliseEmail(event.request.userAttributes.email ?? '');
+  if (!email) throw new InvalidInvitationError('missing_email');
+  const submitted =
+    event.request.clientMetadata[INVITE_CODE_KEY] ?? event.request.validationData[INVITE_CODE_KEY];
+  if (!submitted) throw new InvalidInvitationError('missing_code');
+  const code = canonicalInviteCode(submitted);
+  if (!code) throw new InvalidInvitationError('malformed_code');
+
+  const check = checkInvite(await deps.store.get(email), code, deps.now());
+  if (!check.ok) throw new InvalidInvitationError(check.reason);
+
+  event.response.autoConfirmUser = deps.autoConfirmInvitedUsers;
+  event.response.autoVerifyEmail = deps.autoConfirmInvitedUsers;
+  logger.info('invited sign-up allowed', {
+    email: maskEmail(email),
+    autoConfirm: deps.autoConfirmInvitedUsers,
+  });
+}
+
+async function allowExternalProvider(event: PreSignUpEvent, deps: PreSignUpDeps): Promise<void> {
+  const email = normaliseEmail(event.request.userAttributes.email ?? '');
+  if (!email) throw new InvalidInvitationError('missing_email');
+  if (deps.externalProviderAllowedDomains.includes(emailDomain(email))) {
+    logger.info('external provider sign-up allowed by domain', { email: maskEmail(email) });
+    return;
+  }
+  const invite = await deps.store.get(email);
+  if (!invite) throw new InvalidInvitationError('no_invite_for_email');
+  if (invite.status !== 'pending') throw new InvalidInvitationError(invite.status);
+  if (isExpired(invite, deps.now())) throw new InvalidInvitationError('expired');
+  logger.info('external provider sign-up allowed by invite', { email: maskEmail(email) });
+}

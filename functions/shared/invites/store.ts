@@ -1,0 +1,165 @@
+/**
+ * The invite store: every state transition is one conditional DynamoDB write, so concurrent
+ * callers (Cognito retries, racing sign-ups, an admin revoking) can never leave an invite
+ * half-changed or accepted twice.
+ *
+ * Table: partition key `email` (string), TTL attribute `ttl`. One invite per email.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Invite } from '#shared/invites/invite';
+
+export class InviteNotFoundError extends Error {
+  override name = 'InviteNotFoundError';
+  constructor(email: string) {
+    super(`No invite exists for ${email}`);
+  }
+}
+
+export class InviteAlreadyAcceptedError extends Error {
+  override name = 'InviteAlreadyAcceptedError';
+  constructor(email: string, action: string) {
+    super(`The invite for ${email} has already been accepted and cannot be ${action}`);
+  }
+}
+
+export type ConsumeResult =
+  | { outcome: 'accepted'; invite: Invite }
+  | { outcome: 'not_found' }
+  | { outcome: 'revoked'; invite: Invite }
+  | { outcome: 'accepted_by_other'; invite: Invite };
+
+export type RevokeResult =
+  | { outcome: 'revoked'; invite: Invite }
+  | { outcome: 'already_revoked'; invite: Invite };
+
+export class InviteStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async get(email: string): Promise<Invite | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { email }, ConsistentRead: true }),
+    );
+    return Item as Invite | undefined;
+  }
+
+  /** Creates the invite, replacing a pending, expired or revoked one; never an accepted one. */
+  async put(invite: Invite): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: invite,
+          ConditionExpression: 'attribute_not_exists(email) OR #status <> :accepted',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':accepted': 'accepted' },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new InviteAlreadyAcceptedError(invite.email, 'replaced');
+      throw error;
+    }
+  }
+
+  /** pending -> revoked. Revoking a revoked invite is a no-op; an accepted one is refused. */
+  async revoke(email: string, now: Date): Promise<RevokeResult> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { email },
+          UpdateExpression: 'SET #status = :revoked, revokedAt = :now',
+          ConditionExpression: 'attribute_exists(email) AND #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':revoked': 'revoked',
+            ':pending': 'pending',
+            ':now': now.toISOString(),
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { outcome: 'revoked', invite: Attributes as Invite };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = error.Item ? (unmarshall(error.Item) as Invite) : undefined;
+      if (!current) throw new InviteNotFoundError(email);
+      if (current.status === 'accepted') throw new InviteAlreadyAcceptedError(email, 'revoked');
+      return { outcome: 'already_revoked', invite: current };
+    }
+  }
+
+  /**
+   * pending -> accepted by `sub`, atomically. A repeat by the same `sub` (Cognito retrying the
+   * trigger) succeeds again without changing `acceptedAt`; any other caller changes nothing.
+   * Expiry is not checked here: the invite was checked at sign-up, and a confirmation that comes
+   * later (or a reconciliation) must still be able to record it.
+   */
+  async consume(email: string, sub: string, now: Date): Promise<ConsumeResult> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { email },
+          UpdateExpression:
+            'SET #status = :accepted, acceptedBy = :sub, acceptedAt = if_not_exists(acceptedAt, :now)',
+          ConditionExpression:
+            'attribute_exists(email) AND (#status = :pending OR (#status = :accepted AND acceptedBy = :sub))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':accepted': 'accepted',
+            ':pending': 'pending',
+            ':sub': sub,
+            ':now': now.toISOString(),
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { outcome: 'accepted', invite: Attributes as Invite };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = error.Item ? (unmarshall(error.Item) as Invite) : undefined;
+      if (!current) return { outcome: 'not_found' };
+      if (current.status === 'revoked') return { outcome: 'revoked', invite: current };
+      return { outcome: 'accepted_by_other', invite: current };
+    }
+  }
+
+  /** Records that the accepting user was added to the invite's group. */
+  async markGroupAssigned(email: string, sub: string, now: Date): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { email },
+        UpdateExpression: 'SET groupAssignedAt = if_not_exists(groupAssignedAt, :now)',
+        ConditionExpression: 'acceptedBy = :sub',
+        ExpressionAttributeValues: { ':sub': sub, ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  /** Every invite (admin listing; a scan is fine at invite-table sizes). */
+  async list(): Promise<Invite[]> {
+    const invites: Invite[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey }));
+      invites.push(...((page.Items ?? []) as Invite[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return invites.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+}
