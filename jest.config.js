@@ -15,6 +15,12 @@ module.exports = {
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
     },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/helpers/dynalite-global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/dynalite-global-teardown.ts',
+    },
   ],
 };

@@ -94,7 +94,7 @@ export class InviteStore {
       return { outcome: 'revoked', invite: Attributes as Invite };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const current = error.Item ? (unmarshall(error.Item) as Invite) : undefined;
+      const current = await this.currentAfterConditionFailure(email, error);
       if (!current) throw new InviteNotFoundError(email);
       if (current.status === 'accepted') throw new InviteAlreadyAcceptedError(email, 'revoked');
       return { outcome: 'already_revoked', invite: current };
@@ -131,7 +131,7 @@ export class InviteStore {
       return { outcome: 'accepted', invite: Attributes as Invite };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const current = error.Item ? (unmarshall(error.Item) as Invite) : undefined;
+      const current = await this.currentAfterConditionFailure(email, error);
       if (!current) return { outcome: 'not_found' };
       if (current.status === 'revoked') return { outcome: 'revoked', invite: current };
       return { outcome: 'accepted_by_other', invite: current };
@@ -149,6 +149,17 @@ export class InviteStore {
         ExpressionAttributeValues: { ':sub': sub, ':now': now.toISOString() },
       }),
     );
+  }
+
+  /**
+   * The item that made a condition fail. DynamoDB returns it with the error
+   * (ReturnValuesOnConditionCheckFailure); engines that do not (dynalite) get a consistent read.
+   */
+  private async currentAfterConditionFailure(
+    email: string,
+    error: ConditionalCheckFailedException,
+  ): Promise<Invite | undefined> {
+    return error.Item ? (unmarshall(error.Item) as Invite) : this.get(email);
   }
 
   /** Every invite (admin listing; a scan is fine at invite-table sizes). */
