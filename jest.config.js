@@ -22,5 +22,18 @@ module.exports = {
       globalSetup: '<rootDir>/test/helpers/dynalite-global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/dynalite-global-teardown.ts',
     },
+    {
+      ...common,
+      // Runs `serverless package` offline and reads the CloudFormation template (no engines).
+      displayName: 'package',
+      testMatch: ['<rootDir>/test/package/**/*.test.ts'],
+    },
+    {
+      ...common,
+      // Whole local stacks (local/stack.ts), one per test file, on free loopback ports.
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      testTimeout: 30_000,
+    },
   ],
 };

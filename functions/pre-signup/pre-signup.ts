@@ -42,8 +42,9 @@ export async function preSignUp(event: PreSignUpEvent, deps: PreSignUpDeps): Pro
 async function allowInvitedSignUp(event: PreSignUpEvent, deps: PreSignUpDeps): Promise<void> {
   const email = normaliseEmail(event.request.userAttributes.email ?? '');
   if (!email) throw new InvalidInvitationError('missing_email');
+  // `||`, not `??`: an empty ClientMetadata entry must not hide a code sent in ValidationData.
   const submitted =
-    event.request.clientMetadata[INVITE_CODE_KEY] ?? event.request.validationData[INVITE_CODE_KEY];
+    event.request.clientMetadata[INVITE_CODE_KEY] || event.request.validationData[INVITE_CODE_KEY];
   if (!submitted) throw new InvalidInvitationError('missing_code');
   const code = canonicalInviteCode(submitted);
   if (!code) throw new InvalidInvitationError('malformed_code');
@@ -68,7 +69,9 @@ async function allowExternalProvider(event: PreSignUpEvent, deps: PreSignUpDeps)
   }
   const invite = await deps.store.get(email);
   if (!invite) throw new InvalidInvitationError('no_invite_for_email');
-  if (invite.status !== 'pending') throw new InvalidInvitationError(invite.status);
+  if (invite.status !== 'pending') {
+    throw new InvalidInvitationError(invite.status === 'accepted' ? 'already_accepted' : invite.status);
+  }
   if (isExpired(invite, deps.now())) throw new InvalidInvitationError('expired');
   logger.info('external provider sign-up allowed by invite', { email: maskEmail(email) });
 }

@@ -44,7 +44,7 @@ export function newInvite(input: {
     email: input.email,
     codeHash: hashInviteCode(input.code),
     status: 'pending',
-    group: input.group,
+    ...(input.group ? { group: input.group } : {}),
     createdAt: input.now.toISOString(),
     expiresAt: expires.toISOString(),
     ttl: Math.floor((expires.getTime() + RETENTION_DAYS * DAY_MS) / 1000),

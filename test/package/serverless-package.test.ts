@@ -1,0 +1,392 @@
+/**
+ * What `serverless package` would deploy, read from the CloudFormation template and the zips.
+ *
+ * The service is packaged twice, in parallel, in scratch copies with no AWS credentials: once
+ * creating its own user pool (stage dev) and once attached to an existing pool. `serverless print`
+ * shows what the prod stage changes. Adding a trigger means adding its row to FUNCTIONS.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  type Packaged,
+  packageService,
+  printService,
+  type Resource,
+  type RunResult,
+  type Template,
+  type ZipEntry,
+} from './package-service';
+import { allStatements, danglingReferences, describeTarget, findCycle, grantsOf } from './template';
+
+const POOL = '<pool>';
+const EXISTING_POOL_NAME = 'Corp Users, v2.eu'; // spaces, a comma and a dot: all legal in a pool name
+const EXISTING_POOL_ID = 'us-east-1_TestPool1';
+const EXISTING_POOL_ARN = `arn:\${AWS::Partition}:cognito-idp:\${AWS::Region}:\${AWS::AccountId}:userpool/${EXISTING_POOL_ID}`;
+
+interface Expected {
+  handler: string;
+  trigger: string;
+  environment: Record<string, unknown>;
+  /**
+   * Everything the role may do besides writing its own log group, as `action on target` (`<pool>`:
+   * the user pool; `deny action on target` for a Deny). Targets are logical IDs or ARNs; a target
+   * with `*` is allowed only if it is listed here (with a comment saying why it cannot be narrower).
+   */
+  grants: string[];
+}
+
+const FUNCTIONS: Record<string, Expected> = {
+  preSignUp: {
+    handler: 'functions/pre-signup/handler.handler',
+    trigger: 'PreSignUp',
+    environment: {
+      INVITES_TABLE: { Ref: 'InvitesTable' },
+      AUTO_CONFIRM_INVITED_USERS: 'true',
+      EXTERNAL_PROVIDER_ALLOWED_DOMAINS: '',
+    },
+    grants: ['dynamodb:GetItem on InvitesTable'],
+  },
+  postConfirmation: {
+    handler: 'functions/post-confirmation/handler.handler',
+    trigger: 'PostConfirmation',
+    environment: { INVITES_TABLE: { Ref: 'InvitesTable' } },
+    grants: [
+      'dynamodb:UpdateItem on InvitesTable',
+      'dynamodb:GetItem on InvitesTable',
+      `cognito-idp:AdminAddUserToGroup on ${POOL}`,
+    ],
+  },
+};
+const NAMES = Object.keys(FUNCTIONS);
+
+/** Serverless's logical-ID prefix for a function key (`preSignUp` -> `PreSignUp`). */
+const logical = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+
+function resource(template: Template, id: string): Resource {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`no resource ${id} in the template`);
+  return found;
+}
+
+function ofType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+function roleOf(template: Template, functionId: string): string {
+  return describeTarget(resource(template, functionId).Properties.Role);
+}
+
+function expectedGrants(name: string, pool: string): string[] {
+  const logGroup = `${logical(name)}LogGroup`;
+  const own = (FUNCTIONS[name]?.grants ?? []).map((grant) => grant.replace(POOL, pool));
+  return [`logs:CreateLogStream on ${logGroup}`, `logs:PutLogEvents on ${logGroup}`, ...own].sort();
+}
+
+/**
+ * Unpacks a function's zip into an empty directory outside any project (no node_modules to fall
+ * back on) and loads its handler in a fresh Node with the function's environment (references to
+ * other resources replaced by placeholders). Returns `typeof handler`.
+ */
+function loadsStandalone(entries: ZipEntry[], file: string, variables: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cat-bundle-'));
+  try {
+    for (const entry of entries) {
+      mkdirSync(join(dir, dirname(entry.name)), { recursive: true });
+      writeFileSync(join(dir, entry.name), entry.read());
+    }
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    for (const [key, value] of Object.entries(variables)) {
+      env[key] = typeof value === 'string' ? value : `placeholder-${describeTarget(value)}`;
+    }
+    return execFileSync(
+      process.execPath,
+      ['-e', `process.stdout.write(typeof require(${JSON.stringify(join(dir, file))}).handler)`],
+      { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let created: Packaged;
+let existing: Packaged;
+let prod: RunResult;
+let existingWithoutId: RunResult;
+
+beforeAll(async () => {
+  [created, existing, prod, existingWithoutId] = await Promise.all([
+    packageService('dev'),
+    packageService('dev', { existingUserPoolName: EXISTING_POOL_NAME, existingUserPoolId: EXISTING_POOL_ID }),
+    printService('prod'),
+    printService('dev', { existingUserPoolName: EXISTING_POOL_NAME }),
+  ]);
+}, 180_000);
+
+describe('serverless package: the stack creates its user pool', () => {
+  it('creates one user pool: email usernames, case-insensitive, strong passwords, email recovery', () => {
+    const pools = ofType(created.template, 'AWS::Cognito::UserPool');
+    expect(pools.map(([id]) => id)).toEqual(['CognitoUserPoolUsers']);
+    const pool = resource(created.template, 'CognitoUserPoolUsers');
+    expect(pool.Properties).toMatchObject({
+      UserPoolName: 'cognito-auth-triggers-dev',
+      UsernameAttributes: ['email'],
+      UsernameConfiguration: { CaseSensitive: false },
+      AutoVerifiedAttributes: ['email'],
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 8,
+          RequireUppercase: true,
+          RequireLowercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      MfaConfiguration: 'OFF',
+    });
+  });
+
+  it('leaves the pool and the tables unprotected outside prod, so a dev stage can be removed', () => {
+    const pool = resource(created.template, 'CognitoUserPoolUsers');
+    expect(pool.Properties.DeletionProtection).toBe('INACTIVE');
+    for (const id of ['CognitoUserPoolUsers', 'InvitesTable', 'AuthStateTable']) {
+      expect(resource(created.template, id).DeletionPolicy).toBe('Delete');
+    }
+    for (const id of ['InvitesTable', 'AuthStateTable']) {
+      expect(resource(created.template, id).Properties.DeletionProtectionEnabled).toBe(false);
+    }
+  });
+
+  it('protects and retains the pool and the tables in prod', () => {
+    expect(prod.code).toBe(0);
+    const config = JSON.parse(prod.stdout) as { resources: { Resources: Record<string, Resource> } };
+    const { CognitoUserPoolUsers: pool, InvitesTable, AuthStateTable } = config.resources.Resources;
+    expect(pool?.Properties.DeletionProtection).toBe('ACTIVE');
+    for (const kept of [pool, InvitesTable, AuthStateTable]) {
+      expect(kept?.DeletionPolicy).toBe('Retain');
+      expect(kept?.UpdateReplacePolicy).toBe('Retain');
+    }
+    expect(InvitesTable?.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(AuthStateTable?.Properties.DeletionProtectionEnabled).toBe(true);
+  });
+
+  it('creates one app client: no secret, CUSTOM_AUTH and refresh only, no user-existence errors', () => {
+    const clients = ofType(created.template, 'AWS::Cognito::UserPoolClient');
+    expect(clients).toHaveLength(1);
+    const [, client] = clients[0] as [string, Resource];
+    expect(client.Properties.UserPoolId).toEqual({ Ref: 'CognitoUserPoolUsers' });
+    expect(client.Properties.GenerateSecret).toBe(false);
+    expect([...(client.Properties.ExplicitAuthFlows as string[])].sort()).toEqual([
+      'ALLOW_CUSTOM_AUTH',
+      'ALLOW_REFRESH_TOKEN_AUTH',
+    ]);
+    expect(client.Properties).toMatchObject({
+      PreventUserExistenceErrors: 'ENABLED',
+      AuthSessionValidity: 3,
+      EnableTokenRevocation: true,
+    });
+    expect(client.Properties.WriteAttributes).not.toContain('phone_number');
+  });
+
+  it('creates both tables on demand, with TTL on `ttl` and point-in-time recovery', () => {
+    const tables = Object.fromEntries(ofType(created.template, 'AWS::DynamoDB::Table'));
+    expect(Object.keys(tables).sort()).toEqual(['AuthStateTable', 'InvitesTable']);
+    expect(tables.InvitesTable?.Properties.TableName).toBe('cognito-auth-triggers-dev-invites');
+    expect(tables.AuthStateTable?.Properties.TableName).toBe('cognito-auth-triggers-dev-auth-state');
+    for (const table of Object.values(tables)) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    }
+  });
+
+  it('attaches every trigger to the pool, and nothing else', () => {
+    const lambdaConfig = resource(created.template, 'CognitoUserPoolUsers').Properties.LambdaConfig;
+    const expected = Object.fromEntries(
+      NAMES.map((name) => [
+        FUNCTIONS[name]?.trigger,
+        { 'Fn::GetAtt': [`${logical(name)}LambdaFunction`, 'Arn'] },
+      ]),
+    );
+    expect(lambdaConfig).toEqual(expected);
+  });
+
+  it('lets Cognito invoke each trigger from this pool only', () => {
+    const permissions = ofType(created.template, 'AWS::Lambda::Permission').map(([, r]) => r.Properties);
+    for (const name of NAMES) {
+      expect(permissions).toContainEqual({
+        FunctionName: { 'Fn::GetAtt': [`${logical(name)}LambdaFunction`, 'Arn'] },
+        Action: 'lambda:InvokeFunction',
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': ['CognitoUserPoolUsers', 'Arn'] },
+      });
+    }
+    expect(permissions).toHaveLength(NAMES.length);
+  });
+
+  it('runs every function on nodejs22.x arm64, 256 MB, 5 s, with its settings', () => {
+    const functions = ofType(created.template, 'AWS::Lambda::Function');
+    expect(functions.map(([id]) => id).sort()).toEqual(
+      NAMES.map((n) => `${logical(n)}LambdaFunction`).sort(),
+    );
+    for (const name of NAMES) {
+      const fn = resource(created.template, `${logical(name)}LambdaFunction`).Properties;
+      expect(fn).toMatchObject({
+        Handler: FUNCTIONS[name]?.handler,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        Timeout: 5,
+        FunctionName: `cognito-auth-triggers-dev-${name}`,
+        Environment: {
+          Variables: {
+            POWERTOOLS_SERVICE_NAME: 'cognito-auth-triggers',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps',
+            ...FUNCTIONS[name]?.environment,
+          },
+        },
+      });
+    }
+  });
+
+  it('gives each function a role of its own, and creates no other role', () => {
+    const roles = NAMES.map((name) => roleOf(created.template, `${logical(name)}LambdaFunction`));
+    expect(new Set(roles).size).toBe(NAMES.length);
+    expect(
+      ofType(created.template, 'AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([...roles].sort());
+  });
+
+  it.each(NAMES)('grants %s exactly the actions its code calls, on named resources', (name) => {
+    const role = roleOf(created.template, `${logical(name)}LambdaFunction`);
+    expect(grantsOf(created.template, role)).toEqual(expectedGrants(name, 'CognitoUserPoolUsers'));
+  });
+
+  it('has no wildcard action anywhere, and no wildcard resource that FUNCTIONS does not declare', () => {
+    const statements = allStatements(created.template);
+    expect(statements.length).toBeGreaterThan(0);
+    const declared = new Set(NAMES.flatMap((name) => FUNCTIONS[name]?.grants ?? []));
+    for (const { owner, statement } of statements) {
+      expect(Object.keys(statement).filter((key) => key.startsWith('Not'))).toEqual([]);
+      const actions = [statement.Action].flat();
+      expect({ owner, actions: actions.filter((a) => a.includes('*')) }).toEqual({ owner, actions: [] });
+      const prefix = statement.Effect === 'Allow' ? '' : `${statement.Effect.toLowerCase()} `;
+      const undeclared = actions.flatMap((action) =>
+        [statement.Resource]
+          .flat()
+          .map(describeTarget)
+          .filter((target) => target.includes('*'))
+          .map((target) => `${prefix}${action} on ${target}`)
+          .filter((line) => !declared.has(line)),
+      );
+      expect({ owner, undeclared }).toEqual({ owner, undeclared: [] });
+    }
+  });
+
+  it('has no dependency cycle and no dangling reference', () => {
+    expect(findCycle(created.template)).toBeNull();
+    expect(danglingReferences(created.template)).toEqual([]);
+  });
+
+  it('outputs the pool and client IDs', () => {
+    expect(created.template.Outputs).toMatchObject({
+      UserPoolId: { Value: { Ref: 'CognitoUserPoolUsers' } },
+      UserPoolClientId: { Value: { Ref: 'UserPoolClient' } },
+    });
+  });
+
+  it('packs each function alone: its bundled handler and source map, which load with no node_modules', () => {
+    expect(Object.keys(created.zips).sort()).toEqual(NAMES.map((name) => `${name}.zip`).sort());
+    for (const name of NAMES) {
+      const file = `${(FUNCTIONS[name]?.handler ?? '').replace(/\.[^.]+$/, '')}.js`;
+      const entries = created.zips[`${name}.zip`] ?? [];
+      expect(entries.map((entry) => entry.name).sort()).toEqual([file, `${file}.map`]);
+      const code =
+        entries
+          .find((entry) => entry.name === file)
+          ?.read()
+          .toString('utf8') ?? '';
+      expect(code).toMatch(/sourceMappingURL=handler\.js\.map\s*$/);
+      const variables = (
+        resource(created.template, `${logical(name)}LambdaFunction`).Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+      expect(loadsStandalone(entries, file, variables)).toBe('function');
+    }
+  });
+});
+
+describe('serverless package: triggers attached to an existing pool', () => {
+  it('creates no user pool and no app client', () => {
+    expect(ofType(existing.template, 'AWS::Cognito::UserPool')).toEqual([]);
+    expect(ofType(existing.template, 'AWS::Cognito::UserPoolClient')).toEqual([]);
+    expect(existing.template.Outputs?.UserPoolId?.Value).toBe(EXISTING_POOL_ID);
+  });
+
+  it('attaches every trigger to the named pool, re-applied on every deploy', () => {
+    const attachments = ofType(existing.template, 'Custom::CognitoUserPool').map(([, r]) => r.Properties);
+    expect(attachments).toHaveLength(NAMES.length);
+    for (const name of NAMES) {
+      expect(attachments).toContainEqual(
+        expect.objectContaining({
+          FunctionName: `cognito-auth-triggers-dev-${name}`,
+          UserPoolName: EXISTING_POOL_NAME,
+          UserPoolConfigs: [{ Trigger: FUNCTIONS[name]?.trigger }],
+          ForceDeploy: expect.any(Number),
+        }),
+      );
+    }
+  });
+
+  it.each(NAMES)('grants %s the same actions, scoped to the existing pool', (name) => {
+    const role = roleOf(existing.template, `${logical(name)}LambdaFunction`);
+    expect(grantsOf(existing.template, role)).toEqual(expectedGrants(name, EXISTING_POOL_ARN));
+  });
+
+  it('adds only serverless`s deploy-time attachment role, whose broad grants are known', () => {
+    const roles = ofType(existing.template, 'AWS::IAM::Role').map(([id]) => id);
+    const functionRoles = NAMES.map((name) => roleOf(existing.template, `${logical(name)}LambdaFunction`));
+    expect(roles.filter((id) => !functionRoles.includes(id))).toEqual([
+      'IamRoleCustomResourcesLambdaExecution',
+    ]);
+    for (const { owner, statement } of allStatements(existing.template)) {
+      const actions = [statement.Action].flat().filter((action) => action.includes('*'));
+      expect({ owner, actions }).toEqual({ owner, actions: [] });
+    }
+    // Serverless's own custom resource (runs only while CloudFormation deploys): documented in
+    // docs/deploy.md. Listed exactly so that a change in serverless shows up here.
+    const lambdaFunctions = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:*`;
+    expect(grantsOf(existing.template, 'IamRoleCustomResourcesLambdaExecution')).toEqual(
+      [
+        'cognito-idp:DescribeUserPool on *',
+        'cognito-idp:ListUserPools on *',
+        'cognito-idp:UpdateUserPool on *',
+        `iam:PassRole on arn:\${AWS::Partition}:iam::*:role/*`,
+        `lambda:AddPermission on ${lambdaFunctions}`,
+        `lambda:RemovePermission on ${lambdaFunctions}`,
+      ].sort(),
+    );
+  });
+
+  it('has no dependency cycle and no dangling reference', () => {
+    expect(findCycle(existing.template)).toBeNull();
+    expect(danglingReferences(existing.template)).toEqual([]);
+  });
+
+  it('refuses to package without existingUserPoolId, naming it', () => {
+    expect(existingWithoutId.code).not.toBe(0);
+    expect(existingWithoutId.stdout + existingWithoutId.stderr).toMatch(/ExistingUserPoolId/);
+  });
+});

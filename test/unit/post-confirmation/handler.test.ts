@@ -1,0 +1,190 @@
+/**
+ * PostConfirmation through its handler, with the module-scope DynamoDB and Cognito clients faked.
+ * The conditional-write semantics themselves are proven against dynalite in
+ * test/integration/invite-store.test.ts; here each test scripts what DynamoDB answers.
+ */
+import { AdminAddUserToGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { z } from 'zod';
+import { cognito } from '#shared/aws/cognito';
+import { dynamodb } from '#shared/aws/dynamodb';
+import { GENERIC_FAILURE_MESSAGE, INVALID_REQUEST_MESSAGE } from '#shared/errors';
+import type { postConfirmationEvent } from '#shared/events';
+import { type Invite, newInvite } from '#shared/invites/invite';
+import forgotPasswordFixture from '../../../fixtures/post-confirmation.confirm-forgot-password.json';
+import confirmSignUpFixture from '../../../fixtures/post-confirmation.confirm-sign-up.json';
+import { handler } from '../../../functions/post-confirmation/handler';
+import { loadIsolated } from '../shared/isolated';
+
+type PostConfirmationInput = z.input<typeof postConfirmationEvent>;
+
+const ADA = 'ada.lovelace@example.com';
+const SUB = confirmSignUpFixture.request.userAttributes.sub;
+const POOL = confirmSignUpFixture.userPoolId;
+const USERNAME = confirmSignUpFixture.userName;
+
+const confirmSignUp = () => structuredClone(confirmSignUpFixture) as PostConfirmationInput;
+const invite = (over: Partial<Invite> = {}): Invite => ({
+  ...newInvite({ email: ADA, code: '01ABCD23EFGHJK45', days: 7, now: new Date() }),
+  ...over,
+});
+const acceptedBy = (sub: string, over: Partial<Invite> = {}) =>
+  invite({ status: 'accepted', acceptedBy: sub, acceptedAt: '2025-03-01T12:00:00.000Z', ...over });
+const conditionFailed = (item?: Invite) =>
+  new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: {},
+    ...(item ? { Item: marshall(item, { removeUndefinedValues: true }) } : {}),
+  });
+
+const ddb = mockClient(dynamodb);
+const idp = mockClient(cognito);
+const commandsSent = () =>
+  [...ddb.calls(), ...idp.calls()].map((c) => (c.args[0] as object).constructor.name);
+
+beforeEach(() => {
+  ddb.reset();
+  idp.reset();
+  idp.on(AdminAddUserToGroupCommand).resolves({});
+});
+
+describe('PostConfirmation_ConfirmSignUp', () => {
+  test('consumes the invite of the normalised email with this sub, conditionally', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: acceptedBy(SUB) });
+    const event = confirmSignUp();
+    await expect(handler(event)).resolves.toBe(event);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'invites-test',
+      Key: { email: ADA },
+      ConditionExpression: expect.stringContaining('#status = :pending'),
+      ExpressionAttributeValues: expect.objectContaining({ ':sub': SUB, ':accepted': 'accepted' }),
+    });
+    expect(idp).toHaveReceivedCommandTimes(AdminAddUserToGroupCommand, 0); // no group on this invite
+    expect(event.response).toEqual({});
+  });
+
+  test("adds the user to the invite's group, then records that it did", async () => {
+    ddb
+      .on(UpdateCommand)
+      .resolvesOnce({ Attributes: acceptedBy(SUB, { group: 'beta-testers' }) })
+      .resolvesOnce({});
+    await handler(confirmSignUp());
+    expect(idp).toHaveReceivedCommandWith(AdminAddUserToGroupCommand, {
+      UserPoolId: POOL,
+      Username: USERNAME,
+      GroupName: 'beta-testers',
+    });
+    expect(commandsSent()).toEqual(['UpdateCommand', 'UpdateCommand', 'AdminAddUserToGroupCommand']);
+    expect(ddb).toHaveReceivedNthSpecificCommandWith(2, UpdateCommand, {
+      Key: { email: ADA },
+      UpdateExpression: 'SET groupAssignedAt = if_not_exists(groupAssignedAt, :now)',
+      ConditionExpression: 'acceptedBy = :sub',
+      ExpressionAttributeValues: expect.objectContaining({ ':sub': SUB }),
+    });
+  });
+
+  test('three identical deliveries: the invite is consumed and the group added exactly once', async () => {
+    const assigned = acceptedBy(SUB, { group: 'beta-testers', groupAssignedAt: '2025-03-01T12:00:01.000Z' });
+    ddb
+      .on(UpdateCommand)
+      .resolvesOnce({ Attributes: acceptedBy(SUB, { group: 'beta-testers' }) }) // 1st: pending -> accepted
+      .resolvesOnce({}) // 1st: group recorded
+      .resolves({ Attributes: assigned }); // 2nd, 3rd: same sub, already assigned
+    for (let i = 0; i < 3; i++) await handler(confirmSignUp());
+    expect(idp).toHaveReceivedCommandTimes(AdminAddUserToGroupCommand, 1);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 4);
+  });
+
+  test('a retry after the group add failed adds the group again (nothing is lost)', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: acceptedBy(SUB, { group: 'beta-testers' }) });
+    idp.on(AdminAddUserToGroupCommand).rejectsOnce(new Error('TooManyRequestsException')).resolves({});
+    await expect(handler(confirmSignUp())).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1); // the assignment was not recorded
+    await handler(confirmSignUp());
+    expect(idp).toHaveReceivedCommandTimes(AdminAddUserToGroupCommand, 2);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 3);
+  });
+
+  test("another user's attempt on an accepted invite changes nothing and succeeds quietly", async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed(acceptedBy('someone-else', { group: 'beta-testers' })));
+    const event = confirmSignUp();
+    await expect(handler(event)).resolves.toBe(event);
+    expect(commandsSent()).toEqual(['UpdateCommand']);
+  });
+
+  test('engines that do not return the failed item get one consistent read, then nothing changes', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: acceptedBy('someone-else', { group: 'beta-testers' }) });
+    await handler(confirmSignUp());
+    expect(commandsSent()).toEqual(['UpdateCommand', 'GetCommand']);
+  });
+
+  test('a revoked invite is not consumed and no group is added', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed(invite({ status: 'revoked', group: 'beta-testers' })));
+    await handler(confirmSignUp());
+    expect(commandsSent()).toEqual(['UpdateCommand']);
+  });
+
+  test('no invite at all (e.g. an external-provider user let in by domain): nothing happens', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({});
+    await handler(confirmSignUp());
+    expect(commandsSent()).toEqual(['UpdateCommand', 'GetCommand']);
+  });
+
+  test('a DynamoDB failure surfaces as the generic message so Cognito retries', async () => {
+    ddb.on(UpdateCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    await expect(handler(confirmSignUp())).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
+    expect(idp).toHaveReceivedCommandTimes(AdminAddUserToGroupCommand, 0);
+  });
+
+  test.each([
+    ['no sub', { email: 'ada@example.com' }],
+    ['no email', { sub: SUB }],
+    ['a blank email', { sub: SUB, email: '  ' }],
+  ])(
+    'a user with %s gets the short invalid-request message and nothing is written',
+    async (_label, attributes) => {
+      const event = confirmSignUp();
+      event.request.userAttributes = attributes;
+      await expect(handler(event)).rejects.toThrow(new Error(INVALID_REQUEST_MESSAGE));
+      expect(commandsSent()).toEqual([]);
+    },
+  );
+
+  test.each([
+    ['an unknown triggerSource', { triggerSource: 'PostConfirmation_Something' }],
+    ['no request', { request: undefined }],
+    ['non-string attributes', { request: { userAttributes: { sub: 42 } } }],
+    ['no userPoolId', { userPoolId: undefined }],
+  ])(
+    'an event with %s gets the short invalid-request message and nothing is written',
+    async (_label, spoil) => {
+      const event = { ...confirmSignUp(), ...spoil };
+      await expect(handler(event as never)).rejects.toThrow(new Error(INVALID_REQUEST_MESSAGE));
+      expect(commandsSent()).toEqual([]);
+    },
+  );
+});
+
+describe('PostConfirmation_ConfirmForgotPassword', () => {
+  test('touches no invite and no group', async () => {
+    const event = structuredClone(forgotPasswordFixture) as PostConfirmationInput;
+    await expect(handler(event)).resolves.toBe(event);
+    expect(commandsSent()).toEqual([]);
+  });
+});
+
+describe('configuration', () => {
+  test('INVITES_TABLE missing: loading fails and names the variable', () => {
+    expect(() =>
+      loadIsolated({ INVITES_TABLE: undefined }, () =>
+        require('../../../functions/post-confirmation/handler'),
+      ),
+    ).toThrow('Invalid configuration: INVITES_TABLE is required');
+  });
+});
