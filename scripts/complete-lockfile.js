@@ -12,7 +12,18 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const OS = ['darwin', 'linux', 'win32', 'android', 'freebsd', 'openbsd', 'netbsd', 'sunos', 'aix', 'openharmony'];
+const OS = [
+  'darwin',
+  'linux',
+  'win32',
+  'android',
+  'freebsd',
+  'openbsd',
+  'netbsd',
+  'sunos',
+  'aix',
+  'openharmony',
+];
 const CPU = ['x64', 'arm64', 'arm', 'ia32', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el', 'wasm32'];
 
 function platformOf(name) {
@@ -22,7 +33,11 @@ function platformOf(name) {
   if (!cpu && tokens.includes('gnueabihf')) cpu = 'arm';
   const libc = tokens.includes('musl') ? 'musl' : tokens.includes('gnu') ? 'glibc' : undefined;
   if (!os && !cpu) return undefined;
-  return { ...(os ? { os: [os] } : {}), ...(cpu ? { cpu: [cpu] } : {}), ...(libc && os === 'linux' ? { libc: [libc] } : {}) };
+  return {
+    ...(os ? { os: [os] } : {}),
+    ...(cpu ? { cpu: [cpu] } : {}),
+    ...(libc && os === 'linux' ? { libc: [libc] } : {}),
+  };
 }
 
 const lockPath = path.join(__dirname, '..', 'package-lock.json');
@@ -47,4 +62,6 @@ lock.packages = Object.fromEntries(
   Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
 );
 fs.writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(`lockfile: added ${added.length} platform packages${skipped.length ? `; could not place: ${skipped.join(', ')}` : ''}`);
+console.log(
+  `lockfile: added ${added.length} platform packages${skipped.length ? `; could not place: ${skipped.join(', ')}` : ''}`,
+);
