@@ -14,5 +14,11 @@ export const MAX_ATTEMPTS = 2;
 
 export const clientOptions = {
   maxAttempts: MAX_ATTEMPTS,
-  requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+  requestHandler: {
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // Without this, @smithy/node-http-handler 4.x only logs a warning when requestTimeout passes
+    // and keeps waiting: the timeout would bound nothing.
+    throwOnRequestTimeout: true,
+  },
 } as const;

@@ -1,7 +1,40 @@
 /**
  * All user-facing wording lives under functions/shared/messages. The CustomMessage trigger renders
- * Cognito's own messages from here, and the create-auth-challenge trigger renders its SMS here.
+ * Cognito's own messages from here, and the create-auth-challenge trigger renders its SMS here,
+ * with the same language files and the same locale choice.
+ *
+ * Layout of the module:
+ * - `locales/<tag>.ts`: one complete `Catalog` per language; `registry.ts` lists them and picks
+ *   one for a user (`resolveLocale`), falling back to English;
+ * - `html.ts`: the accessible email layout; `text.ts`: escaping, cleaning, shortening;
+ * - `branding.ts`: app name, sign-in URL and support address, validated from the environment.
+ *
+ * Guarantees, each held here and proved by the tests: every placeholder a message needs is in the
+ * output exactly as Cognito gave it (never a code of our own), every user-supplied value placed in HTML
+ * is escaped, an email stays within 20,000 bytes and an SMS within 140 characters (the app name is
+ * shortened, then a shorter wording is used; placeholders are never dropped).
  */
+import type { Branding } from './branding';
+import type { MessageKind } from './catalog';
+import { type EmailValues, renderEmailHtml } from './html';
+import { catalogFor, resolveLocale } from './registry';
+import { cleanUserValue, fill, shorten, slotsOf, smsLength, utf8Length } from './text';
+
+export { type Branding, brandingFrom, brandingSettings, DEFAULT_BRANDING } from './branding';
+export { type MessageKind, messageKinds } from './catalog';
+export { FALLBACK_LOCALE, resolveLocale, supportedLocales } from './registry';
+
+/** Cognito's limits (SMS: characters including the code; email: UTF-8 characters). */
+export const SMS_MAX_CHARS = 140;
+export const EMAIL_MAX_CHARS = 20_000;
+/** A name longer than this (in user-perceived characters) is shortened with an ellipsis. */
+export const NAME_MAX_CHARS = 64;
+/** The app name is never shortened below this; a shorter wording is used instead. */
+const APP_NAME_MIN_CHARS = 8;
+
+export class MessageRenderError extends Error {
+  override name = 'MessageRenderError';
+}
 
 export interface OtpSmsInput {
   /** The one-time code (or Cognito's placeholder). */
@@ -13,7 +46,134 @@ export interface OtpSmsInput {
   locale?: string | undefined;
 }
 
-/** The SMS that carries a sign-in code. Kept well under 140 characters. */
+/** The SMS that carries a sign-in code, in the user's language, within 140 characters. */
 export function renderOtpSms(input: OtpSmsInput): string {
-  return `${input.code} is your ${input.appName} sign-in code. It expires in ${input.validMinutes} min. Never share it.`;
+  const catalog = catalogFor(resolveLocale(input.locale));
+  return fitSms(
+    catalog.otpSms,
+    { code: input.code, appName: input.appName, minutes: String(input.validMinutes) },
+    ['code'],
+  );
+}
+
+/** Cognito's placeholder strings, exactly as the event carries them. */
+export interface Placeholders {
+  /** `request.codeParameter`, e.g. `{####}`: the code, or the temporary password for AdminCreateUser. */
+  code: string;
+  /** `request.usernameParameter`, e.g. `{username}`: AdminCreateUser only. */
+  username?: string | null | undefined;
+  /** `request.linkParameter`, e.g. `{##Click Here##}`: the link kinds only. */
+  link?: string | null | undefined;
+}
+
+export interface CustomMessageInput {
+  kind: MessageKind;
+  /** A locale tag (resolved again here, so a raw attribute value is fine). */
+  locale?: string | undefined;
+  branding: Branding;
+  placeholders: Placeholders;
+  /** The user's name as stored (untrusted); cleaned, shortened and escaped here. */
+  name?: string | undefined;
+}
+
+export interface RenderedCustomMessage {
+  locale: string;
+  emailSubject: string;
+  emailMessage: string;
+  smsMessage: string;
+}
+
+/** Which placeholders each channel of a kind must carry. */
+export function requiredPlaceholders(
+  kind: MessageKind,
+  placeholders: Placeholders,
+): { email: string[]; sms: string[] } {
+  const byLink = kind === 'SignUpByLink' || kind === 'ResendCodeByLink';
+  const username = kind === 'AdminCreateUser' ? [placeholders.username ?? ''] : [];
+  return {
+    email: [...username, byLink ? (placeholders.link ?? '') : placeholders.code],
+    sms: [...username, placeholders.code],
+  };
+}
+
+/**
+ * Subject, HTML body and SMS text of one Cognito message. Throws `MessageRenderError` when a
+ * placeholder the kind needs is missing (the caller then leaves Cognito's default message).
+ */
+export function renderCustomMessage(input: CustomMessageInput): RenderedCustomMessage {
+  const locale = resolveLocale(input.locale);
+  const catalog = catalogFor(locale);
+  const copy = catalog.messages[input.kind];
+  const required = requiredPlaceholders(input.kind, input.placeholders);
+  for (const placeholder of [...required.email, ...required.sms]) {
+    if (!placeholder) throw new MessageRenderError(`placeholder missing for ${input.kind}`);
+  }
+  const { branding, placeholders } = input;
+  const byLink = input.kind === 'SignUpByLink' || input.kind === 'ResendCodeByLink';
+  const values: EmailValues = {
+    appName: branding.appName,
+    signInUrl: branding.signInUrl,
+    supportEmail: branding.supportEmail,
+    name: cleanUserValue(input.name ?? '', NAME_MAX_CHARS),
+    code: placeholders.code,
+    username: placeholders.username ?? '',
+    link: placeholders.link ?? '',
+    verification: byLink ? (placeholders.link ?? '') : placeholders.code,
+  };
+
+  let emailMessage = renderEmailHtml(catalog, copy.email, values);
+  // Unreachable with the bounded name and validated branding; kept so the limit holds regardless.
+  if (utf8Length(emailMessage) > EMAIL_MAX_CHARS) {
+    emailMessage = renderEmailHtml(catalog, copy.email, { ...values, name: '' });
+  }
+  if (utf8Length(emailMessage) > EMAIL_MAX_CHARS) throw new MessageRenderError('email exceeds its limit');
+
+  const smsMessage = fitSms(
+    copy.sms,
+    {
+      code: placeholders.code,
+      username: placeholders.username ?? '',
+      appName: branding.appName,
+      signInUrl: branding.signInUrl,
+    },
+    input.kind === 'AdminCreateUser' ? ['username', 'code'] : ['code'],
+  );
+
+  for (const placeholder of required.email) {
+    if (!emailMessage.includes(placeholder)) throw new MessageRenderError(`email lost a placeholder`);
+  }
+  for (const placeholder of required.sms) {
+    if (!smsMessage.includes(placeholder)) throw new MessageRenderError(`sms lost a placeholder`);
+  }
+  return {
+    locale,
+    emailSubject: fill(copy.email.subject, { appName: branding.appName }),
+    emailMessage,
+    smsMessage,
+  };
+}
+
+/**
+ * The first variant that fits in 140 characters, trying each first with the full app name, then
+ * with the app name shortened (never below 8 characters). If nothing fits (only possible with
+ * absurd placeholders), the placeholders alone: a placeholder is never dropped.
+ */
+function fitSms(
+  variants: readonly string[],
+  values: Readonly<Record<string, string>>,
+  required: readonly string[],
+): string {
+  for (const template of variants) {
+    const text = fill(template, values);
+    if (smsLength(text) <= SMS_MAX_CHARS) return text;
+    const appName = values.appName ?? '';
+    const uses = slotsOf(template).filter((slot) => slot === 'appName').length;
+    if (uses === 0) continue;
+    const without = smsLength(fill(template, { ...values, appName: '' }));
+    for (let room = Math.floor((SMS_MAX_CHARS - without) / uses); room >= APP_NAME_MIN_CHARS; room--) {
+      const shortened = fill(template, { ...values, appName: shorten(appName, room) });
+      if (smsLength(shortened) <= SMS_MAX_CHARS) return shortened;
+    }
+  }
+  return required.map((slot) => values[slot] ?? '').join(' ');
 }

@@ -1,0 +1,454 @@
+/**
+ * `npm run users -- <command>`: suspend and unsuspend users, and show what pre-authentication
+ * sees of them (suspension, recent failed sign-ins, lockout, last successful sign-in). See
+ * docs/pre-authentication.md.
+ *
+ * Users are named by email; the CLI finds the user's `sub` (the key of the auth-state records)
+ * in the user pool with ListUsers (`email = "..."`), falling back to AdminGetUser for pools whose
+ * username is the email. The records are read and written with the same AccountStatusStore and
+ * lockout rules the trigger uses, so `show` says exactly what the trigger would decide.
+ */
+import { userInfo } from 'node:os';
+import {
+  AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  AccountStatusStore,
+  DEFAULT_LOCKOUT,
+  type LockoutPolicy,
+  lockoutState,
+  MAX_WINDOW_MINUTES,
+  type Suspension,
+} from '#shared/auth-state/account-status';
+import { ConfigError, readConfig, setting } from '#shared/config';
+import { isValidEmail, normaliseEmail } from '#shared/invites/email';
+import type { OptionValues } from '../lib/args';
+import {
+  type AwsEnvironment,
+  awsOptions,
+  awsTarget,
+  describeAwsError,
+  resolveAwsEnvironment,
+  resolveTableName,
+  stageOption,
+} from '../lib/aws';
+import { CliError, UsageError } from '../lib/errors';
+import { formatDetails, formatJson, formatRelative, formatTime } from '../lib/output';
+import type { CommandContext, Program } from '../lib/run';
+
+export const AUTH_STATE_TABLE_VARIABLE = 'AUTH_STATE_TABLE';
+export const USER_POOL_ID_VARIABLE = 'USER_POOL_ID';
+/** How far back `show` reads failures: their retention (TTL) is 24 hours. */
+const AUDIT_HOURS = 24;
+const REASON_MAX = 200;
+
+/** A user of the pool, as far as this CLI needs to know them. */
+export interface PoolUser {
+  email: string;
+  sub: string;
+  username: string;
+  status?: string | undefined;
+  enabled?: boolean | undefined;
+}
+
+/** What `show` prints (and `--json` returns). */
+export interface UserStatusView {
+  email: string;
+  sub: string;
+  username: string;
+  cognitoStatus?: string | undefined;
+  enabled?: boolean | undefined;
+  suspended: boolean;
+  suspension?: Suspension | undefined;
+  /** Failures that count toward the lockout now (inside the window, after the last success). */
+  recentFailures: number;
+  /** Every failure still retained (24 hours), counted or not. */
+  failuresLast24h: number;
+  lockedOutUntil?: string | undefined;
+  lastSuccessAt?: string | undefined;
+  inviteReconciledAt?: string | undefined;
+  lockout: LockoutPolicy;
+}
+
+function emailOption(options: OptionValues): string {
+  const raw = options.required('email');
+  if (!isValidEmail(normaliseEmail(raw))) throw new UsageError(`'${raw}' is not a valid email address`);
+  return raw;
+}
+
+function reasonOption(options: OptionValues): string {
+  const reason = options.string('reason') ?? 'no reason given';
+  if (reason.length > REASON_MAX || /\p{Cc}/u.test(reason)) {
+    throw new UsageError(`--reason must be at most ${REASON_MAX} characters on one line`);
+  }
+  return reason;
+}
+
+function operator(options: OptionValues): string {
+  const by = options.string('by');
+  if (by !== undefined) {
+    if (by.length > 100 || /\p{Cc}/u.test(by)) throw new UsageError('--by must be at most 100 characters');
+    return by;
+  }
+  try {
+    return `${userInfo().username} (users CLI)`;
+  } catch {
+    return 'users CLI';
+  }
+}
+
+/** The lockout settings the trigger is deployed with: the same variables and defaults. */
+function lockoutPolicy(env: Record<string, string | undefined>): LockoutPolicy {
+  try {
+    const config = readConfig(
+      {
+        LOCKOUT_MAX_FAILURES: setting.integer(DEFAULT_LOCKOUT.maxFailures, 1, 100),
+        LOCKOUT_WINDOW_MINUTES: setting.integer(DEFAULT_LOCKOUT.windowMinutes, 1, MAX_WINDOW_MINUTES),
+      },
+      env,
+    );
+    return { maxFailures: config.LOCKOUT_MAX_FAILURES, windowMinutes: config.LOCKOUT_WINDOW_MINUTES };
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, 2);
+    throw error;
+  }
+}
+
+type AttributeList = ReadonlyArray<{ Name?: string | undefined; Value?: string | undefined }> | undefined;
+const attribute = (attributes: AttributeList, name: string) =>
+  attributes?.find((a) => a.Name === name)?.Value;
+
+/** ListUsers filters compare exactly; quotes and backslashes in the value are escaped. */
+export function emailFilter(email: string): string {
+  return `email = "${email.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** The pool's user for an email: ListUsers by email (as typed, then lower-cased), then AdminGetUser. */
+export async function findUser(
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  email: string,
+): Promise<PoolUser> {
+  const candidates = [...new Set([email.trim(), normaliseEmail(email)])];
+  for (const candidate of candidates) {
+    const { Users = [] } = await cognito.send(
+      new ListUsersCommand({ UserPoolId: userPoolId, Filter: emailFilter(candidate), Limit: 2 }),
+    );
+    if (Users.length > 1) {
+      throw new CliError(`more than one user in ${userPoolId} has the email ${candidate}; use the console`);
+    }
+    const user = Users[0];
+    if (user)
+      return poolUser(
+        candidate,
+        user.Username,
+        attribute(user.Attributes, 'sub'),
+        user.UserStatus,
+        user.Enabled,
+      );
+  }
+  try {
+    const user = await cognito.send(
+      new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email.trim() }),
+    );
+    return poolUser(
+      email,
+      user.Username,
+      attribute(user.UserAttributes, 'sub'),
+      user.UserStatus,
+      user.Enabled,
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name === 'UserNotFoundException') {
+      throw new CliError(`no user with the email ${normaliseEmail(email)} in ${userPoolId}`);
+    }
+    throw error;
+  }
+}
+
+function poolUser(
+  email: string,
+  username: string | undefined,
+  sub: string | undefined,
+  status: string | undefined,
+  enabled: boolean | undefined,
+): PoolUser {
+  if (!username || !sub)
+    throw new CliError(`the user pool returned a user without username or sub for ${email}`);
+  return { email: normaliseEmail(email), sub, username, status, enabled };
+}
+
+interface Session {
+  user: PoolUser;
+  accounts: AccountStatusStore;
+  cognito: CognitoIdentityProviderClient;
+  userPoolId: string;
+  /** Turns an AWS error into a one-line CLI error naming the service that failed. */
+  fail: (error: unknown, service: 'cognito' | 'dynamodb') => CliError;
+}
+
+/**
+ * Resolves the pool and table (`--local`, flags, environment, stage), finds the user, runs `work`
+ * and closes the clients. Every AWS failure becomes one line saying which service and where.
+ */
+async function withUser<T>(context: CommandContext, work: (session: Session) => Promise<T>): Promise<T> {
+  const { options, io } = context;
+  const email = emailOption(options);
+  const stage = stageOption(options);
+  const environment: AwsEnvironment = await resolveAwsEnvironment(
+    { local: options.flag('local'), region: options.string('region') },
+    io.env,
+  );
+  const userPoolId =
+    options.string('user-pool-id') ?? environment.stack?.userPoolId ?? io.env[USER_POOL_ID_VARIABLE]?.trim();
+  if (!userPoolId) {
+    throw new UsageError(`no user pool: pass --user-pool-id, set ${USER_POOL_ID_VARIABLE}, or use --local`);
+  }
+  const tableName = resolveTableName({
+    explicit: options.string('table'),
+    localName: environment.stack?.tables?.authState,
+    envVariable: AUTH_STATE_TABLE_VARIABLE,
+    env: io.env,
+    stage,
+    suffix: 'auth-state',
+  });
+  const cognitoTarget = awsTarget('cognito', environment);
+  const dynamodbTarget = awsTarget('dynamodb', environment);
+  const cognito = new CognitoIdentityProviderClient(cognitoTarget.clientOptions);
+  const dynamodbClient = new DynamoDBClient(dynamodbTarget.clientOptions);
+  const accounts = new AccountStatusStore(
+    DynamoDBDocumentClient.from(dynamodbClient, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName,
+  );
+  const fail = (error: unknown, service: 'cognito' | 'dynamodb') =>
+    error instanceof CliError
+      ? error
+      : service === 'cognito'
+        ? describeAwsError(error, cognitoTarget, `user pool '${userPoolId}'`)
+        : describeAwsError(error, dynamodbTarget, `table '${tableName}'`);
+  try {
+    let user: PoolUser;
+    try {
+      user = await findUser(cognito, userPoolId, email);
+    } catch (error) {
+      throw fail(error, 'cognito');
+    }
+    return await work({ user, accounts, cognito, userPoolId, fail });
+  } finally {
+    cognito.destroy();
+    dynamodbClient.destroy();
+  }
+}
+
+export async function userStatus(
+  session: Session,
+  now: Date,
+  policy: LockoutPolicy,
+): Promise<UserStatusView> {
+  const { user, accounts } = session;
+  const since = new Date(now.getTime() - AUDIT_HOURS * 3_600_000);
+  const records = await accounts.read(user.sub, since).catch((error: unknown) => {
+    throw session.fail(error, 'dynamodb');
+  });
+  const lockout = lockoutState(records, now, policy);
+  return {
+    email: user.email,
+    sub: user.sub,
+    username: user.username,
+    cognitoStatus: user.status,
+    enabled: user.enabled,
+    suspended: records.suspension !== undefined,
+    suspension: records.suspension,
+    recentFailures: lockout.counted,
+    failuresLast24h: records.failures.length,
+    lockedOutUntil: lockout.lockedUntil?.toISOString(),
+    lastSuccessAt: records.lastSuccessAt,
+    inviteReconciledAt: records.inviteReconciledAt,
+    lockout: policy,
+  };
+}
+
+function statusDetails(view: UserStatusView, now: Date): string {
+  const signIn = view.suspended
+    ? 'denied (suspended)'
+    : view.lockedOutUntil
+      ? `denied (locked out until ${formatTime(view.lockedOutUntil)}, ${formatRelative(view.lockedOutUntil, now)})`
+      : 'allowed';
+  return formatDetails([
+    ['Email', view.email],
+    ['Sub', view.sub],
+    ['Username', view.username],
+    ['Cognito status', `${view.cognitoStatus ?? '?'}${view.enabled === false ? ' (disabled)' : ''}`],
+    ['Sign-in', signIn],
+    [
+      'Suspended',
+      view.suspension
+        ? `yes, since ${formatTime(view.suspension.at)} by ${view.suspension.by}: ${view.suspension.reason}`
+        : 'no',
+    ],
+    [
+      'Recent failures',
+      `${view.recentFailures} of ${view.lockout.maxFailures} allowed in ${view.lockout.windowMinutes} min (${view.failuresLast24h} in the last ${AUDIT_HOURS} h)`,
+    ],
+    ['Locked out until', view.lockedOutUntil ? formatTime(view.lockedOutUntil) : '-'],
+    [
+      'Last success',
+      view.lastSuccessAt
+        ? `${formatTime(view.lastSuccessAt)} (${formatRelative(view.lastSuccessAt, now)})`
+        : 'never',
+    ],
+    ['Invite reconciled', formatTime(view.inviteReconciledAt) ?? 'not yet (at the next sign-in)'],
+  ]);
+}
+
+const userOptions = {
+  email: { type: 'string', valueName: 'EMAIL', description: "The user's email address (required)" },
+} as const;
+
+export const usersProgram: Program = {
+  name: 'users',
+  invocation: 'npm run users --',
+  summary:
+    'Suspend, unsuspend and inspect users as the pre-authentication trigger sees them (see docs/pre-authentication.md).',
+  globalOptions: {
+    'user-pool-id': {
+      type: 'string',
+      valueName: 'ID',
+      description: `User pool to find users in (default: $${USER_POOL_ID_VARIABLE}, or the local stack's)`,
+    },
+    table: {
+      type: 'string',
+      valueName: 'NAME',
+      description: `Auth-state table (default: $${AUTH_STATE_TABLE_VARIABLE}, else cognito-auth-triggers-<stage>-auth-state)`,
+    },
+    ...awsOptions,
+    json: { type: 'boolean', description: 'Print JSON instead of text (for scripts)' },
+  },
+  footer: [
+    'Exit status: 0 done, 1 failed (unknown user, AWS unreachable), 2 bad command line.',
+    'AWS access uses the standard credential chain and AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER /',
+    'AWS_ENDPOINT_URL_DYNAMODB. `show` applies LOCKOUT_MAX_FAILURES / LOCKOUT_WINDOW_MINUTES (default 5 / 15).',
+  ].join('\n'),
+  commands: {
+    suspend: {
+      summary: 'Suspend a user: every new sign-in is denied, and their sessions are signed out',
+      usage: '--email EMAIL [--reason TEXT]',
+      details:
+        'The suspension is stored in the auth-state table, where pre-authentication reads it on every\n' +
+        'sign-in. Refreshing tokens does not run pre-authentication, so the user is also signed out\n' +
+        'everywhere (AdminUserGlobalSignOut: refresh tokens revoked; access tokens expire within their\n' +
+        'validity). Suspending a suspended user updates the reason.',
+      options: {
+        ...userOptions,
+        reason: {
+          type: 'string',
+          valueName: 'TEXT',
+          description: `Why (kept with the suspension, ${REASON_MAX} chars max)`,
+        },
+        by: { type: 'string', valueName: 'NAME', description: 'Who suspends (default: your login name)' },
+        'keep-sessions': { type: 'boolean', description: 'Do not sign the user out of existing sessions' },
+      },
+      run: async (context) => {
+        const { options, io } = context;
+        const reason = reasonOption(options);
+        const by = operator(options);
+        const now = io.now();
+        const result = await withUser(context, async ({ user, accounts, cognito, userPoolId, fail }) => {
+          const before = await accounts.read(user.sub, now).catch((error: unknown) => {
+            throw fail(error, 'dynamodb');
+          });
+          const suspension: Suspension = { reason, at: now.toISOString(), by };
+          await accounts.suspend(user.sub, suspension).catch((error: unknown) => {
+            throw fail(error, 'dynamodb');
+          });
+          let signedOut = false;
+          if (!options.flag('keep-sessions')) {
+            await cognito
+              .send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: user.username }))
+              .catch((error: unknown) => {
+                const cause = fail(error, 'cognito').message;
+                throw new CliError(
+                  `${user.email} is suspended, but signing out their sessions failed (${cause}); run suspend again`,
+                );
+              });
+            signedOut = true;
+          }
+          return { user, suspension, wasSuspended: before.suspension !== undefined, signedOut };
+        });
+        if (options.flag('json')) {
+          context.print(
+            formatJson({
+              email: result.user.email,
+              sub: result.user.sub,
+              suspended: true,
+              suspension: result.suspension,
+              updated: result.wasSuspended,
+              signedOut: result.signedOut,
+            }),
+          );
+          return;
+        }
+        context.print(
+          [
+            `${result.wasSuspended ? 'Updated the suspension of' : 'Suspended'} ${result.user.email} (${result.user.sub}).`,
+            'Every new sign-in is denied until `users unsuspend`.',
+            result.signedOut
+              ? 'Their sessions were signed out.'
+              : 'Their existing sessions were kept (--keep-sessions).',
+          ].join('\n'),
+        );
+      },
+    },
+
+    unsuspend: {
+      summary: 'Lift the suspension of a user',
+      usage: '--email EMAIL',
+      details: 'Unsuspending a user who is not suspended changes nothing. Failure records are not touched.',
+      options: userOptions,
+      run: async (context) => {
+        const { options } = context;
+        const result = await withUser(context, async ({ user, accounts, fail }) => {
+          const removed = await accounts.unsuspend(user.sub).catch((error: unknown) => {
+            throw fail(error, 'dynamodb');
+          });
+          return { user, removed };
+        });
+        if (options.flag('json')) {
+          context.print(
+            formatJson({
+              email: result.user.email,
+              sub: result.user.sub,
+              suspended: false,
+              wasSuspended: result.removed !== undefined,
+              removed: result.removed,
+            }),
+          );
+          return;
+        }
+        context.print(
+          result.removed
+            ? `Unsuspended ${result.user.email} (suspended since ${formatTime(result.removed.at)} by ${result.removed.by}).`
+            : `${result.user.email} was not suspended; nothing changed.`,
+        );
+      },
+    },
+
+    show: {
+      summary: 'Show suspension, recent failures, lockout and last successful sign-in of a user',
+      usage: '--email EMAIL',
+      options: userOptions,
+      run: async (context) => {
+        const { options, io } = context;
+        const policy = lockoutPolicy(io.env);
+        const now = io.now();
+        const view = await withUser(context, (session) => userStatus(session, now, policy));
+        context.print(options.flag('json') ? formatJson(view) : statusDetails(view, now));
+      },
+    },
+  },
+};

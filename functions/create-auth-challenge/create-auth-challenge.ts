@@ -1,0 +1,300 @@
+/**
+ * CreateAuthChallenge use-case: builds the custom round Define asked for.
+ *
+ * The round comes from the session (`planCustomRound`, the same reading Define uses):
+ * - PHONE_REQUIRED (no verified phone yet): a fresh round id; nothing stored, nothing sent.
+ * - SMS_OTP, first round: the number is the verified `phone_number` on file, or the number that
+ *   Verify accepted in the PHONE_REQUIRED round just before (stored under that round's id; the
+ *   answer itself never reaches Create). Then, in this order:
+ *   1. a conditional put of a new code as the user's current code, unless the stored code is for
+ *      this very round (same session shape and number), younger than the resend cooldown, unused,
+ *      unexpired, with attempts left: then it is reused and nothing is sent. This is what makes a
+ *      Cognito retry (or a double-tapped sign-in) send one SMS, and keeps that SMS's code valid;
+ *   2. one unit of the per-user and per-phone send limits (atomic counters); over a limit the new
+ *      code is removed again and the user gets a short error, nothing sent;
+ *   3. the SMS through SNS; if that fails the code is removed and the error surfaces;
+ *   4. the code marked as sent.
+ * - SMS_OTP after a wrong code: the same code again (found by the round id in the session), no SMS.
+ * - `userNotFound`: an SMS_OTP round of the same shape with a stable, plausible masked destination,
+ *   counted against a send limit like a real user, nothing sent, after a pause standing in for SNS.
+ *
+ * The public parameters carry `type`, `destination` (masked) and `length`; the private ones the
+ * round id and length; the metadata `SMS_OTP:<id>`. The code exists in clear only in the SMS.
+ */
+import { createHash } from 'node:crypto';
+import type { ChallengeStore, CodePurpose, CodeRecord } from '#shared/auth-state/challenge-store';
+import { CODE_SK, challengePk, decoyKey } from '#shared/auth-state/keys';
+import type { SendLimits } from '#shared/auth-state/send-limits';
+import { generateCode, hashCode } from '#shared/challenge/code';
+import {
+  ChallengeExpiredError,
+  DependencyError,
+  SendLimitError,
+  SmsUnavailableError,
+} from '#shared/challenge/errors';
+import { maskFromLastDigits, maskPhone } from '#shared/challenge/mask';
+import {
+  type ChallengeType,
+  formatMetadata,
+  newRoundId,
+  PARAM,
+  privateParameters,
+} from '#shared/challenge/protocol';
+import { phoneVerified, planCustomRound, type RoundPlan, sessionShape } from '#shared/challenge/session';
+import { InvalidEventError } from '#shared/errors';
+import type { CreateAuthChallengeEvent } from '#shared/events';
+import { logger } from '#shared/logger';
+import { renderOtpSms } from '#shared/messages/index';
+import { checkPhone } from '#shared/phone';
+import type { SmsSender } from './sms';
+
+export interface CreateSettings {
+  codeLength: number;
+  codeTtlSeconds: number;
+  resendCooldownSeconds: number;
+  maxCodeAttempts: number;
+  perUserPerHour: number;
+  perPhonePerDay: number;
+  allowedCountries: readonly string[];
+  appName: string;
+}
+
+export interface CreateDeps {
+  challenges: Pick<
+    ChallengeStore,
+    'getCode' | 'claimCode' | 'markSent' | 'getPhoneCandidate' | 'decoyDigits'
+  >;
+  /**
+   * Undoing a claimed code must work even when the invocation's deadline has just aborted the
+   * call that failed: a store with its own short budget, made when needed.
+   */
+  cleanup: () => Pick<ChallengeStore, 'releaseCode'>;
+  sendLimits: Pick<SendLimits, 'take'>;
+  sms: SmsSender;
+  settings: CreateSettings;
+  now: () => Date;
+  /** Waits about as long as a real send takes (the unknown-user path). */
+  pauseLikeASend: () => Promise<void>;
+}
+
+/**
+ * A code claimed but never marked sent is abandoned once it is older than this: the invocation
+ * that claimed it has certainly ended (Lambda's timeout is 5 s), so a new Create may replace it.
+ */
+export const ABANDONED_SEND_MS = 5000;
+
+export async function createAuthChallenge(event: CreateAuthChallengeEvent, deps: CreateDeps): Promise<void> {
+  const { request } = event;
+  if (request.challengeName !== 'CUSTOM_CHALLENGE') {
+    throw new InvalidEventError(`unexpected challengeName ${request.challengeName}`);
+  }
+  const user = {
+    phoneVerified: phoneVerified(request.userAttributes),
+    userNotFound: request.userNotFound === true,
+  };
+  const plan = planCustomRound(request.session, user);
+  if (!plan) throw new InvalidEventError('the session does not call for a custom round');
+  logger.debug('custom round planned', { plan: plan.kind, rounds: request.session.length });
+  if (user.userNotFound) return decoyRound(event, plan, deps);
+
+  const sub = request.userAttributes.sub;
+  if (!sub) throw new InvalidEventError('user attribute sub missing');
+  switch (plan.kind) {
+    case 'ask_phone':
+      return askForPhone(event);
+    case 'repeat_code':
+      return repeatCode(event, sub, plan.codeRoundId, deps);
+    case 'send_code':
+      return sendCode(event, sub, plan, deps);
+  }
+}
+
+function askForPhone(event: CreateAuthChallengeEvent): void {
+  const id = newRoundId();
+  respond(event, 'PHONE_REQUIRED', id, {}, privateParameters({ type: 'PHONE_REQUIRED', id }));
+  logger.info('phone number requested', { roundId: id });
+}
+
+async function repeatCode(
+  event: CreateAuthChallengeEvent,
+  sub: string,
+  id: string,
+  deps: CreateDeps,
+): Promise<void> {
+  const code = await deps.challenges.getCode(sub);
+  const now = deps.now().getTime();
+  if (!code || code.id !== id) throw new ChallengeExpiredError('code_replaced');
+  if (code.consumedAt !== undefined) throw new ChallengeExpiredError('code_used');
+  if (code.expiresAt <= now) throw new ChallengeExpiredError('code_expired');
+  if (code.attempts >= deps.settings.maxCodeAttempts) throw new ChallengeExpiredError('attempts_exhausted');
+  respondWithCode(event, code);
+  logger.info('same code asked for again; nothing sent', { roundId: id, destination: code.destination });
+}
+
+async function sendCode(
+  event: CreateAuthChallengeEvent,
+  sub: string,
+  plan: Extract<RoundPlan, { kind: 'send_code' }>,
+  deps: CreateDeps,
+): Promise<void> {
+  const { settings } = deps;
+  const now = deps.now();
+  const nowMs = now.getTime();
+
+  const onFile = plan.phoneFrom === 'profile';
+  const phone = onFile
+    ? event.request.userAttributes.phone_number
+    : await deps.challenges.getPhoneCandidate(sub, plan.phoneRoundId, nowMs);
+  if (!phone)
+    throw onFile ? new SmsUnavailableError('no_phone_on_file') : new ChallengeExpiredError('phone_expired');
+  const check = checkPhone(phone, settings.allowedCountries);
+  if (!check.ok) throw new SmsUnavailableError(`phone_${check.reason}`);
+
+  const purpose: CodePurpose = onFile ? 'sign_in' : 'verify_phone';
+  const code = generateCode(settings.codeLength);
+  const expiresAt = nowMs + settings.codeTtlSeconds * 1000;
+  const record: CodeRecord = {
+    pk: challengePk(sub),
+    sk: CODE_SK,
+    id: newRoundId(),
+    roundKey: roundKey(event, check.e164, purpose),
+    purpose,
+    phone: check.e164,
+    destination: maskPhone(check.e164),
+    length: settings.codeLength,
+    ...hashCode(code),
+    attempts: 0,
+    createdAt: nowMs,
+    expiresAt,
+    // Kept an hour past expiry so a late answer reads "expired", not "missing".
+    ttl: Math.ceil(expiresAt / 1000) + 3600,
+  };
+  const log = { roundId: record.id, destination: record.destination, purpose };
+
+  const claim = await deps.challenges.claimCode(sub, record, {
+    roundKey: record.roundKey,
+    now: nowMs,
+    cooldownStart: nowMs - settings.resendCooldownSeconds * 1000,
+    abandonedBefore: nowMs - ABANDONED_SEND_MS,
+    maxAttempts: settings.maxCodeAttempts,
+  });
+  if (claim.outcome === 'reuse') {
+    respondWithCode(event, claim.code);
+    logger.info('code for this round already sent; reused, nothing sent', {
+      ...log,
+      roundId: claim.code.id,
+    });
+    return;
+  }
+
+  const limit = await deps.sendLimits.take({
+    userKey: sub,
+    phone: check.e164,
+    now,
+    perUserPerHour: settings.perUserPerHour,
+    perPhonePerDay: settings.perPhonePerDay,
+  });
+  if (!limit.allowed) {
+    await releaseQuietly(deps, sub, record.id);
+    throw new SendLimitError(limit.limit);
+  }
+
+  const message = renderOtpSms({
+    code,
+    appName: settings.appName,
+    validMinutes: Math.ceil(settings.codeTtlSeconds / 60),
+    locale: event.request.userAttributes.locale,
+  });
+  try {
+    await deps.sms.send({ phone: check.e164, message });
+  } catch (error) {
+    await releaseQuietly(deps, sub, record.id);
+    throw error;
+  }
+  // The SMS is out: a failure to record that only weakens retry detection, so it is not fatal.
+  const marked = await deps.challenges
+    .markSent(sub, record.id, deps.now().getTime())
+    .catch((error: unknown) => {
+      logger.warn('could not mark the code as sent', { ...log, error: errorName(error) });
+      return true;
+    });
+  if (!marked) logger.warn('code was replaced while it was being sent', log);
+  respondWithCode(event, record);
+  logger.info('code sent', log);
+}
+
+async function decoyRound(event: CreateAuthChallengeEvent, plan: RoundPlan, deps: CreateDeps): Promise<void> {
+  const { userPoolId, userName } = event;
+  const digits = await deps.challenges.decoyDigits(userPoolId, userName, deps.now().getTime());
+  let id: string;
+  if (plan.kind === 'repeat_code') {
+    id = plan.codeRoundId;
+  } else if (plan.kind === 'send_code') {
+    id = newRoundId();
+    const limit = await deps.sendLimits.take({
+      userKey: decoyKey(userPoolId, userName),
+      now: deps.now(),
+      perUserPerHour: deps.settings.perUserPerHour,
+      perPhonePerDay: deps.settings.perPhonePerDay,
+    });
+    if (!limit.allowed) throw new SendLimitError('user');
+    await deps.pauseLikeASend();
+  } else {
+    throw new InvalidEventError('phone round for an unknown user');
+  }
+  respondWithCode(event, { id, destination: maskFromLastDigits(digits), length: deps.settings.codeLength });
+  logger.info('unknown user: decoy code round, nothing sent', { roundId: id });
+}
+
+function respondWithCode(
+  event: CreateAuthChallengeEvent,
+  code: Pick<CodeRecord, 'id' | 'destination' | 'length'>,
+): void {
+  respond(
+    event,
+    'SMS_OTP',
+    code.id,
+    { [PARAM.destination]: code.destination, [PARAM.length]: String(code.length) },
+    privateParameters({ type: 'SMS_OTP', id: code.id, length: code.length }),
+  );
+}
+
+function respond(
+  event: CreateAuthChallengeEvent,
+  type: ChallengeType,
+  id: string,
+  extraPublic: Record<string, string>,
+  privateParams: Record<string, string>,
+): void {
+  event.response.publicChallengeParameters = { [PARAM.type]: type, ...extraPublic };
+  event.response.privateChallengeParameters = privateParams;
+  event.response.challengeMetadata = formatMetadata({ type, id });
+}
+
+/**
+ * Identifies "this round of this sign-in" across Cognito's retries: the session so far (which
+ * includes the PHONE_REQUIRED round's random id on the phone path), the number and the purpose.
+ * For a user with a verified phone the session is the same on every sign-in, which is intended:
+ * within the cooldown a second sign-in gets the code already on its way instead of another SMS.
+ */
+function roundKey(event: CreateAuthChallengeEvent, phone: string, purpose: CodePurpose): string {
+  return createHash('sha256')
+    .update(`${sessionShape(event.request.session)}\n${phone}\n${purpose}`, 'utf8')
+    .digest('hex')
+    .slice(0, 32);
+}
+
+async function releaseQuietly(deps: CreateDeps, sub: string, id: string): Promise<void> {
+  await deps
+    .cleanup()
+    .releaseCode(sub, id)
+    .catch((error: unknown) => {
+      logger.warn('could not remove an unsent code', { roundId: id, error: errorName(error) });
+    });
+}
+
+/** Dependency errors are already stripped of data; of anything else only the name is logged. */
+function errorName(error: unknown): string {
+  if (error instanceof DependencyError) return error.message;
+  return error instanceof Error ? error.name : typeof error;
+}

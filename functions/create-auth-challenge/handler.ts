@@ -1,0 +1,64 @@
+import { randomInt } from 'node:crypto';
+import { ChallengeStore } from '#shared/auth-state/challenge-store';
+import { SendLimits } from '#shared/auth-state/send-limits';
+import { dynamodb } from '#shared/aws/dynamodb';
+import { sns } from '#shared/aws/sns';
+import { CLEANUP_GRACE_MS, sleep, TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
+import {
+  attemptSettings,
+  checkCodeTimings,
+  codeSettings,
+  deliverySettings,
+  sendLimitSettings,
+} from '#shared/challenge/settings';
+import { readConfig, setting } from '#shared/config';
+import { createAuthChallengeEvent } from '#shared/events';
+import { brandingSettings } from '#shared/messages/index';
+import { allowedCountriesSetting } from '#shared/phone';
+import { trigger } from '#shared/trigger';
+import { type CreateDeps, createAuthChallenge } from './create-auth-challenge';
+import { snsSmsSender } from './sms';
+
+const config = readConfig({
+  AUTH_STATE_TABLE: setting.required(),
+  ...attemptSettings,
+  ...codeSettings,
+  ...sendLimitSettings,
+  ...deliverySettings,
+  ...allowedCountriesSetting,
+  APP_NAME: brandingSettings.APP_NAME,
+});
+checkCodeTimings(config);
+
+const settings = {
+  codeLength: config.OTP_LENGTH,
+  codeTtlSeconds: config.OTP_TTL_SECONDS,
+  resendCooldownSeconds: config.RESEND_COOLDOWN_SECONDS,
+  maxCodeAttempts: config.MAX_CODE_ATTEMPTS,
+  perUserPerHour: config.SEND_LIMIT_PER_USER_PER_HOUR,
+  perPhonePerDay: config.SEND_LIMIT_PER_PHONE_PER_DAY,
+  allowedCountries: config.ALLOWED_COUNTRIES,
+  appName: config.APP_NAME,
+};
+const smsOptions = { senderId: config.SMS_SENDER_ID, originationNumber: config.SMS_ORIGINATION_NUMBER };
+
+/** Rough time of the real path's extra calls (2 DynamoDB writes and an SNS Publish). */
+const DECOY_PAUSE_MS = { min: 80, max: 200 };
+
+/** Adapters are cheap objects: built per invocation so every call carries this invocation's deadline. */
+function deps(signal: AbortSignal): CreateDeps {
+  return {
+    challenges: new ChallengeStore(dynamodb, config.AUTH_STATE_TABLE, signal),
+    cleanup: () =>
+      new ChallengeStore(dynamodb, config.AUTH_STATE_TABLE, AbortSignal.timeout(CLEANUP_GRACE_MS - 50)),
+    sendLimits: new SendLimits(dynamodb, config.AUTH_STATE_TABLE, signal),
+    sms: snsSmsSender(sns, smsOptions, signal),
+    settings,
+    now: () => new Date(),
+    pauseLikeASend: () => sleep(randomInt(DECOY_PAUSE_MS.min, DECOY_PAUSE_MS.max), signal),
+  };
+}
+
+export const handler = trigger('CreateAuthChallenge', createAuthChallengeEvent, (event) =>
+  withDeadline(TRIGGER_BUDGET_MS, (signal) => createAuthChallenge(event, deps(signal)), CLEANUP_GRACE_MS),
+);

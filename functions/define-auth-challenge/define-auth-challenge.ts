@@ -1,0 +1,48 @@
+/**
+ * DefineAuthChallenge use-case: the decision table of shared/challenge/session.ts applied to the
+ * event. No I/O: everything Define needs is in the session (every entry's name, result and
+ * metadata) and the user's attributes, so it is a pure function of the event and the limits.
+ *
+ * - `[SRP_A ok]` -> PASSWORD_VERIFIER (the password, proven by SRP);
+ * - `[SRP_A ok, PASSWORD_VERIFIER ok, …]` -> CUSTOM_CHALLENGE while the rounds so far follow the
+ *   protocol and within the limits (Create picks PHONE_REQUIRED or SMS_OTP);
+ * - tokens only after a correct SMS_OTP that ends a valid session;
+ * - anything else fails authentication.
+ */
+
+import { type AttemptLimits, type Decision, decide, phoneVerified } from '#shared/challenge/session';
+import type { DefineAuthChallengeEvent } from '#shared/events';
+import { logger } from '#shared/logger';
+
+export function defineAuthChallenge(event: DefineAuthChallengeEvent, limits: AttemptLimits): Decision {
+  const { session, userAttributes, userNotFound } = event.request;
+  const decision = decide(
+    session,
+    { phoneVerified: phoneVerified(userAttributes), userNotFound: userNotFound === true },
+    limits,
+  );
+  const { response } = event;
+  switch (decision.outcome) {
+    case 'challenge':
+      response.challengeName = decision.challengeName;
+      response.issueTokens = false;
+      response.failAuthentication = false;
+      break;
+    case 'tokens':
+      response.issueTokens = true;
+      response.failAuthentication = false;
+      break;
+    case 'fail':
+      response.issueTokens = false;
+      response.failAuthentication = true;
+      break;
+  }
+  const log = decision.outcome === 'fail' ? logger.warn.bind(logger) : logger.info.bind(logger);
+  log('sign-in step decided', {
+    outcome: decision.outcome,
+    challengeName: decision.outcome === 'challenge' ? decision.challengeName : undefined,
+    reason: decision.outcome === 'fail' ? decision.reason : undefined,
+    rounds: session.length,
+  });
+  return decision;
+}

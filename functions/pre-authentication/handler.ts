@@ -1,0 +1,43 @@
+import { AccountStatusStore, DEFAULT_LOCKOUT, MAX_WINDOW_MINUTES } from '#shared/auth-state/account-status';
+import { dynamodb } from '#shared/aws/dynamodb';
+import { readConfig, setting } from '#shared/config';
+import { preAuthenticationEvent } from '#shared/events';
+import { InviteStore } from '#shared/invites/store';
+import { trigger } from '#shared/trigger';
+import { acceptInvite } from '../post-confirmation/post-confirmation';
+import { type PreAuthenticationDeps, preAuthentication } from './pre-authentication';
+
+const config = readConfig({
+  AUTH_STATE_TABLE: setting.required(),
+  INVITES_TABLE: setting.required(),
+  LOCKOUT_MAX_FAILURES: setting.integer(DEFAULT_LOCKOUT.maxFailures, 1, 100),
+  LOCKOUT_WINDOW_MINUTES: setting.integer(DEFAULT_LOCKOUT.windowMinutes, 1, MAX_WINDOW_MINUTES),
+});
+
+const invites = new InviteStore(dynamodb, config.INVITES_TABLE);
+
+const deps: PreAuthenticationDeps = {
+  accounts: new AccountStatusStore(dynamodb, config.AUTH_STATE_TABLE),
+  reconcileInvite: (user) =>
+    acceptInvite(user, {
+      store: invites,
+      // The Cognito client is loaded only on this path, which runs once per user: every other
+      // sign-in's cold start skips constructing it.
+      addUserToGroup: async ({ userPoolId, userName, group }) => {
+        const [{ cognito }, { AdminAddUserToGroupCommand }] = await Promise.all([
+          import('#shared/aws/cognito'),
+          import('@aws-sdk/client-cognito-identity-provider'),
+        ]);
+        await cognito.send(
+          new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: userName, GroupName: group }),
+        );
+      },
+      now: () => new Date(),
+    }),
+  lockout: { maxFailures: config.LOCKOUT_MAX_FAILURES, windowMinutes: config.LOCKOUT_WINDOW_MINUTES },
+  now: () => new Date(),
+};
+
+export const handler = trigger('PreAuthentication', preAuthenticationEvent, (event) =>
+  preAuthentication(event, deps),
+);

@@ -1,0 +1,185 @@
+/**
+ * A user's account status in the auth-state table: suspension, recent failed sign-ins, the last
+ * successful sign-in, and whether the user's invite has been reconciled. Everything lives in the
+ * user's partition `USER#<sub>`, so pre-authentication reads it with ONE Query:
+ *
+ *   sk BETWEEN `FAIL#<since>` AND `SUSPENSION`
+ *
+ * Sort keys are compared as strings and ISO-8601 timestamps sort in time order, so that range
+ * holds exactly: the failures at or after `since` (older ones, kept for the 24 h audit trail, are
+ * not read at all, which keeps the read small even under attack), `INVITE#RECONCILED`,
+ * `SIGNIN#LAST_SUCCESS` and `SUSPENSION`. Other items a later feature puts in between are ignored.
+ *
+ * Decisions (`lockoutState`, `accountDecision`) are pure functions over the records read here.
+ */
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { FAILURE_SK_PREFIX, LAST_SUCCESS_SK, SUSPENSION_SK, userPk } from '#shared/auth-state/keys';
+
+/**
+ * Written by pre-authentication once the user's invite is settled (see its reconciliation). An
+ * addition to the contract of keys.ts: it lives in the user's partition so the same Query sees it.
+ */
+export const INVITE_RECONCILED_SK = 'INVITE#RECONCILED';
+
+export interface Suspension {
+  reason: string;
+  at: string;
+  by: string;
+}
+
+export interface FailureEntry {
+  at: string;
+  reason?: string | undefined;
+}
+
+export interface AccountRecords {
+  suspension?: Suspension | undefined;
+  /** Failures at or after the `since` the records were read with, oldest first. */
+  failures: FailureEntry[];
+  lastSuccessAt?: string | undefined;
+  inviteReconciledAt?: string | undefined;
+}
+
+export interface LockoutPolicy {
+  maxFailures: number;
+  windowMinutes: number;
+}
+
+export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, windowMinutes: 15 };
+/** Failure records live 24 h (their TTL), so a longer window could never be counted. */
+export const MAX_WINDOW_MINUTES = 24 * 60;
+
+export interface LockoutState {
+  /** Failures that count: inside the window and after the last successful sign-in. */
+  counted: number;
+  /** Set while locked: the moment enough failures leave the window to allow a sign-in again. */
+  lockedUntil?: Date | undefined;
+}
+
+/**
+ * Sliding-window lockout. Failures count when they are later than both the window start
+ * (`now - window`) and the last successful sign-in (a success resets the count without deleting
+ * the records). With `max` or more counted failures the user is locked until the oldest failure
+ * that keeps the count at `max` leaves the window; at that instant sign-in is allowed again.
+ * Because a locked user cannot reach the challenge, no failures are added while locked, and at
+ * most `max` failures can ever happen within any window.
+ */
+export function lockoutState(
+  records: Pick<AccountRecords, 'failures' | 'lastSuccessAt'>,
+  now: Date,
+  policy: LockoutPolicy,
+): LockoutState {
+  const windowMs = policy.windowMinutes * 60_000;
+  const lastSuccess = records.lastSuccessAt ? Date.parse(records.lastSuccessAt) : Number.NEGATIVE_INFINITY;
+  const cutoff = Math.max(now.getTime() - windowMs, Number.isNaN(lastSuccess) ? -Infinity : lastSuccess);
+  const times = records.failures
+    .map((failure) => Date.parse(failure.at))
+    .filter((time) => !Number.isNaN(time) && time > cutoff)
+    .sort((a, b) => a - b);
+  const counted = times.length;
+  if (counted < policy.maxFailures) return { counted };
+  const oldestThatMatters = times[counted - policy.maxFailures] ?? now.getTime();
+  return { counted, lockedUntil: new Date(oldestThatMatters + windowMs) };
+}
+
+export type AccountDecision =
+  | { allow: true; lockout: LockoutState }
+  | { allow: false; reason: 'suspended'; lockout: LockoutState }
+  | { allow: false; reason: 'locked_out'; lockout: LockoutState & { lockedUntil: Date } };
+
+/** May this user start a sign-in now? Suspension first, then lockout. */
+export function accountDecision(records: AccountRecords, now: Date, policy: LockoutPolicy): AccountDecision {
+  const lockout = lockoutState(records, now, policy);
+  if (records.suspension) return { allow: false, reason: 'suspended', lockout };
+  if (lockout.lockedUntil)
+    return { allow: false, reason: 'locked_out', lockout: { ...lockout, lockedUntil: lockout.lockedUntil } };
+  return { allow: true, lockout };
+}
+
+/** Reads and writes of a user's status items. One instance per table, created at module scope. */
+export class AccountStatusStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  /**
+   * One strongly consistent Query (a failure written a moment ago by verify-auth-challenge must
+   * count). A user's partition holds at most a window's worth of failures in range, so a second
+   * page is practically never needed; it is followed when DynamoDB returns one.
+   */
+  async read(sub: string, since: Date): Promise<AccountRecords> {
+    const records: AccountRecords = { failures: [] };
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': userPk(sub),
+            ':from': `${FAILURE_SK_PREFIX}${since.toISOString()}`,
+            ':to': SUSPENSION_SK,
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) addRecord(records, item);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return records;
+  }
+
+  /** Idempotent: a repeat only moves `at`. */
+  async markInviteReconciled(sub: string, now: Date): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: userPk(sub), sk: INVITE_RECONCILED_SK, at: now.toISOString() },
+      }),
+    );
+  }
+
+  /** Creates or replaces the suspension (a repeat updates reason, time and actor). */
+  async suspend(sub: string, suspension: Suspension): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: userPk(sub), sk: SUSPENSION_SK, ...suspension },
+      }),
+    );
+  }
+
+  /** Removes the suspension; returns the one removed, or undefined if there was none. */
+  async unsuspend(sub: string): Promise<Suspension | undefined> {
+    const { Attributes } = await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: userPk(sub), sk: SUSPENSION_SK },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Attributes ? toSuspension(Attributes) : undefined;
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function toSuspension(item: Record<string, unknown>): Suspension {
+  return { reason: text(item.reason) ?? '', at: text(item.at) ?? '', by: text(item.by) ?? '' };
+}
+
+function addRecord(records: AccountRecords, item: Record<string, unknown>): void {
+  const sk = text(item.sk) ?? '';
+  if (sk === SUSPENSION_SK) records.suspension = toSuspension(item);
+  else if (sk === LAST_SUCCESS_SK) records.lastSuccessAt = text(item.at);
+  else if (sk === INVITE_RECONCILED_SK) records.inviteReconciledAt = text(item.at) ?? '';
+  else if (sk.startsWith(FAILURE_SK_PREFIX)) {
+    // `at` is authoritative; the timestamp in the sort key is the fallback.
+    const at = text(item.at) ?? sk.slice(FAILURE_SK_PREFIX.length).split('#')[0] ?? '';
+    records.failures.push({ at, reason: text(item.reason) });
+  }
+}

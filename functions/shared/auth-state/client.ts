@@ -1,0 +1,54 @@
+/**
+ * The small base every auth-state adapter shares: one table, an optional abort signal (the
+ * invocation's deadline) on every call, and SDK errors replaced by `DependencyError`.
+ *
+ * Why replace them: the logger prints every enumerable property of an error, and DynamoDB's
+ * ConditionalCheckFailedException carries the item it compared against (phone number included)
+ * when ReturnValuesOnConditionCheckFailure is set. Adapters catch the condition failures they
+ * expect; anything else leaves as a name and an HTTP status, never with data.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DependencyError } from '#shared/challenge/errors';
+
+type Command = GetCommand | PutCommand | UpdateCommand | DeleteCommand | QueryCommand;
+
+export abstract class AuthStateAdapter {
+  constructor(
+    protected readonly client: DynamoDBDocumentClient,
+    readonly tableName: string,
+    protected readonly signal?: AbortSignal,
+  ) {}
+
+  /** Sends a command; a failed condition comes back as `{ conditionFailed, item? }`. */
+  protected async send<T>(
+    operation: string,
+    command: Command,
+  ): Promise<{ ok: true; output: T } | { ok: false; item: Record<string, unknown> | undefined }> {
+    try {
+      const output = (await this.client.send(command as never, { abortSignal: this.signal })) as T;
+      return { ok: true, output };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        return { ok: false, item: error.Item ? unmarshall(error.Item) : undefined };
+      }
+      throw new DependencyError('DynamoDB', operation, error);
+    }
+  }
+
+  /** Like `send`, for commands without a condition. */
+  protected async call<T>(operation: string, command: Command): Promise<T> {
+    const result = await this.send<T>(operation, command);
+    if (!result.ok)
+      throw new DependencyError('DynamoDB', operation, new Error('unexpected condition failure'));
+    return result.output;
+  }
+}

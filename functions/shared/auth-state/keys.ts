@@ -1,0 +1,118 @@
+/**
+ * The auth-state table (env AUTH_STATE_TABLE; pk `pk`, sk `sk`, TTL attribute `ttl`): key builders
+ * and record types. This file is the contract between writers and readers (see
+ * helpers' common.md); change it only together with every reader.
+ *
+ * Everything the pre-authentication trigger needs about a user is under pk `USER#<sub>` and is
+ * read with ONE Query on that pk:
+ *   FAIL#<ISO at>#<8 hex>   a failed answer (wrong code, rejected phone, …), TTL at + 24 h
+ *   SIGNIN#LAST_SUCCESS     the last completed 2FA sign-in (failures before it do not count)
+ *   SUSPENSION              set by the users CLI
+ * The triggers' working state lives under other prefixes, never mixed into that Query:
+ *   CHALLENGE#<sub> / CODE              the user's current SMS code (hash, phone, attempts)
+ *   CHALLENGE#<sub> / PHONE#<round id>  a phone number accepted in a PHONE_REQUIRED round
+ *   CHALLENGE#DECOY#<hash> / DECOY      the masked destination shown for an unknown username
+ *   SENDS#USER#<sub or DECOY#hash> / HOUR#<yyyy-mm-ddThh>   codes sent for a user in that UTC hour
+ *   SENDS#PHONE#<hash> / DAY#<yyyy-mm-dd>   SMS sent to a number in that UTC day (all users)
+ */
+import { createHash } from 'node:crypto';
+
+// ---- per-user records (read by pre-authentication) -------------------------------------------
+
+export const USER_PK_PREFIX = 'USER#';
+export const FAILURE_SK_PREFIX = 'FAIL#';
+export const LAST_SUCCESS_SK = 'SIGNIN#LAST_SUCCESS';
+export const SUSPENSION_SK = 'SUSPENSION';
+/** How long a failure record lives (DynamoDB deletes it some time after). */
+export const FAILURE_TTL_SECONDS = 24 * 60 * 60;
+
+export const userPk = (sub: string): string => `${USER_PK_PREFIX}${sub}`;
+
+/** `FAIL#2025-01-31T12:00:00.000Z#a1b2c3d4`: sorts by time; the suffix keeps same-ms failures apart. */
+export const failureSk = (at: Date, randomHex8: string): string =>
+  `${FAILURE_SK_PREFIX}${at.toISOString()}#${randomHex8}`;
+
+/** Why an answer failed. Every reason counts as a failure for lockout. */
+export type FailureReason =
+  /** A code that is not the one sent (or not a well-formed code at all). */
+  | 'wrong_code'
+  /** A PHONE_REQUIRED answer that is not a valid mobile number in an allowed country. */
+  | 'invalid_phone'
+  /** A wrong code that used the last attempt, or any answer to a code with none left. */
+  | 'attempts_exhausted'
+  /** An answer to a code that expired, was already used or was replaced by a newer one. */
+  | 'expired_code';
+
+export interface FailureRecord {
+  pk: string;
+  sk: string;
+  /** ISO-8601. */
+  at: string;
+  reason: FailureReason;
+  /** Epoch seconds: at + 24 h. */
+  ttl: number;
+}
+
+export interface LastSuccessRecord {
+  pk: string;
+  sk: typeof LAST_SUCCESS_SK;
+  /** ISO-8601. */
+  at: string;
+}
+
+export interface SuspensionRecord {
+  pk: string;
+  sk: typeof SUSPENSION_SK;
+  reason: string;
+  /** ISO-8601. */
+  at: string;
+  /** Who suspended the user (operator name or tool). */
+  by: string;
+}
+
+export type UserRecord =
+  | ({ kind: 'failure' } & FailureRecord)
+  | ({ kind: 'last_success' } & LastSuccessRecord)
+  | ({ kind: 'suspension' } & SuspensionRecord);
+
+/** Sorts the items of the `USER#<sub>` Query into typed records; unknown items are skipped. */
+export function classifyUserItem(item: Record<string, unknown>): UserRecord | undefined {
+  const sk = item.sk;
+  if (typeof sk !== 'string' || typeof item.pk !== 'string') return undefined;
+  if (sk.startsWith(FAILURE_SK_PREFIX)) return { kind: 'failure', ...(item as unknown as FailureRecord) };
+  if (sk === LAST_SUCCESS_SK) return { kind: 'last_success', ...(item as unknown as LastSuccessRecord) };
+  if (sk === SUSPENSION_SK) return { kind: 'suspension', ...(item as unknown as SuspensionRecord) };
+  return undefined;
+}
+
+// ---- challenge state (create/verify-auth-challenge only) -------------------------------------
+
+export const challengePk = (sub: string): string => `CHALLENGE#${sub}`;
+export const CODE_SK = 'CODE';
+export const phoneCandidateSk = (phoneRoundId: string): string => `PHONE#${phoneRoundId}`;
+
+/**
+ * An unknown username's stand-in for a `sub`: a hash of the pool and the username, so the table
+ * never holds usernames someone merely tried. Used for its decoy and its send counter.
+ */
+export const decoyKey = (userPoolId: string, userName: string): string =>
+  `DECOY#${sha256Hex(`${userPoolId}\n${userName}`).slice(0, 32)}`;
+export const decoyPk = (userPoolId: string, userName: string): string =>
+  `CHALLENGE#${decoyKey(userPoolId, userName)}`;
+export const DECOY_SK = 'DECOY';
+
+// ---- send counters ---------------------------------------------------------------------------
+
+export const userSendsPk = (userKey: string): string => `SENDS#USER#${userKey}`;
+/** Numbers are counted under a hash (pseudonymous, not secret: the number space is small). */
+export const phoneSendsPk = (e164: string): string =>
+  `SENDS#PHONE#${sha256Hex(`phone:${e164}`).slice(0, 32)}`;
+
+/** `HOUR#2025-01-31T13` (UTC). */
+export const hourWindowSk = (at: Date): string => `HOUR#${at.toISOString().slice(0, 13)}`;
+/** `DAY#2025-01-31` (UTC). */
+export const dayWindowSk = (at: Date): string => `DAY#${at.toISOString().slice(0, 10)}`;
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}

@@ -1,0 +1,76 @@
+/**
+ * Per-user sign-in records under pk `USER#<sub>` (see keys.ts): a failure record for every failed
+ * answer and the marker of the last completed 2FA sign-in. The pre-authentication trigger reads
+ * them (and the suspension record) with one Query: `readUserRecords`.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { AuthStateAdapter } from '#shared/auth-state/client';
+import {
+  classifyUserItem,
+  FAILURE_TTL_SECONDS,
+  type FailureReason,
+  type FailureRecord,
+  failureSk,
+  LAST_SUCCESS_SK,
+  type LastSuccessRecord,
+  type UserRecord,
+  userPk,
+} from '#shared/auth-state/keys';
+
+export class SignInRecords extends AuthStateAdapter {
+  async recordFailure(sub: string, reason: FailureReason, at: Date): Promise<FailureRecord> {
+    const record: FailureRecord = {
+      pk: userPk(sub),
+      sk: failureSk(at, randomBytes(4).toString('hex')),
+      at: at.toISOString(),
+      reason,
+      ttl: Math.floor(at.getTime() / 1000) + FAILURE_TTL_SECONDS,
+    };
+    await this.call('PutItem', new PutCommand({ TableName: this.tableName, Item: record }));
+    return record;
+  }
+
+  /** Overwrites the marker; a later success always wins (it is only ever moved forward in time). */
+  async recordSuccess(sub: string, at: Date): Promise<void> {
+    const record: LastSuccessRecord = { pk: userPk(sub), sk: LAST_SUCCESS_SK, at: at.toISOString() };
+    await this.send(
+      'PutItem',
+      new PutCommand({
+        TableName: this.tableName,
+        Item: record,
+        ConditionExpression: 'attribute_not_exists(#at) OR #at < :at',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':at': record.at },
+      }),
+    );
+  }
+
+  /** Everything about a user, in one strongly consistent Query. */
+  async readUserRecords(sub: string): Promise<UserRecord[]> {
+    const records: UserRecord[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.call<{
+        Items?: Record<string, unknown>[];
+        LastEvaluatedKey?: Record<string, unknown>;
+      }>(
+        'Query',
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': userPk(sub) },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const record = classifyUserItem(item);
+        if (record) records.push(record);
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return records;
+  }
+}

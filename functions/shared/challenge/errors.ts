@@ -1,0 +1,47 @@
+/**
+ * What the custom-auth triggers may tell a user when they refuse. Cognito shows the message as
+ * `CreateAuthChallenge failed with error <message>.`; the reason is only logged.
+ */
+import { UserFacingError } from '#shared/errors';
+
+export const SEND_LIMIT_MESSAGE = 'Too many codes requested. Please try again later';
+export const CODE_EXPIRED_MESSAGE = 'Your sign-in code has expired. Please sign in again';
+export const SMS_UNAVAILABLE_MESSAGE = 'A code cannot be sent to this phone number';
+
+/** A per-user or per-phone send limit is reached; nothing was sent. */
+export class SendLimitError extends UserFacingError {
+  override name = 'SendLimitError';
+  constructor(limit: 'user' | 'phone') {
+    super(SEND_LIMIT_MESSAGE, `send_limit_${limit}`);
+  }
+}
+
+/** The state a later round needs (a code, a proven phone number) is gone, used up or replaced. */
+export class ChallengeExpiredError extends UserFacingError {
+  override name = 'ChallengeExpiredError';
+  constructor(reason: string) {
+    super(CODE_EXPIRED_MESSAGE, reason);
+  }
+}
+
+/** The number on file cannot receive a code (outside the allowed countries, not a mobile). */
+export class SmsUnavailableError extends UserFacingError {
+  override name = 'SmsUnavailableError';
+  constructor(reason: string) {
+    super(SMS_UNAVAILABLE_MESSAGE, reason);
+  }
+}
+
+/**
+ * A dependency failed. SDK errors can quote their input (SNS echoes the phone number it refused),
+ * so adapters replace them with this: the service, the operation and the error's name only.
+ */
+export class DependencyError extends Error {
+  override name = 'DependencyError';
+  constructor(service: string, operation: string, cause: unknown) {
+    const kind = cause instanceof Error ? cause.name : typeof cause;
+    const status = (cause as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
+      ?.httpStatusCode;
+    super(`${service} ${operation} failed: ${kind}${status ? ` (HTTP ${status})` : ''}`);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The sign-in session as a decision table: pure functions over `request.session`, no I/O.
+ *
+ * The only sessions that may end in tokens are, entry by entry (name, result and metadata checked
+ * on every entry, not only the last one):
+ *
+ *   SRP_A ok, PASSWORD_VERIFIER ok,                      the password, proven by SRP
+ *   [PHONE_REQUIRED failed]* PHONE_REQUIRED ok,          only for a user without a verified phone
+ *   [SMS_OTP failed]* SMS_OTP ok                          every SMS_OTP entry carries the same id
+ *
+ * with fewer than MAX_PHONE_ATTEMPTS failed phone rounds, fewer than MAX_CODE_ATTEMPTS wrong codes
+ * and at most MAX_ROUNDS entries in all. SRP_A and PASSWORD_VERIFIER carry no metadata; every
+ * custom round carries the `<TYPE>:<id>` tag Create gave it (see protocol.ts). Anything else (a
+ * custom round first, a missing or failed password step, an unknown challenge name, an untagged
+ * or foreign custom round, a round after the final code) fails authentication.
+ *
+ * Define (`decide`) and Create (`planCustomRound`) read the session with the same function, so the
+ * round Create builds is always the round Define agreed to.
+ */
+import { type ChallengeType, parseMetadata } from '#shared/challenge/protocol';
+
+/** A type alias (not an interface) so it also fits the event schema's open record type. */
+export type SessionEntry = {
+  challengeName: string;
+  challengeResult: boolean;
+  challengeMetadata?: string | null | undefined;
+};
+
+export interface SignInUser {
+  /** The user has a `phone_number` and `phone_number_verified` is exactly `'true'`. */
+  phoneVerified: boolean;
+  /** Cognito's `userNotFound` (PreventUserExistenceErrors): the flow runs on, nothing is real. */
+  userNotFound: boolean;
+}
+
+export interface AttemptLimits {
+  /** Wrong SMS codes allowed per sign-in (the next wrong one fails it). */
+  maxCodeAttempts: number;
+  /** Rejected phone numbers allowed per sign-in. */
+  maxPhoneAttempts: number;
+  /** Session entries allowed in all, the two password steps included. */
+  maxRounds: number;
+}
+
+export interface CustomRound {
+  type: ChallengeType;
+  id: string;
+  ok: boolean;
+}
+
+export type SessionReading =
+  | { valid: false; reason: string }
+  | { valid: true; passwordSteps: 0 | 1 | 2; custom: CustomRound[] };
+
+export type Decision =
+  | { outcome: 'challenge'; challengeName: 'PASSWORD_VERIFIER' | 'CUSTOM_CHALLENGE' }
+  | { outcome: 'tokens' }
+  | { outcome: 'fail'; reason: string };
+
+/** What Create must build for the next custom round. */
+export type RoundPlan =
+  | { kind: 'ask_phone' }
+  /** First SMS round to the user's verified phone. */
+  | { kind: 'send_code'; phoneFrom: 'profile' }
+  /** First SMS round to the number proven valid in the PHONE_REQUIRED round `phoneRoundId`. */
+  | { kind: 'send_code'; phoneFrom: 'phone_round'; phoneRoundId: string }
+  /** A wrong code was entered: the same code (round `codeRoundId`) is asked for again. */
+  | { kind: 'repeat_code'; codeRoundId: string };
+
+const PASSWORD_STEPS = ['SRP_A', 'PASSWORD_VERIFIER'] as const;
+
+function isEmpty(metadata: string | null | undefined): boolean {
+  return metadata === undefined || metadata === null || metadata === '';
+}
+
+/** Parses the session against the grammar above, without limits. */
+export function readSession(session: readonly SessionEntry[]): SessionReading {
+  const invalid = (reason: string): SessionReading => ({ valid: false, reason });
+  const custom: CustomRound[] = [];
+  let passwordSteps: 0 | 1 | 2 = 0;
+
+  for (const [index, entry] of session.entries()) {
+    if (index < PASSWORD_STEPS.length) {
+      const expected = PASSWORD_STEPS[index];
+      if (entry.challengeName !== expected) return invalid(`expected_${expected}_at_${index}`);
+      if (!isEmpty(entry.challengeMetadata)) return invalid(`metadata_on_${expected}`);
+      if (entry.challengeResult !== true) return invalid(index === 0 ? 'srp_failed' : 'wrong_password');
+      passwordSteps = (index + 1) as 1 | 2;
+      continue;
+    }
+    if (entry.challengeName !== 'CUSTOM_CHALLENGE') return invalid(`unexpected_${entry.challengeName}`);
+    const tag = parseMetadata(entry.challengeMetadata);
+    if (!tag) return invalid('untagged_custom_round');
+    const previous = custom.at(-1);
+    if (previous?.ok && previous.type === 'SMS_OTP') return invalid('round_after_final_code');
+    if (tag.type === 'PHONE_REQUIRED') {
+      // Phone rounds come first and stop at the first accepted number.
+      if (previous && (previous.type === 'SMS_OTP' || previous.ok))
+        return invalid('phone_round_out_of_order');
+    } else {
+      // A code round follows nothing, an accepted phone round, or a wrong code for the same code.
+      if (previous?.type === 'PHONE_REQUIRED' && !previous.ok) return invalid('code_round_without_phone');
+      if (previous?.type === 'SMS_OTP' && previous.id !== tag.id) return invalid('code_round_id_changed');
+    }
+    custom.push({ type: tag.type, id: tag.id, ok: entry.challengeResult === true });
+  }
+  return { valid: true, passwordSteps, custom };
+}
+
+const count = (rounds: CustomRound[], type: ChallengeType, ok: boolean) =>
+  rounds.filter((round) => round.type === type && round.ok === ok).length;
+
+/** Define: the next step for this session, or tokens, or failure. */
+export function decide(session: readonly SessionEntry[], user: SignInUser, limits: AttemptLimits): Decision {
+  const fail = (reason: string): Decision => ({ outcome: 'fail', reason });
+  const reading = readSession(session);
+  if (!reading.valid) return fail(reading.reason);
+  if (reading.passwordSteps === 0) return fail('password_step_missing');
+  if (session.length > limits.maxRounds) return fail('too_many_rounds');
+  if (reading.passwordSteps === 1) return { outcome: 'challenge', challengeName: 'PASSWORD_VERIFIER' };
+
+  const { custom } = reading;
+  if (count(custom, 'PHONE_REQUIRED', false) >= limits.maxPhoneAttempts)
+    return fail('too_many_phone_attempts');
+  if (count(custom, 'SMS_OTP', false) >= limits.maxCodeAttempts) return fail('too_many_wrong_codes');
+
+  const first = custom[0];
+  if (first?.type === 'SMS_OTP' && !user.phoneVerified && !user.userNotFound)
+    return fail('code_without_verified_phone');
+  if (first?.type === 'PHONE_REQUIRED' && user.userNotFound) return fail('phone_round_for_unknown_user');
+
+  const last = custom.at(-1);
+  if (last?.type === 'SMS_OTP' && last.ok) {
+    return user.userNotFound ? fail('user_not_found') : { outcome: 'tokens' };
+  }
+  if (session.length >= limits.maxRounds) return fail('too_many_rounds');
+  return { outcome: 'challenge', challengeName: 'CUSTOM_CHALLENGE' };
+}
+
+/**
+ * Create: which custom round comes next. `undefined` when the session does not call for a custom
+ * round at all (Define would not have asked for one).
+ */
+export function planCustomRound(session: readonly SessionEntry[], user: SignInUser): RoundPlan | undefined {
+  const reading = readSession(session);
+  if (!reading.valid || reading.passwordSteps !== 2) return undefined;
+  const last = reading.custom.at(-1);
+  if (!last) {
+    return user.phoneVerified || user.userNotFound
+      ? { kind: 'send_code', phoneFrom: 'profile' }
+      : { kind: 'ask_phone' };
+  }
+  if (last.type === 'PHONE_REQUIRED') {
+    return last.ok
+      ? { kind: 'send_code', phoneFrom: 'phone_round', phoneRoundId: last.id }
+      : { kind: 'ask_phone' };
+  }
+  return last.ok ? undefined : { kind: 'repeat_code', codeRoundId: last.id };
+}
+
+/** Read from Cognito's user attributes; only the exact string `'true'` counts as verified. */
+export function phoneVerified(userAttributes: Record<string, string>): boolean {
+  return userAttributes.phone_number_verified === 'true' && Boolean(userAttributes.phone_number);
+}
+
+/** A stable fingerprint of the session (names, results, metadata) for retry detection. */
+export function sessionShape(session: readonly SessionEntry[]): string {
+  return JSON.stringify(
+    session.map((entry) => [entry.challengeName, entry.challengeResult, entry.challengeMetadata ?? null]),
+  );
+}

@@ -1,0 +1,34 @@
+/** The Cognito port of Verify: make a proven number the user's verified phone. */
+import {
+  AdminUpdateUserAttributesCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DependencyError } from '#shared/challenge/errors';
+
+export interface PhoneWriter {
+  /** Sets `phone_number` and `phone_number_verified = true` in one call (idempotent). */
+  setVerifiedPhone(input: { userPoolId: string; userName: string; phone: string }): Promise<void>;
+}
+
+export function cognitoPhoneWriter(client: CognitoIdentityProviderClient, signal?: AbortSignal): PhoneWriter {
+  return {
+    async setVerifiedPhone({ userPoolId, userName, phone }) {
+      try {
+        await client.send(
+          new AdminUpdateUserAttributesCommand({
+            UserPoolId: userPoolId,
+            Username: userName,
+            UserAttributes: [
+              { Name: 'phone_number', Value: phone },
+              // Verified in the same call: Cognito then sends no verification message of its own.
+              { Name: 'phone_number_verified', Value: 'true' },
+            ],
+          }),
+          { abortSignal: signal },
+        );
+      } catch (error) {
+        throw new DependencyError('Cognito', 'AdminUpdateUserAttributes', error);
+      }
+    },
+  };
+}

@@ -1,0 +1,461 @@
+/**
+ * The users CLI against the integration dynalite (table auth-state-test) and a tiny user pool on
+ * 127.0.0.1 that speaks AWS JSON 1.1 for the three Cognito operations the CLI uses (ListUsers
+ * with an `email = "..."` filter, AdminGetUser, AdminUserGlobalSignOut) and records every request.
+ * The main story runs the real entry point as a child process; the rest calls the same program
+ * in-process through `runCli`. The pre-authentication handler is run against the same table to
+ * prove the CLI and the trigger agree.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import { AccountStatusStore } from '#shared/auth-state/account-status';
+import { dynamodb } from '#shared/aws/dynamodb';
+import type { preAuthenticationEvent } from '#shared/events';
+import { runCli } from '../../cli/lib/run';
+import { emailFilter, usersProgram } from '../../cli/users/program';
+import knownUserFixture from '../../fixtures/pre-authentication.json';
+import { handler as preAuthentication } from '../../functions/pre-authentication/handler';
+import { SIGN_IN_NOT_ALLOWED_MESSAGE } from '../../functions/pre-authentication/pre-authentication';
+
+const ROOT = join(__dirname, '..', '..');
+const TABLE = 'auth-state-test';
+const POOL = 'us-east-1_CLITEST01';
+const accounts = new AccountStatusStore(dynamodb, TABLE);
+
+interface FakeUser {
+  Username: string;
+  sub: string;
+  email?: string;
+  UserStatus: string;
+  Enabled: boolean;
+}
+
+/** A user pool with just enough of Cognito's JSON 1.1 API for this CLI. */
+class FakeUserPool {
+  users: FakeUser[] = [];
+  requests: { target: string; body: Record<string, unknown> }[] = [];
+  /** When set, AdminUserGlobalSignOut is refused (as a missing IAM permission would be). */
+  refuseSignOut = false;
+  private server: Server | undefined;
+  url = '';
+
+  async start(stack: () => unknown): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res, stack));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server?.close(() => resolve()));
+  }
+
+  add(over: Partial<FakeUser> = {}): FakeUser {
+    const sub = randomUUID();
+    const user = {
+      Username: sub,
+      sub,
+      email: `cli-user-${sub.slice(0, 8)}@example.com`,
+      UserStatus: 'CONFIRMED',
+      Enabled: true,
+      ...over,
+    };
+    this.users.push(user);
+    return user;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, stack: () => unknown): Promise<void> {
+    if (req.method === 'GET' && req.url === '/_local/stack')
+      return this.send(res, 200, stack(), 'application/json');
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const target = String(req.headers['x-amz-target'] ?? '').replace(
+      'AWSCognitoIdentityProviderService.',
+      '',
+    );
+    const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+    this.requests.push({ target, body });
+    if (body.UserPoolId !== POOL)
+      return this.error(res, 'ResourceNotFoundException', 'User pool does not exist.');
+    const attributes = (u: FakeUser) => [
+      { Name: 'sub', Value: u.sub },
+      ...(u.email ? [{ Name: 'email', Value: u.email }] : []),
+    ];
+    switch (target) {
+      case 'ListUsers': {
+        const match = /^email = "((?:[^"\\]|\\.)*)"$/.exec(String(body.Filter));
+        if (!match) return this.error(res, 'InvalidParameterException', 'Invalid filter');
+        const wanted = (match[1] ?? '').replace(/\\(.)/g, '$1');
+        const found = this.users.filter((u) => u.email === wanted);
+        return this.send(res, 200, {
+          Users: found.map((u) => ({
+            Username: u.Username,
+            Attributes: attributes(u),
+            UserStatus: u.UserStatus,
+            Enabled: u.Enabled,
+          })),
+        });
+      }
+      case 'AdminGetUser': {
+        const user = this.users.find((u) => u.Username === body.Username);
+        if (!user) return this.error(res, 'UserNotFoundException', 'User does not exist.');
+        return this.send(res, 200, {
+          Username: user.Username,
+          UserAttributes: attributes(user),
+          UserStatus: user.UserStatus,
+          Enabled: user.Enabled,
+        });
+      }
+      case 'AdminUserGlobalSignOut':
+        if (this.refuseSignOut) return this.error(res, 'NotAuthorizedException', 'Not allowed.');
+        if (!this.users.some((u) => u.Username === body.Username)) {
+          return this.error(res, 'UserNotFoundException', 'User does not exist.');
+        }
+        return this.send(res, 200, {});
+      default:
+        return this.error(res, 'UnknownOperationException', target);
+    }
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown, type = 'application/x-amz-json-1.1') {
+    res.writeHead(status, { 'content-type': type });
+    res.end(JSON.stringify(body));
+  }
+
+  private error(res: ServerResponse, type: string, message: string) {
+    this.send(res, 400, { __type: type, message });
+  }
+}
+
+const pool = new FakeUserPool();
+let env: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  await pool.start(() => ({
+    userPoolId: POOL,
+    clientId: 'client1',
+    region: 'us-east-1',
+    endpoints: { cognito: pool.url, dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB, sns: pool.url },
+    tables: { invites: 'invites-test', authState: TABLE },
+  }));
+  env = {
+    ...process.env,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: pool.url,
+    USER_POOL_ID: undefined,
+    AUTH_STATE_TABLE: undefined,
+  };
+});
+afterAll(() => pool.stop());
+beforeEach(() => {
+  pool.requests = [];
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runChild(args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'cli/users.ts', ...args],
+      { cwd: ROOT, env: { ...env, ...extraEnv } as NodeJS.ProcessEnv, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function run(args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(usersProgram, args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env: { ...env, ...extraEnv },
+    now: () => new Date(),
+  });
+  return { code, stdout, stderr };
+}
+
+const target = ['--user-pool-id', POOL, '--table', TABLE];
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+async function putFailure(sub: string, minutes: number) {
+  const at = minutesAgo(minutes);
+  await dynamodb.send(
+    new PutCommand({
+      TableName: TABLE,
+      Item: { pk: `USER#${sub}`, sk: `FAIL#${at}#${randomUUID().slice(0, 8)}`, at, reason: 'wrong_code' },
+    }),
+  );
+}
+function signIn(user: FakeUser) {
+  const event = structuredClone(knownUserFixture) as z.input<typeof preAuthenticationEvent>;
+  event.userName = user.Username;
+  event.request.userAttributes = {
+    sub: user.sub,
+    email: user.email ?? '',
+    'cognito:user_status': 'CONFIRMED',
+  };
+  return preAuthentication(event);
+}
+
+describe('as a child process: suspend -> show -> unsuspend', () => {
+  const user = pool.add();
+
+  test('suspend stores the suspension, signs the user out, and the trigger then denies sign-in', async () => {
+    const result = await runChild([
+      'suspend',
+      '--email',
+      (user.email ?? '').toUpperCase(),
+      '--reason',
+      'chargeback dispute',
+      '--by',
+      'ops-oncall',
+      ...target,
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain(`Suspended ${user.email} (${user.sub}).`);
+    expect(result.stdout).toContain('Their sessions were signed out.');
+    const records = await accounts.read(user.sub, new Date());
+    expect(records.suspension).toMatchObject({ reason: 'chargeback dispute', by: 'ops-oncall' });
+    expect(pool.requests.map((r) => r.target)).toEqual(['ListUsers', 'ListUsers', 'AdminUserGlobalSignOut']);
+    expect(pool.requests[2]?.body).toEqual({ UserPoolId: POOL, Username: user.Username });
+    await expect(signIn(user)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+  });
+
+  test('show --json reports the suspension', async () => {
+    const result = await runChild(['show', '--email', user.email ?? '', '--json', ...target]);
+    expect(result.code).toBe(0);
+    const view = JSON.parse(result.stdout);
+    expect(view).toMatchObject({
+      email: user.email,
+      sub: user.sub,
+      suspended: true,
+      suspension: { reason: 'chargeback dispute', by: 'ops-oncall' },
+      recentFailures: 0,
+      lockout: { maxFailures: 5, windowMinutes: 15 },
+    });
+  });
+
+  test('unsuspend lifts it and the trigger allows sign-in again', async () => {
+    const result = await runChild(['unsuspend', '--email', user.email ?? '', ...target]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Unsuspended .* \(suspended since .* by ops-oncall\)\.\n$/);
+    expect((await accounts.read(user.sub, new Date())).suspension).toBeUndefined();
+    await expect(signIn(user)).resolves.toBeDefined();
+  });
+
+  test('an unknown user exits 1 with one line', async () => {
+    const result = await runChild(['show', '--email', 'nobody@example.com', ...target]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`users: no user with the email nobody@example.com in ${POOL}\n`);
+  });
+});
+
+describe('show', () => {
+  test('counts recent failures, shows the lockout and the last success', async () => {
+    const user = pool.add();
+    for (const minutes of [30, 12, 9, 7, 5, 3]) await putFailure(user.sub, minutes);
+    let result = await run(['show', '--email', user.email ?? '', '--json', ...target]);
+    let view = JSON.parse(result.stdout);
+    expect(view).toMatchObject({ suspended: false, recentFailures: 5, failuresLast24h: 6 });
+    expect(Date.parse(view.lockedOutUntil)).toBeGreaterThan(Date.now());
+    expect(view.lastSuccessAt).toBeUndefined();
+    await expect(signIn(user)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+
+    const success = minutesAgo(1);
+    await dynamodb.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { pk: `USER#${user.sub}`, sk: 'SIGNIN#LAST_SUCCESS', at: success },
+      }),
+    );
+    result = await run(['show', '--email', user.email ?? '', '--json', ...target]);
+    view = JSON.parse(result.stdout);
+    expect(view).toMatchObject({ recentFailures: 0, failuresLast24h: 6, lastSuccessAt: success });
+    expect(view.lockedOutUntil).toBeUndefined();
+  });
+
+  test('as a table for people', async () => {
+    const user = pool.add();
+    await putFailure(user.sub, 2);
+    const result = await run(['show', '--email', user.email ?? '', ...target]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Email:`);
+    expect(result.stdout).toMatch(/Sign-in:\s+allowed/);
+    expect(result.stdout).toMatch(/Suspended:\s+no/);
+    expect(result.stdout).toMatch(/Recent failures:\s+1 of 5 allowed in 15 min \(1 in the last 24 h\)/);
+    expect(result.stdout).toMatch(/Last success:\s+never/);
+  });
+
+  test('applies the deployed lockout settings from the environment', async () => {
+    const user = pool.add();
+    for (const minutes of [3, 2]) await putFailure(user.sub, minutes);
+    const result = await run(['show', '--email', user.email ?? '', '--json', ...target], {
+      LOCKOUT_MAX_FAILURES: '2',
+    });
+    expect(JSON.parse(result.stdout)).toMatchObject({ recentFailures: 2, lockout: { maxFailures: 2 } });
+    expect(JSON.parse(result.stdout).lockedOutUntil).toBeDefined();
+  });
+});
+
+describe('suspend and unsuspend', () => {
+  test('suspending again updates the reason; --keep-sessions skips the sign-out', async () => {
+    const user = pool.add();
+    await run(['suspend', '--email', user.email ?? '', ...target]);
+    pool.requests = [];
+    const result = await run([
+      'suspend',
+      '--email',
+      user.email ?? '',
+      '--reason',
+      'second',
+      '--keep-sessions',
+      '--json',
+      ...target,
+    ]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ suspended: true, updated: true, signedOut: false });
+    expect(pool.requests.map((r) => r.target)).not.toContain('AdminUserGlobalSignOut');
+    expect((await accounts.read(user.sub, new Date())).suspension?.reason).toBe('second');
+  });
+
+  test('the default reason and operator are recorded', async () => {
+    const user = pool.add();
+    await run(['suspend', '--email', user.email ?? '', ...target]);
+    const suspension = (await accounts.read(user.sub, new Date())).suspension;
+    expect(suspension?.reason).toBe('no reason given');
+    expect(suspension?.by).toMatch(/users CLI/);
+  });
+
+  test('unsuspending a user who is not suspended changes nothing and says so', async () => {
+    const user = pool.add();
+    const result = await run(['unsuspend', '--email', user.email ?? '', '--json', ...target]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ suspended: false, wasSuspended: false });
+  });
+
+  test('when signing out fails the suspension stands and the command says to run it again', async () => {
+    const user = pool.add();
+    pool.refuseSignOut = true;
+    let result: Run;
+    try {
+      result = await run(['suspend', '--email', user.email ?? '', ...target]);
+    } finally {
+      pool.refuseSignOut = false;
+    }
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^users: ${user.email} is suspended, but signing out their sessions failed \\(.*NotAuthorizedException.*\\); run suspend again\n$`,
+      ),
+    );
+    expect((await accounts.read(user.sub, new Date())).suspension).toBeDefined();
+  });
+});
+
+describe('where it acts', () => {
+  test('--local reads the running stack: no pool id or table needed', async () => {
+    const user = pool.add();
+    const port = new URL(pool.url).port;
+    const result = await run(['suspend', '--email', user.email ?? '', '--local', '--json'], {
+      PORT: port,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: undefined,
+    });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect((await accounts.read(user.sub, new Date())).suspension).toBeDefined();
+  });
+
+  test('the pool id may come from USER_POOL_ID and the table from AUTH_STATE_TABLE', async () => {
+    const user = pool.add();
+    const result = await run(['show', '--email', user.email ?? ''], {
+      USER_POOL_ID: POOL,
+      AUTH_STATE_TABLE: TABLE,
+    });
+    expect(result.code).toBe(0);
+  });
+
+  test('a user whose username is the email and who has no email attribute is found with AdminGetUser', async () => {
+    const user = pool.add({ Username: 'legacy@example.com', email: undefined });
+    const result = await run(['show', '--email', 'legacy@example.com', '--json', ...target]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).sub).toBe(user.sub);
+    expect(pool.requests.map((r) => r.target)).toEqual(['ListUsers', 'AdminGetUser']);
+  });
+});
+
+describe('bad input gets one line and changes nothing', () => {
+  test.each([
+    [['suspend'], 2, 'users: --email is required'],
+    [
+      ['suspend', '--email', 'not-an-email', ...target],
+      2,
+      "users: 'not-an-email' is not a valid email address",
+    ],
+    [
+      ['suspend', '--email', 'a@example.com', '--reason', 'x'.repeat(201), ...target],
+      2,
+      'users: --reason must be at most 200',
+    ],
+    [['show', '--email', 'a@example.com', '--table', TABLE], 2, 'users: no user pool: pass --user-pool-id'],
+    [['frobnicate'], 2, "users: unknown command 'frobnicate'"],
+  ])('%j exits %i: %s', async (args, code, message) => {
+    const result = await run(args as string[]);
+    expect(result.code).toBe(code);
+    expect(result.stderr.startsWith(message)).toBe(true);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(pool.requests).toEqual([]);
+  });
+
+  test('two users with the same email: refused, nothing written', async () => {
+    const first = pool.add({ email: 'twice@example.com' });
+    pool.add({ email: 'twice@example.com' });
+    const result = await run(['suspend', '--email', 'twice@example.com', ...target]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('more than one user');
+    expect((await accounts.read(first.sub, new Date())).suspension).toBeUndefined();
+  });
+
+  // As a child process: under jest, Node's network errors come from another realm and the SDK
+  // wraps them without their code, which is not what a user of the CLI sees.
+  test('an unreachable user pool is named with its address', async () => {
+    const result = await runChild(['show', '--email', 'a@example.com', ...target], {
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:9',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^users: cannot reach Cognito at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)\n$/,
+    );
+  });
+
+  test('an unknown user pool is reported as such', async () => {
+    const result = await run([
+      'show',
+      '--email',
+      'a@example.com',
+      '--user-pool-id',
+      'us-east-1_NOPE',
+      '--table',
+      TABLE,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("user pool 'us-east-1_NOPE' not found");
+  });
+});
+
+test('the ListUsers filter escapes quotes and backslashes', () => {
+  expect(emailFilter('ada@example.com')).toBe('email = "ada@example.com"');
+  expect(emailFilter('a"b\\c@example.com')).toBe('email = "a\\"b\\\\c@example.com"');
+});

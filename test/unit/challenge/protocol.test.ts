@@ -1,0 +1,69 @@
+import {
+  formatMetadata,
+  newRoundId,
+  parseMetadata,
+  parsePrivateParameters,
+  privateParameters,
+  ROUND_ID_PATTERN,
+} from '#shared/challenge/protocol';
+
+const ID = 'a3f9c1e7b5d24f6a8c0e2b4d6f8a1c3e';
+
+test('round ids are 128 random bits in lower-case hex, different each time', () => {
+  const ids = new Set(Array.from({ length: 100 }, newRoundId));
+  expect(ids.size).toBe(100);
+  for (const id of ids) expect(id).toMatch(ROUND_ID_PATTERN);
+});
+
+test('metadata round-trips for both round types', () => {
+  for (const type of ['PHONE_REQUIRED', 'SMS_OTP'] as const) {
+    expect(parseMetadata(formatMetadata({ type, id: ID }))).toEqual({ type, id: ID });
+  }
+});
+
+test.each([
+  [undefined],
+  [null],
+  [''],
+  ['SMS_OTP'],
+  ['SMS_OTP:'],
+  [`SMS_OTP:${ID}x`],
+  [`SMS_OTP:${ID.toUpperCase()}`],
+  [`sms_otp:${ID}`],
+  [`MAGIC_LINK:${ID}`],
+  [`SMS_OTP:${ID}:extra`],
+  [`:${ID}`],
+])('metadata %j is not one of ours', (metadata) => {
+  expect(parseMetadata(metadata)).toBeUndefined();
+});
+
+test('private parameters carry only type, id and (for codes) length', () => {
+  expect(privateParameters({ type: 'SMS_OTP', id: ID, length: 6 })).toEqual({
+    type: 'SMS_OTP',
+    id: ID,
+    length: '6',
+  });
+  expect(privateParameters({ type: 'PHONE_REQUIRED', id: ID })).toEqual({ type: 'PHONE_REQUIRED', id: ID });
+  expect(parsePrivateParameters({ type: 'SMS_OTP', id: ID, length: '8' })).toEqual({
+    type: 'SMS_OTP',
+    id: ID,
+    length: 8,
+  });
+  expect(parsePrivateParameters({ type: 'PHONE_REQUIRED', id: ID })).toEqual({
+    type: 'PHONE_REQUIRED',
+    id: ID,
+  });
+});
+
+test.each([
+  [{}],
+  [{ type: 'SMS_OTP', id: ID }],
+  [{ type: 'SMS_OTP', id: ID, length: 'six' }],
+  [{ type: 'SMS_OTP', id: ID, length: '3' }],
+  [{ type: 'SMS_OTP', id: ID, length: '11' }],
+  [{ type: 'SMS_OTP', id: 'short', length: '6' }],
+  [{ type: 'PHONE_REQUIRED' }],
+  [{ type: 'OTHER', id: ID }],
+])('private parameters %j are refused', (params) => {
+  expect(parsePrivateParameters(params)).toBeUndefined();
+});

@@ -1,0 +1,173 @@
+/**
+ * Property: for ANY session, Define issues tokens exactly for the valid sequences
+ *   SRP_A ok, PASSWORD_VERIFIER ok, [PHONE_REQUIRED failed]{0,k-1} PHONE_REQUIRED ok, [SMS_OTP failed]{0,m-1} SMS_OTP ok
+ *   SRP_A ok, PASSWORD_VERIFIER ok, [SMS_OTP failed]{0,m-1} SMS_OTP ok     (verified phone only)
+ * with one SMS_OTP id throughout, no metadata on the password steps, at most MAX_ROUNDS entries,
+ * and never for an unknown user. The oracle below is written independently of session.ts: it
+ * turns each entry into a letter and matches a regular expression.
+ *
+ * Runs FC_RUNS times (default 2,000 in CI; set FC_RUNS=10000 or more for a deeper search).
+ */
+import fc from 'fast-check';
+import { type AttemptLimits, decide, type SessionEntry, type SignInUser } from '#shared/challenge/session';
+
+const RUNS = Number(process.env.FC_RUNS ?? 2000);
+
+const IDS = ['0'.repeat(32), 'f'.repeat(32), '0123456789abcdef0123456789abcdef'];
+const NAMES = [
+  'SRP_A',
+  'PASSWORD_VERIFIER',
+  'CUSTOM_CHALLENGE',
+  'SMS_MFA',
+  'DEVICE_SRP_AUTH',
+  'ADMIN_NO_SRP_AUTH',
+];
+
+const metadataArb = fc.oneof(
+  fc.constantFrom(undefined, null, ''),
+  fc.constantFrom(...IDS).map((id) => `PHONE_REQUIRED:${id}`),
+  fc.constantFrom(...IDS).map((id) => `SMS_OTP:${id}`),
+  fc.constantFrom('SMS_OTP:', 'SMS_OTP:abc', `sms_otp:${IDS[0]}`, `SMS_OTP:${IDS[0]}:x`, `MAGIC:${IDS[0]}`),
+  fc.string({ maxLength: 50 }),
+);
+
+const entryArb: fc.Arbitrary<SessionEntry> = fc.record({
+  challengeName: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...NAMES) }, fc.string({ maxLength: 20 })),
+  challengeResult: fc.boolean(),
+  challengeMetadata: metadataArb,
+});
+
+/** A well-formed custom round (valid tag, either type, either result). */
+const customEntryArb: fc.Arbitrary<SessionEntry> = fc.record({
+  challengeName: fc.constant('CUSTOM_CHALLENGE'),
+  challengeResult: fc.boolean(),
+  challengeMetadata: fc
+    .tuple(fc.constantFrom('PHONE_REQUIRED', 'SMS_OTP'), fc.constantFrom(...IDS))
+    .map(([type, id]) => `${type}:${id}`),
+});
+
+/** Sessions built like real ones, then maybe damaged: this is where the interesting cases are. */
+const nearValidArb: fc.Arbitrary<SessionEntry[]> = fc
+  .record({
+    phonePath: fc.boolean(),
+    wrongPhones: fc.nat(3),
+    wrongCodes: fc.nat(3),
+    finalCode: fc.constantFrom(true, true, false),
+    codeId: fc.constantFrom(...IDS),
+    /** Index of a code round that carries another id (a forged or foreign round), if any. */
+    otherIdAt: fc.option(fc.nat(4), { freq: 4 }),
+    phoneId: fc.constantFrom(...IDS),
+    mutation: fc.option(
+      fc.record({
+        index: fc.nat(12),
+        entry: fc.oneof(entryArb, customEntryArb),
+        kind: fc.constantFrom('replace', 'insert', 'delete', 'flip', 'retag'),
+      }),
+      { freq: 2 },
+    ),
+  })
+  .map(({ phonePath, wrongPhones, wrongCodes, finalCode, codeId, otherIdAt, phoneId, mutation }) => {
+    const custom = (ok: boolean, metadata: string): SessionEntry => ({
+      challengeName: 'CUSTOM_CHALLENGE',
+      challengeResult: ok,
+      challengeMetadata: metadata,
+    });
+    const session: SessionEntry[] = [
+      { challengeName: 'SRP_A', challengeResult: true, challengeMetadata: null },
+      { challengeName: 'PASSWORD_VERIFIER', challengeResult: true },
+    ];
+    if (phonePath) {
+      for (let i = 0; i < wrongPhones; i++) session.push(custom(false, `PHONE_REQUIRED:${phoneId}`));
+      session.push(custom(true, `PHONE_REQUIRED:${phoneId}`));
+    }
+    const idOf = (i: number) => (i === otherIdAt ? IDS.find((id) => id !== codeId) : codeId);
+    for (let i = 0; i < wrongCodes; i++) session.push(custom(false, `SMS_OTP:${idOf(i)}`));
+    if (finalCode) session.push(custom(true, `SMS_OTP:${idOf(wrongCodes)}`));
+    if (mutation) {
+      const at = mutation.index % (session.length + 1);
+      const target = session[at];
+      if (mutation.kind === 'replace' && target) session[at] = mutation.entry;
+      if (mutation.kind === 'insert') session.splice(at, 0, mutation.entry);
+      if (mutation.kind === 'delete') session.splice(at, 1);
+      if (mutation.kind === 'flip' && target)
+        session[at] = { ...target, challengeResult: !target.challengeResult };
+      if (mutation.kind === 'retag' && target) {
+        session[at] = { ...target, challengeMetadata: mutation.entry.challengeMetadata };
+      }
+    }
+    return session;
+  });
+
+const sessionArb = fc.oneof(
+  { weight: 4, arbitrary: nearValidArb },
+  { weight: 1, arbitrary: fc.array(entryArb, { maxLength: 12 }) },
+);
+const userArb: fc.Arbitrary<SignInUser> = fc.record({
+  phoneVerified: fc.boolean(),
+  userNotFound: fc.constantFrom(false, false, false, true),
+});
+const limitsArb: fc.Arbitrary<AttemptLimits> = fc.record({
+  maxCodeAttempts: fc.integer({ min: 1, max: 4 }),
+  maxPhoneAttempts: fc.integer({ min: 1, max: 4 }),
+  maxRounds: fc.integer({ min: 4, max: 10 }),
+});
+
+/** The oracle: one letter per entry, then a regular expression. */
+function shouldIssueTokens(session: SessionEntry[], user: SignInUser, limits: AttemptLimits): boolean {
+  if (user.userNotFound || session.length > limits.maxRounds) return false;
+  const empty = (m: unknown) => m === undefined || m === null || m === '';
+  const codeIds = new Set<string>();
+  const letters = session
+    .map((entry) => {
+      const { challengeName: name, challengeResult: ok, challengeMetadata: meta } = entry;
+      if (name === 'SRP_A' && ok === true && empty(meta)) return 'A';
+      if (name === 'PASSWORD_VERIFIER' && ok === true && empty(meta)) return 'V';
+      if (name !== 'CUSTOM_CHALLENGE' || typeof meta !== 'string') return 'x';
+      const phone = /^PHONE_REQUIRED:([0-9a-f]{32})$/.exec(meta);
+      if (phone) return ok ? 'P' : 'p';
+      const code = /^SMS_OTP:([0-9a-f]{32})$/.exec(meta);
+      if (code?.[1]) {
+        codeIds.add(code[1]);
+        return ok ? 'S' : 's';
+      }
+      return 'x';
+    })
+    .join('');
+  if (codeIds.size > 1) return false;
+  const wrongPhones = `p{0,${limits.maxPhoneAttempts - 1}}`;
+  const wrongCodes = `s{0,${limits.maxCodeAttempts - 1}}`;
+  if (new RegExp(`^AV${wrongPhones}P${wrongCodes}S$`).test(letters)) return true;
+  return user.phoneVerified && new RegExp(`^AV${wrongCodes}S$`).test(letters);
+}
+
+test(`Define issues tokens exactly for the valid sequences (${RUNS} runs)`, () => {
+  let valid = 0;
+  fc.assert(
+    fc.property(sessionArb, userArb, limitsArb, (session, user, limits) => {
+      const decision = decide(session, user, limits);
+      const expected = shouldIssueTokens(session, user, limits);
+      if (expected) valid++;
+      expect(decision.outcome === 'tokens').toBe(expected);
+    }),
+    { numRuns: RUNS },
+  );
+  // The generator must actually reach the valid sequences, or the property proves little
+  // (about 5% of the cases are valid; the bound leaves a wide margin for any seed).
+  expect(valid).toBeGreaterThan(RUNS / 100);
+}, 60_000);
+
+test(`Define never asks for another round after too many failures or rounds (${RUNS} runs)`, () => {
+  fc.assert(
+    fc.property(sessionArb, userArb, limitsArb, (session, user, limits) => {
+      const decision = decide(session, user, limits);
+      if (decision.outcome !== 'challenge') return;
+      // A new round never makes the session longer than the cap.
+      expect(session.length + 1).toBeLessThanOrEqual(limits.maxRounds);
+      const wrong = (prefix: string) =>
+        session.filter((e) => e.challengeResult === false && e.challengeMetadata?.startsWith(prefix)).length;
+      expect(wrong('SMS_OTP:')).toBeLessThan(limits.maxCodeAttempts);
+      expect(wrong('PHONE_REQUIRED:')).toBeLessThan(limits.maxPhoneAttempts);
+    }),
+    { numRuns: RUNS },
+  );
+}, 60_000);

@@ -1,0 +1,79 @@
+import {
+  attemptSettings,
+  checkCodeTimings,
+  codeSettings,
+  deliverySettings,
+  roundSettings,
+  sendLimitSettings,
+} from '#shared/challenge/settings';
+import { readConfig } from '#shared/config';
+
+const all = {
+  ...attemptSettings,
+  ...roundSettings,
+  ...codeSettings,
+  ...sendLimitSettings,
+  ...deliverySettings,
+};
+
+test('defaults', () => {
+  expect(readConfig(all, {})).toEqual({
+    MAX_CODE_ATTEMPTS: 3,
+    MAX_PHONE_ATTEMPTS: 3,
+    MAX_ROUNDS: 8,
+    OTP_LENGTH: 6,
+    OTP_TTL_SECONDS: 180,
+    AUTH_SESSION_VALIDITY_MINUTES: 3,
+    RESEND_COOLDOWN_SECONDS: 60,
+    SEND_LIMIT_PER_USER_PER_HOUR: 5,
+    SEND_LIMIT_PER_PHONE_PER_DAY: 10,
+    SMS_SENDER_ID: undefined,
+    SMS_ORIGINATION_NUMBER: undefined,
+  });
+});
+
+test.each([
+  ['OTP_LENGTH', '5'],
+  ['OTP_LENGTH', '11'],
+  ['OTP_TTL_SECONDS', '901'],
+  ['MAX_CODE_ATTEMPTS', '0'],
+  ['MAX_ROUNDS', '3'],
+  ['RESEND_COOLDOWN_SECONDS', '10'],
+  ['SEND_LIMIT_PER_USER_PER_HOUR', 'five'],
+  ['SMS_SENDER_ID', 'TOO-LONG-SENDER'],
+  ['SMS_SENDER_ID', '12345'],
+  ['SMS_ORIGINATION_NUMBER', '0123'],
+])('%s=%j is refused with the variable named', (name, value) => {
+  expect(() => readConfig(all, { [name]: value })).toThrow(new RegExp(name));
+});
+
+test('empty optional SMS settings mean "not configured"', () => {
+  const config = readConfig(deliverySettings, { SMS_SENDER_ID: ' ', SMS_ORIGINATION_NUMBER: '' });
+  expect(config).toEqual({ SMS_SENDER_ID: undefined, SMS_ORIGINATION_NUMBER: undefined });
+  expect(
+    readConfig(deliverySettings, { SMS_SENDER_ID: 'MyApp', SMS_ORIGINATION_NUMBER: '+18005550100' }),
+  ).toEqual({
+    SMS_SENDER_ID: 'MyApp',
+    SMS_ORIGINATION_NUMBER: '+18005550100',
+  });
+});
+
+describe('checkCodeTimings', () => {
+  const ok = { OTP_TTL_SECONDS: 180, AUTH_SESSION_VALIDITY_MINUTES: 3, RESEND_COOLDOWN_SECONDS: 60 };
+  test('accepts the defaults', () => {
+    expect(() => checkCodeTimings(ok)).not.toThrow();
+  });
+  test('a code may not outlive the auth session', () => {
+    expect(() => checkCodeTimings({ ...ok, OTP_TTL_SECONDS: 181 })).toThrow(
+      /OTP_TTL_SECONDS.*AUTH_SESSION_VALIDITY_MINUTES/,
+    );
+    expect(() =>
+      checkCodeTimings({ ...ok, OTP_TTL_SECONDS: 600, AUTH_SESSION_VALIDITY_MINUTES: 10 }),
+    ).not.toThrow();
+  });
+  test('the cooldown may not exceed the code lifetime', () => {
+    expect(() => checkCodeTimings({ ...ok, RESEND_COOLDOWN_SECONDS: 181 })).toThrow(
+      /RESEND_COOLDOWN_SECONDS/,
+    );
+  });
+});
