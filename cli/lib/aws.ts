@@ -80,7 +80,7 @@ export interface AwsTarget {
     endpoint?: string;
     credentials?: { accessKeyId: string; secretAccessKey: string };
     maxAttempts: number;
-    requestHandler: { connectionTimeout: number; requestTimeout: number };
+    requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
   };
   /** Where requests go, for messages: an endpoint URL or `AWS <region>`. */
   where: string;
@@ -98,7 +98,8 @@ export function awsTarget(service: AwsService, environment: AwsEnvironment): Aws
       ...(endpoint ? { endpoint } : {}),
       ...(stack ? { credentials: LOCAL_CREDENTIALS } : {}),
       maxAttempts: 2,
-      requestHandler: { connectionTimeout: 3000, requestTimeout: 10_000 },
+      // throwOnRequestTimeout: without it the SDK only warns when requestTimeout passes.
+      requestHandler: { connectionTimeout: 3000, requestTimeout: 10_000, throwOnRequestTimeout: true },
     },
     where: endpoint ?? `AWS ${region ?? '(region from your AWS profile)'}`,
   };

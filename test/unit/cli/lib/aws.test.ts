@@ -66,7 +66,7 @@ describe('awsTarget', () => {
       region: 'ap-south-1',
       endpoint: 'http://127.0.0.1:2',
       maxAttempts: 2,
-      requestHandler: { connectionTimeout: 3000, requestTimeout: 10_000 },
+      requestHandler: { connectionTimeout: 3000, requestTimeout: 10_000, throwOnRequestTimeout: true },
     });
     expect(target.where).toBe('http://127.0.0.1:2');
     expect(awsTarget('cognito', environment).clientOptions.endpoint).toBe('http://127.0.0.1:1');
