@@ -31,11 +31,24 @@ interface Expected {
   environment: Record<string, unknown>;
   /**
    * Everything the role may do besides writing its own log group, as `action on target` (`<pool>`:
-   * the user pool; `deny action on target` for a Deny). Targets are logical IDs or ARNs; a target
-   * with `*` is allowed only if it is listed here (with a comment saying why it cannot be narrower).
+   * the user pool; `deny action on target` for a Deny; `... if <condition>` for a conditional
+   * grant). Targets are logical IDs or ARNs; a target with `*` is allowed only if it is listed here
+   * (with a comment saying why it cannot be narrower).
    */
   grants: string[];
 }
+
+/**
+ * A grant on the auth-state table limited to items whose partition key starts with `prefix`
+ * (`USER#`, `CHALLENGE#`, `SENDS#`: functions/shared/auth-state/keys.ts).
+ */
+const onAuthState = (action: string, prefix: string) =>
+  `${action} on AuthStateTable if ForAllValues:StringLike dynamodb:LeadingKeys ${prefix}*`;
+
+/** The settings every custom-auth trigger that counts code attempts must share. */
+const MAX_CODE_ATTEMPTS = '3';
+const ALLOWED_COUNTRIES = 'US,CA,GB';
+const APP_NAME = 'Example App';
 
 const FUNCTIONS: Record<string, Expected> = {
   preSignUp: {
@@ -58,8 +71,106 @@ const FUNCTIONS: Record<string, Expected> = {
       `cognito-idp:AdminAddUserToGroup on ${POOL}`,
     ],
   },
+  preAuthentication: {
+    handler: 'functions/pre-authentication/handler.handler',
+    trigger: 'PreAuthentication',
+    environment: {
+      AUTH_STATE_TABLE: { Ref: 'AuthStateTable' },
+      INVITES_TABLE: { Ref: 'InvitesTable' },
+      LOCKOUT_MAX_FAILURES: '5',
+      LOCKOUT_WINDOW_MINUTES: '15',
+    },
+    grants: [
+      // One Query of the user's partition; the INVITE#RECONCILED mark in it.
+      onAuthState('dynamodb:Query', 'USER#'),
+      onAuthState('dynamodb:PutItem', 'USER#'),
+      // Reconciliation of an invite postConfirmation could not settle.
+      'dynamodb:UpdateItem on InvitesTable',
+      'dynamodb:GetItem on InvitesTable',
+      `cognito-idp:AdminAddUserToGroup on ${POOL}`,
+    ],
+  },
+  customMessage: {
+    handler: 'functions/custom-message/handler.handler',
+    trigger: 'CustomMessage',
+    environment: {
+      APP_NAME,
+      SIGN_IN_URL: 'https://example.com/sign-in',
+      SUPPORT_EMAIL: 'support@example.com',
+      EMAIL_VERIFICATION_STYLE: 'code',
+    },
+    grants: [],
+  },
+  defineAuthChallenge: {
+    handler: 'functions/define-auth-challenge/handler.handler',
+    trigger: 'DefineAuthChallenge',
+    environment: { MAX_CODE_ATTEMPTS, MAX_PHONE_ATTEMPTS: '3', MAX_ROUNDS: '8' },
+    grants: [],
+  },
+  createAuthChallenge: {
+    handler: 'functions/create-auth-challenge/handler.handler',
+    trigger: 'CreateAuthChallenge',
+    environment: {
+      AUTH_STATE_TABLE: { Ref: 'AuthStateTable' },
+      MAX_CODE_ATTEMPTS,
+      OTP_LENGTH: '6',
+      OTP_TTL_SECONDS: '180',
+      AUTH_SESSION_VALIDITY_MINUTES: '3',
+      RESEND_COOLDOWN_SECONDS: '60',
+      SEND_LIMIT_PER_USER_PER_HOUR: '5',
+      SEND_LIMIT_PER_PHONE_PER_DAY: '10',
+      ALLOWED_COUNTRIES,
+      APP_NAME,
+      SMS_SENDER_ID: '',
+      SMS_ORIGINATION_NUMBER: '',
+    },
+    grants: [
+      // The user's code, phone candidates and unknown-username decoys.
+      onAuthState('dynamodb:GetItem', 'CHALLENGE#'),
+      onAuthState('dynamodb:PutItem', 'CHALLENGE#'),
+      onAuthState('dynamodb:UpdateItem', 'CHALLENGE#'),
+      onAuthState('dynamodb:DeleteItem', 'CHALLENGE#'),
+      // The per-user and per-phone send counters.
+      onAuthState('dynamodb:UpdateItem', 'SENDS#'),
+      // Declared exception: Publish to a phone number has no resource ARN, so it can only be
+      // allowed on `*`; the Deny removes every ARN SNS has (topics, platform endpoints), leaving
+      // direct SMS only.
+      'sns:Publish on *',
+      `deny sns:Publish on arn:\${AWS::Partition}:sns:*:*:*`,
+    ],
+  },
+  verifyAuthChallenge: {
+    handler: 'functions/verify-auth-challenge/handler.handler',
+    trigger: 'VerifyAuthChallengeResponse',
+    environment: { AUTH_STATE_TABLE: { Ref: 'AuthStateTable' }, MAX_CODE_ATTEMPTS, ALLOWED_COUNTRIES },
+    grants: [
+      // Counting and consuming the attempt on the code; the phone candidate of PHONE_REQUIRED.
+      onAuthState('dynamodb:GetItem', 'CHALLENGE#'),
+      onAuthState('dynamodb:PutItem', 'CHALLENGE#'),
+      onAuthState('dynamodb:UpdateItem', 'CHALLENGE#'),
+      // Failure records and the last-success marker, read by preAuthentication.
+      onAuthState('dynamodb:PutItem', 'USER#'),
+      `cognito-idp:AdminUpdateUserAttributes on ${POOL}`,
+    ],
+  },
 };
 const NAMES = Object.keys(FUNCTIONS);
+
+/** The seven triggers of issues 2-4: FUNCTIONS must cover exactly these. */
+const ALL_TRIGGERS = [
+  'PreSignUp',
+  'PostConfirmation',
+  'PreAuthentication',
+  'CustomMessage',
+  'DefineAuthChallenge',
+  'CreateAuthChallenge',
+  'VerifyAuthChallengeResponse',
+];
+
+interface PrintedConfig {
+  functions: Record<string, { environment?: Record<string, unknown> }>;
+  resources: { Resources: Record<string, Resource> };
+}
 
 /** Serverless's logical-ID prefix for a function key (`preSignUp` -> `PreSignUp`). */
 const logical = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
@@ -118,15 +229,27 @@ let created: Packaged;
 let existing: Packaged;
 let prod: RunResult;
 let existingWithoutId: RunResult;
+let linkAndLongerSession: RunResult;
+let unknownEmailStyle: RunResult;
 
 beforeAll(async () => {
-  [created, existing, prod, existingWithoutId] = await Promise.all([
+  [created, existing, prod, existingWithoutId, linkAndLongerSession, unknownEmailStyle] = await Promise.all([
     packageService('dev'),
     packageService('dev', { existingUserPoolName: EXISTING_POOL_NAME, existingUserPoolId: EXISTING_POOL_ID }),
     printService('prod'),
     printService('dev', { existingUserPoolName: EXISTING_POOL_NAME }),
+    printService('dev', { emailVerificationStyle: 'link', authSessionValidityMinutes: '5' }),
+    printService('dev', { emailVerificationStyle: 'links' }),
   ]);
 }, 180_000);
+
+function environmentOf(template: Template, name: string): Record<string, unknown> {
+  return (
+    resource(template, `${logical(name)}LambdaFunction`).Properties.Environment as {
+      Variables: Record<string, unknown>;
+    }
+  ).Variables;
+}
 
 describe('serverless package: the stack creates its user pool', () => {
   it('creates one user pool: email usernames, case-insensitive, strong passwords, email recovery', () => {
@@ -150,6 +273,46 @@ describe('serverless package: the stack creates its user pool', () => {
       AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
       MfaConfiguration: 'OFF',
     });
+  });
+
+  it('lets Cognito send no SMS of its own: only email is auto-verified, no SMS configuration, no MFA', () => {
+    const pool = resource(created.template, 'CognitoUserPoolUsers').Properties;
+    expect(pool.AutoVerifiedAttributes).toEqual(['email']);
+    expect(pool).not.toHaveProperty('SmsConfiguration');
+    expect(pool).not.toHaveProperty('SmsVerificationMessage');
+    expect(pool.MfaConfiguration).toBe('OFF');
+  });
+
+  it('keeps a changed email unverified, and the old one in effect, until its code is confirmed', () => {
+    const pool = resource(created.template, 'CognitoUserPoolUsers').Properties;
+    expect(pool.UserAttributeUpdateSettings).toEqual({
+      AttributesRequireVerificationBeforeUpdate: ['email'],
+    });
+  });
+
+  it('verifies emails the way customMessage words them, and lets no code outlive the auth session', () => {
+    const pool = resource(created.template, 'CognitoUserPoolUsers').Properties;
+    const [, client] = ofType(created.template, 'AWS::Cognito::UserPoolClient')[0] as [string, Resource];
+    expect(pool.VerificationMessageTemplate).toEqual({ DefaultEmailOption: 'CONFIRM_WITH_CODE' });
+    expect(environmentOf(created.template, 'customMessage').EMAIL_VERIFICATION_STYLE).toBe('code');
+    expect(String(client.Properties.AuthSessionValidity)).toBe(
+      environmentOf(created.template, 'createAuthChallenge').AUTH_SESSION_VALIDITY_MINUTES,
+    );
+  });
+
+  it('moves the pool and the triggers together when emailVerificationStyle or the session length change', () => {
+    expect(linkAndLongerSession.code).toBe(0);
+    const config = JSON.parse(linkAndLongerSession.stdout) as PrintedConfig;
+    const { CognitoUserPoolUsers: pool, UserPoolClient: client } = config.resources.Resources;
+    expect(pool?.Properties.VerificationMessageTemplate).toEqual({ DefaultEmailOption: 'CONFIRM_WITH_LINK' });
+    expect(config.functions.customMessage?.environment?.EMAIL_VERIFICATION_STYLE).toBe('link');
+    expect(String(client?.Properties.AuthSessionValidity)).toBe('5');
+    expect(config.functions.createAuthChallenge?.environment?.AUTH_SESSION_VALIDITY_MINUTES).toBe('5');
+  });
+
+  it('refuses to package with an emailVerificationStyle other than code or link, naming the setting it feeds', () => {
+    expect(unknownEmailStyle.code).not.toBe(0);
+    expect(unknownEmailStyle.stdout + unknownEmailStyle.stderr).toMatch(/custom\.defaultEmailOption\b/);
   });
 
   it('leaves the pool and the tables unprotected outside prod, so a dev stage can be removed', () => {
@@ -188,9 +351,10 @@ describe('serverless package: the stack creates its user pool', () => {
     ]);
     expect(client.Properties).toMatchObject({
       PreventUserExistenceErrors: 'ENABLED',
-      AuthSessionValidity: 3,
       EnableTokenRevocation: true,
     });
+    // A stage parameter, so a string; CloudFormation reads "3" as the integer 3.
+    expect(String(client.Properties.AuthSessionValidity)).toBe('3');
     expect(client.Properties.WriteAttributes).not.toContain('phone_number');
   });
 
@@ -209,6 +373,7 @@ describe('serverless package: the stack creates its user pool', () => {
   });
 
   it('attaches every trigger to the pool, and nothing else', () => {
+    expect(NAMES.map((name) => FUNCTIONS[name]?.trigger).sort()).toEqual([...ALL_TRIGGERS].sort());
     const lambdaConfig = resource(created.template, 'CognitoUserPoolUsers').Properties.LambdaConfig;
     const expected = Object.fromEntries(
       NAMES.map((name) => [
@@ -318,12 +483,7 @@ describe('serverless package: the stack creates its user pool', () => {
           ?.read()
           .toString('utf8') ?? '';
       expect(code).toMatch(/sourceMappingURL=handler\.js\.map\s*$/);
-      const variables = (
-        resource(created.template, `${logical(name)}LambdaFunction`).Properties.Environment as {
-          Variables: Record<string, unknown>;
-        }
-      ).Variables;
-      expect(loadsStandalone(entries, file, variables)).toBe('function');
+      expect(loadsStandalone(entries, file, environmentOf(created.template, name))).toBe('function');
     }
   });
 });
@@ -374,7 +534,7 @@ describe('serverless package: triggers attached to an existing pool', () => {
         'cognito-idp:ListUserPools on *',
         'cognito-idp:UpdateUserPool on *',
         `iam:PassRole on arn:\${AWS::Partition}:iam::*:role/*`,
-        `lambda:AddPermission on ${lambdaFunctions}`,
+        `lambda:AddPermission on ${lambdaFunctions} if StringEquals lambda:Principal cognito-idp.amazonaws.com`,
         `lambda:RemovePermission on ${lambdaFunctions}`,
       ].sort(),
     );

@@ -72,9 +72,32 @@ function attachedRoles(resource: Resource): string[] {
 }
 
 /**
+ * A statement's Condition as text: `ForAllValues:StringLike dynamodb:LeadingKeys USER#*` (values
+ * joined by `,`, several keys joined by ` and `, in the order written). Empty without a condition.
+ */
+export function describeCondition(condition: unknown): string {
+  if (condition === undefined) return '';
+  if (!isObject(condition))
+    throw new Error(`a Condition must be an object, got ${JSON.stringify(condition)}`);
+  const parts: string[] = [];
+  for (const [operator, keys] of Object.entries(condition)) {
+    if (!isObject(keys)) throw new Error(`Condition operator ${operator} must map keys to values`);
+    for (const [key, values] of Object.entries(keys)) {
+      parts.push(
+        `${operator} ${key} ${asArray(values as unknown)
+          .map(describeTarget)
+          .join(',')}`,
+      );
+    }
+  }
+  return parts.join(' and ');
+}
+
+/**
  * What a role may do, as sorted `action on target` lines (`deny action on target` for Deny
- * statements): its inline policies plus every policy resource attached to it. Targets are
- * described by `describeTarget`; conditions are not shown.
+ * statements, `... if <condition>` for a conditional statement, see `describeCondition`): its
+ * inline policies plus every policy resource attached to it. Targets are described by
+ * `describeTarget`.
  */
 export function grantsOf(template: Template, roleId: string): string[] {
   const role = template.Resources[roleId];
@@ -93,9 +116,11 @@ export function grantsOf(template: Template, roleId: string): string[] {
   const lines = new Set<string>();
   for (const statement of statements) {
     const prefix = statement.Effect === 'Allow' ? '' : `${statement.Effect.toLowerCase()} `;
+    const condition = describeCondition(statement.Condition);
+    const suffix = condition ? ` if ${condition}` : '';
     for (const action of asArray(statement.Action)) {
       for (const target of asArray(statement.Resource)) {
-        lines.add(`${prefix}${action} on ${describeTarget(target)}`);
+        lines.add(`${prefix}${action} on ${describeTarget(target)}${suffix}`);
       }
     }
   }
