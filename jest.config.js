@@ -33,7 +33,17 @@ module.exports = {
       // Whole local stacks (local/stack.ts), one per test file, on free loopback ports.
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/e2e-setup.ts'],
+    },
+    {
+      ...common,
+      // Fuzz, races, retries, fault budget, log hygiene, IAM (docs/hardening.md). dynalite as in
+      // `integration`; files that need a whole local stack start their own.
+      displayName: 'hardening',
+      testMatch: ['<rootDir>/test/hardening/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/helpers/dynalite-global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/dynalite-global-teardown.ts',
+      testTimeout: 60_000,
     },
   ],
 };
