@@ -3,20 +3,19 @@
  * `{ userPoolId, clientId, region, endpoints: { cognito, dynamodb, sns }, tables: { invites, authState } }`.
  * CLIs given `--local` read it to act on that stack instead of AWS.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CliError } from './errors';
 
 const localUrl = z.url({ protocol: /^https?$/ });
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 const localStackSchema = z.looseObject({
-  userPoolId: z.string().min(1),
-  clientId: z.string().min(1),
-  region: z.string().min(1),
+  userPoolId: nonEmpty(),
+  clientId: nonEmpty(),
+  region: nonEmpty(),
   endpoints: z.looseObject({ cognito: localUrl, dynamodb: localUrl, sns: localUrl }),
-  tables: z
-    .looseObject({ invites: z.string().min(1), authState: z.string().min(1) })
-    .partial()
-    .optional(),
+  tables: z.optional(z.partial(z.looseObject({ invites: nonEmpty(), authState: nonEmpty() }))),
 });
 export type LocalStack = z.output<typeof localStackSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { readConfig } from '#shared/config';
 import { customMessageEvent } from '#shared/events';
 import { brandingFrom, brandingSettings } from '#shared/messages/index';
@@ -7,7 +7,7 @@ import { type CustomMessageDeps, customMessage } from './custom-message';
 
 const config = readConfig({
   ...brandingSettings,
-  EMAIL_VERIFICATION_STYLE: z.enum(['code', 'link'], { error: 'must be code or link' }).default('code'),
+  EMAIL_VERIFICATION_STYLE: z._default(z.enum(['code', 'link'], { error: 'must be code or link' }), 'code'),
 });
 
 const deps: CustomMessageDeps = {

@@ -6,7 +6,7 @@
  * message names every offending variable, so a broken deployment fails on its first invocation
  * with a message that says what to fix.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -14,11 +14,11 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-export function readConfig<S extends z.ZodRawShape>(
-  shape: S,
-  env: Env = process.env,
-): z.output<z.ZodObject<S>> {
-  const result = z.object(shape).safeParse(env);
+/** The schemas a config shape may hold (any zod schema: the helpers below, or a `zod/mini` one). */
+type Shape = Record<string, z.core.$ZodType>;
+
+export function readConfig<S extends Shape>(shape: S, env: Env = process.env): z.output<z.ZodMiniObject<S>> {
+  const result = z.safeParse(z.object(shape), env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
@@ -26,45 +26,63 @@ export function readConfig<S extends z.ZodRawShape>(
   return result.data;
 }
 
-/** Schema helpers for environment variables (all values arrive as strings or undefined). */
+/**
+ * Schema helpers for environment variables (all values arrive as strings or undefined).
+ *
+ * Written with `zod/mini` (functions, not methods) so a bundle carries only the validators it
+ * uses. zod/mini loads no locale, so every check that can fail here states its own message.
+ */
 export const setting = {
   /** A required, non-empty string. */
-  required: () => z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }),
+  required: () =>
+    z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, { error: 'is required' })),
 
   /** An optional string with a default. */
-  text: (fallback: string) => z.string().trim().min(1).default(fallback),
+  text: (fallback: string) =>
+    z._default(
+      z.string({ error: 'must be text' }).check(z.trim(), z.minLength(1, { error: 'must not be empty' })),
+      fallback,
+    ),
 
   /** `true`/`false` (also `1`/`0`), with a default. */
   flag: (fallback: boolean) =>
-    z
-      .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-      .default(fallback ? 'true' : 'false')
-      .transform((value) => value === 'true' || value === '1'),
+    z.pipe(
+      z._default(
+        z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }),
+        fallback ? 'true' : 'false',
+      ),
+      z.transform((value: 'true' | 'false' | '1' | '0') => value === 'true' || value === '1'),
+    ),
 
   /** An integer within [min, max], with a default. */
   integer: (fallback: number, min: number, max: number) =>
-    z
-      .string()
-      .trim()
-      .regex(/^-?\d+$/, { error: 'must be a whole number' })
-      .default(String(fallback))
-      .transform(Number)
-      .pipe(
-        z
-          .number()
-          .min(min, { error: `must be at least ${min}` })
-          .max(max, { error: `must be at most ${max}` }),
+    z.pipe(
+      z.pipe(
+        z._default(
+          z
+            .string({ error: 'must be a whole number' })
+            .check(z.trim(), z.regex(/^-?\d+$/, { error: 'must be a whole number' })),
+          String(fallback),
+        ),
+        z.transform(Number),
       ),
+      z
+        .number({ error: 'must be a whole number' })
+        .check(
+          z.minimum(min, { error: `must be at least ${min}` }),
+          z.maximum(max, { error: `must be at most ${max}` }),
+        ),
+    ),
 
   /** A comma-separated list, trimmed and lower-cased, empty entries dropped. */
   list: (fallback = '') =>
-    z
-      .string()
-      .default(fallback)
-      .transform((value) =>
+    z.pipe(
+      z._default(z.string({ error: 'must be text' }), fallback),
+      z.transform((value: string) =>
         value
           .split(',')
           .map((item) => item.trim().toLowerCase())
           .filter((item) => item.length > 0),
       ),
+    ),
 };

@@ -9,6 +9,7 @@
  * (surfaced here as `MOBILE`), which we accept: SNS will then fail or deliver, as for any carrier.
  */
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
+import * as z from 'zod/mini';
 import { setting } from '#shared/config';
 
 export type PhoneCheck =
@@ -53,11 +54,15 @@ export function checkPhone(input: string, allowedCountries: readonly string[]): 
  * the Isle of Man share +44 but are their own countries (GG, JE, IM).
  */
 export const allowedCountriesSetting = {
-  ALLOWED_COUNTRIES: setting
-    .list('US,CA,GB')
-    .transform((codes) => codes.map((code) => code.toUpperCase()))
-    .refine((codes) => codes.length > 0, { error: 'must name at least one country' })
-    .refine((codes) => codes.every((code) => isSupportedCountry(code)), {
-      error: 'must be ISO 3166-1 alpha-2 country codes (e.g. US,CA,GB)',
-    }),
+  ALLOWED_COUNTRIES: z
+    .pipe(
+      setting.list('US,CA,GB'),
+      z.transform((codes: string[]) => codes.map((code) => code.toUpperCase())),
+    )
+    .check(
+      z.refine((codes: string[]) => codes.length > 0, { error: 'must name at least one country' }),
+      z.refine((codes: string[]) => codes.every((code) => isSupportedCountry(code)), {
+        error: 'must be ISO 3166-1 alpha-2 country codes (e.g. US,CA,GB)',
+      }),
+    ),
 };

@@ -7,7 +7,7 @@
  *    logged), anything else is logged and replaced by a generic message.
  */
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { GENERIC_FAILURE_MESSAGE, InvalidEventError, UserFacingError } from '#shared/errors';
 import { logger } from '#shared/logger';
 
@@ -20,14 +20,14 @@ export interface TriggerEventBase {
   response: unknown;
 }
 
-export function trigger<S extends z.ZodType<TriggerEventBase>>(
+export function trigger<S extends z.core.$ZodType<TriggerEventBase>>(
   name: string,
   schema: S,
   useCase: (event: z.output<S>) => Promise<void>,
 ) {
   return async (event: z.input<S>, context?: Context): Promise<z.input<S>> => {
     if (context) logger.addContext(context);
-    const parsed = schema.safeParse(event);
+    const parsed = z.safeParse(schema, event);
     try {
       if (!parsed.success) {
         throw new InvalidEventError(`malformed ${name} event: ${describeIssues(parsed.error)}`);
@@ -53,11 +53,29 @@ export function trigger<S extends z.ZodType<TriggerEventBase>>(
   };
 }
 
-function describeIssues(error: z.ZodError): string {
+/**
+ * A short, loggable account of what was wrong. zod/mini loads no locale (each issue's message is
+ * "Invalid input"), so the text is built from the issue's code and fields; no input value is
+ * included, so nothing the user typed reaches the logs.
+ */
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(event)'} ${issue.message}`)
+    .map((issue) => `${issue.path.join('.') || '(event)'} ${describeIssue(issue)}`)
     .join('; ');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_union':
+      return 'matches no expected shape';
+    default:
+      return issue.message === 'Invalid input' ? issue.code : issue.message;
+  }
 }
 
 function toCallerError(error: unknown): Error {

@@ -3,7 +3,7 @@
  * Each handler spreads only the groups it reads into its `readConfig` call. docs/two-factor.md
  * lists every setting with its default and the reason for it.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConfigError, setting } from '#shared/config';
 
 /** Define, Verify and Create must agree on these: deploy them with the same values. */
@@ -35,9 +35,9 @@ export const sendLimitSettings = {
 
 /** An optional string: unset or empty means "not configured". */
 const optional = (pattern: RegExp, message: string) =>
-  z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    z.string().trim().regex(pattern, { error: message }).optional(),
+  z.pipe(
+    z.transform((value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)),
+    z.optional(z.string({ error: message }).check(z.trim(), z.regex(pattern, { error: message }))),
   );
 
 /** The app name in the SMS text is the messages module's `APP_NAME` (brandingSettings). */

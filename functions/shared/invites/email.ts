@@ -1,5 +1,5 @@
 /** Email normalisation and a deliberately plain validity check for invite addresses. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Invites are bound to the trimmed, lower-cased address (the pool compares emails case-insensitively). */
 export function normaliseEmail(email: string): string {

@@ -3,7 +3,7 @@
  * triggers that send messages (`readConfig(brandingSettings)`); a bad value fails the deployment's
  * first invocation with the variable's name, instead of mailing users a broken link.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export interface Branding {
   /** Shown in every message; at most 40 characters so SMS texts keep room for their content. */
@@ -31,23 +31,33 @@ function isSignInUrl(value: string): boolean {
 }
 
 export const brandingSettings = {
-  APP_NAME: z
-    .string()
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(APP_NAME_MAX, { error: `must be at most ${APP_NAME_MAX} characters` })
-    .refine((value) => !/[\p{Cc}{}]/u.test(value), { error: 'must not contain control characters or braces' })
-    .default(DEFAULT_BRANDING.appName),
-  SIGN_IN_URL: z
-    .string()
-    .trim()
-    .max(200, { error: 'must be at most 200 characters' })
-    .refine(isSignInUrl, { error: 'must be an https:// URL (http:// only for localhost)' })
-    .default(DEFAULT_BRANDING.signInUrl),
-  SUPPORT_EMAIL: z
-    .email({ error: 'must be an email address' })
-    .max(254, { error: 'must be at most 254 characters' })
-    .default(DEFAULT_BRANDING.supportEmail),
+  APP_NAME: z._default(
+    z.string({ error: 'must be text' }).check(
+      z.trim(),
+      z.minLength(1, { error: 'must not be empty' }),
+      z.maxLength(APP_NAME_MAX, { error: `must be at most ${APP_NAME_MAX} characters` }),
+      z.refine((value: string) => !/[\p{Cc}{}]/u.test(value), {
+        error: 'must not contain control characters or braces',
+      }),
+    ),
+    DEFAULT_BRANDING.appName,
+  ),
+  SIGN_IN_URL: z._default(
+    z
+      .string({ error: 'must be text' })
+      .check(
+        z.trim(),
+        z.maxLength(200, { error: 'must be at most 200 characters' }),
+        z.refine(isSignInUrl, { error: 'must be an https:// URL (http:// only for localhost)' }),
+      ),
+    DEFAULT_BRANDING.signInUrl,
+  ),
+  SUPPORT_EMAIL: z._default(
+    z
+      .email({ error: 'must be an email address' })
+      .check(z.maxLength(254, { error: 'must be at most 254 characters' })),
+    DEFAULT_BRANDING.supportEmail,
+  ),
 };
 
 export function brandingFrom(config: {

@@ -1,16 +1,16 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { GENERIC_FAILURE_MESSAGE, INVALID_REQUEST_MESSAGE, InvalidInvitationError } from '#shared/errors';
 import { baseEvent, optionalStringMap } from '#shared/events';
 import { logger } from '#shared/logger';
 import { trigger } from '#shared/trigger';
 import { captureLogs } from './capture-logs';
 
-const schema = baseEvent.extend({
+const schema = z.extend(baseEvent, {
   request: z.looseObject({
     userAttributes: z.record(z.string(), z.string()),
     validationData: optionalStringMap,
   }),
-  response: z.looseObject({ answer: z.string().optional() }),
+  response: z.looseObject({ answer: z.optional(z.string()) }),
 });
 
 const baseInput = () => ({
@@ -132,7 +132,7 @@ describe('trigger() wrapper', () => {
       };
       await expect(handler(event as never)).rejects.toThrow(INVALID_REQUEST_MESSAGE);
       const text = logs.text();
-      expect(text).toContain('request.userAttributes.email');
+      expect(text).toContain('request.userAttributes.email expected string');
       expect(text).not.toContain('SECRET-VALUE-1234');
     } finally {
       logs.restore();
