@@ -1,5 +1,4 @@
-import { AdminAddUserToGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { cognito } from '#shared/aws/cognito';
+import { addUserToGroup } from '#shared/aws/cognito-groups';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { readConfig, setting } from '#shared/config';
 import { postConfirmationEvent } from '#shared/events';
@@ -11,11 +10,7 @@ const config = readConfig({ INVITES_TABLE: setting.required() });
 
 const deps: PostConfirmationDeps = {
   store: new InviteStore(dynamodb, config.INVITES_TABLE),
-  addUserToGroup: async ({ userPoolId, userName, group }) => {
-    await cognito.send(
-      new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: userName, GroupName: group }),
-    );
-  },
+  addUserToGroup,
   now: () => new Date(),
 };
 

@@ -23,15 +23,7 @@ const deps: PreAuthenticationDeps = {
       store: invites,
       // The Cognito client is loaded only on this path, which runs once per user: every other
       // sign-in's cold start skips constructing it.
-      addUserToGroup: async ({ userPoolId, userName, group }) => {
-        const [{ cognito }, { AdminAddUserToGroupCommand }] = await Promise.all([
-          import('#shared/aws/cognito'),
-          import('@aws-sdk/client-cognito-identity-provider'),
-        ]);
-        await cognito.send(
-          new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: userName, GroupName: group }),
-        );
-      },
+      addUserToGroup: async (input) => (await import('#shared/aws/cognito-groups')).addUserToGroup(input),
       now: () => new Date(),
     }),
   lockout: { maxFailures: config.LOCKOUT_MAX_FAILURES, windowMinutes: config.LOCKOUT_WINDOW_MINUTES },

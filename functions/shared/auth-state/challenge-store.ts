@@ -179,7 +179,11 @@ export class ChallengeStore extends AuthStateAdapter {
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    if (result.ok) return { outcome: 'counted', code: result.output.Attributes as unknown as CodeRecord };
+    if (result.ok) {
+      // DynamoDB always returns the item for ALL_NEW; an engine that does not is a fault, not a TypeError.
+      if (!result.output.Attributes) throw new Error('DynamoDB UpdateItem returned no attributes');
+      return { outcome: 'counted', code: result.output.Attributes as unknown as CodeRecord };
+    }
     const current = (result.item as CodeRecord | undefined) ?? (await this.getCode(sub));
     if (!current) return { outcome: 'unavailable', reason: 'missing' };
     if (current.id !== id) return { outcome: 'unavailable', reason: 'replaced' };

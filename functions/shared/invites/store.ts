@@ -91,7 +91,7 @@ export class InviteStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { outcome: 'revoked', invite: Attributes as Invite };
+      return { outcome: 'revoked', invite: updatedItem(Attributes) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const current = await this.currentAfterConditionFailure(email, error);
@@ -128,7 +128,7 @@ export class InviteStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { outcome: 'accepted', invite: Attributes as Invite };
+      return { outcome: 'accepted', invite: updatedItem(Attributes) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const current = await this.currentAfterConditionFailure(email, error);
@@ -173,4 +173,10 @@ export class InviteStore {
     } while (ExclusiveStartKey);
     return invites.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
+}
+
+/** The item an `ALL_NEW` update returned. DynamoDB always returns it; an engine that does not is a fault. */
+function updatedItem(attributes: Record<string, unknown> | undefined): Invite {
+  if (!attributes) throw new Error('DynamoDB UpdateItem returned no attributes');
+  return attributes as unknown as Invite;
 }

@@ -14,6 +14,7 @@ import { dynamodb } from '#shared/aws/dynamodb';
 import { GENERIC_FAILURE_MESSAGE, INVALID_REQUEST_MESSAGE } from '#shared/errors';
 import type { postConfirmationEvent } from '#shared/events';
 import { type Invite, newInvite } from '#shared/invites/invite';
+import { InviteStore } from '#shared/invites/store';
 import forgotPasswordFixture from '../../../fixtures/post-confirmation.confirm-forgot-password.json';
 import confirmSignUpFixture from '../../../fixtures/post-confirmation.confirm-sign-up.json';
 import { handler } from '../../../functions/post-confirmation/handler';
@@ -138,6 +139,16 @@ describe('PostConfirmation_ConfirmSignUp', () => {
 
   test('a DynamoDB failure surfaces as the generic message so Cognito retries', async () => {
     ddb.on(UpdateCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    await expect(handler(confirmSignUp())).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
+    expect(idp).toHaveReceivedCommandTimes(AdminAddUserToGroupCommand, 0);
+  });
+
+  test('an update reply without the item (a faulty engine) is a named fault, not a TypeError; no group add', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    const store = new InviteStore(dynamodb, 'invites-test');
+    await expect(store.consume(ADA, SUB, new Date())).rejects.toThrow(
+      'DynamoDB UpdateItem returned no attributes',
+    );
     await expect(handler(confirmSignUp())).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
     expect(idp).toHaveReceivedCommandTimes(AdminAddUserToGroupCommand, 0);
   });
