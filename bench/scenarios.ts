@@ -1,0 +1,253 @@
+/**
+ * What each trigger is timed on: its success path, from the fixture Cognito would send
+ * (fixtures/*.json), with the AWS answers that path needs. The answers are built with the
+ * project's own domain code (an invite from `newInvite`, a code record hashed with `hashCode`),
+ * so they are what the real tables would hold. `check` proves the invocation took the success
+ * path: a bench that timed an early rejection would look fast and mean nothing.
+ *
+ * `variants` are other paths whose AWS calls are counted (not timed), e.g. the group add of
+ * PostConfirmation or Verify's first phone proof.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { INVITE_RECONCILED_SK } from '#shared/auth-state/account-status';
+import type { CodeRecord } from '#shared/auth-state/challenge-store';
+import { CODE_SK, challengePk, userPk } from '#shared/auth-state/keys';
+import { hashCode } from '#shared/challenge/code';
+import { canonicalInviteCode, generateInviteCode } from '#shared/invites/code';
+import { normaliseEmail } from '#shared/invites/email';
+import { newInvite } from '#shared/invites/invite';
+import type { CannedResponses } from './aws-stub';
+
+const FIXTURES = join(__dirname, '..', 'fixtures');
+
+/** An event as Cognito sends it: plain JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: fixtures are read as untyped JSON on purpose.
+export type Json = any;
+
+export interface Prepared {
+  event: Json;
+  responses: CannedResponses;
+  /** Why `output` is not the success path's, or undefined when it is. */
+  check(output: Json): string | undefined;
+}
+
+export interface Scenario {
+  /** The fixture it starts from (fixtures/<name>.json). */
+  fixture: string;
+  /** One line: which path this is. */
+  path: string;
+  prepare(): Prepared;
+  /** The floor of AWS calls per invocation for this path: the issue's, or the shared contract's. */
+  floor: string;
+  floorCalls: number;
+  variants?: Array<{ label: string; prepare(): Prepared; floorCalls: number }>;
+}
+
+export function readFixture(name: string): Json {
+  return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8'));
+}
+
+const item = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true });
+
+function preSignUp(): Prepared {
+  const event = readFixture('pre-signup.sign-up');
+  const code = generateInviteCode();
+  event.request.clientMetadata.inviteCode = code;
+  const email = normaliseEmail(event.request.userAttributes.email) ?? '';
+  // Stored as the invites CLI stores it: the hash of the canonical code.
+  const invite = newInvite({ email, code: canonicalInviteCode(code) ?? code, days: 7, now: new Date() });
+  return {
+    event,
+    responses: { 'dynamodb:GetItem': { Item: item({ ...invite }) } },
+    check: (out) => (out?.response?.autoConfirmUser === true ? undefined : 'sign-up not auto-confirmed'),
+  };
+}
+
+function postConfirmation(group?: string): () => Prepared {
+  return () => {
+    const event = readFixture('post-confirmation.confirm-sign-up');
+    const attributes = event.request.userAttributes;
+    const email = normaliseEmail(attributes.email) ?? '';
+    const now = new Date();
+    const invite = newInvite({ email, code: generateInviteCode(), group, days: 7, now });
+    const accepted = {
+      ...invite,
+      status: 'accepted',
+      acceptedBy: attributes.sub,
+      acceptedAt: now.toISOString(),
+    };
+    return {
+      event,
+      responses: { 'dynamodb:UpdateItem': { Attributes: item(accepted) } },
+      check: (out) => (out?.response ? undefined : 'no response'),
+    };
+  };
+}
+
+function preAuthentication(reconciled: boolean): () => Prepared {
+  return () => {
+    const event = readFixture('pre-authentication');
+    const sub = event.request.userAttributes.sub;
+    const email = normaliseEmail(event.request.userAttributes.email) ?? '';
+    const now = new Date();
+    const items = reconciled
+      ? [item({ pk: userPk(sub), sk: INVITE_RECONCILED_SK, at: now.toISOString() })]
+      : [];
+    const invite = newInvite({ email, code: generateInviteCode(), days: 7, now });
+    return {
+      event,
+      responses: {
+        'dynamodb:Query': { Items: items, Count: items.length, ScannedCount: items.length },
+        'dynamodb:UpdateItem': {
+          Attributes: item({ ...invite, status: 'accepted', acceptedBy: sub, acceptedAt: now.toISOString() }),
+        },
+      },
+      check: (out) => (out?.response ? undefined : 'no response'),
+    };
+  };
+}
+
+function customMessage(): Prepared {
+  const event = readFixture('custom-message.sign-up');
+  return {
+    event,
+    responses: {},
+    check: (out) =>
+      typeof out?.response?.emailMessage === 'string' && out.response.emailMessage.includes('{####}')
+        ? undefined
+        : 'no email message with the code placeholder',
+  };
+}
+
+function defineAuthChallenge(): Prepared {
+  const event = readFixture('define-auth-challenge.sms-otp');
+  return {
+    event,
+    responses: {},
+    check: (out) =>
+      out?.response?.issueTokens === true ? undefined : 'tokens not issued after a right code',
+  };
+}
+
+function createAuthChallenge(): Prepared {
+  const event = readFixture('create-auth-challenge.sms-otp');
+  return {
+    event,
+    // Every write succeeds (the code is claimed, the send limits have room); SNS accepts.
+    responses: {},
+    check: (out) =>
+      out?.response?.publicChallengeParameters?.type === 'SMS_OTP'
+        ? undefined
+        : 'no SMS_OTP challenge created',
+  };
+}
+
+function verifyAuthChallenge(purpose: CodeRecord['purpose']): () => Prepared {
+  return () => {
+    const event = readFixture('verify-auth-challenge.sms-otp');
+    const { sub, phone_number: phone } = event.request.userAttributes;
+    const { id, length } = event.request.privateChallengeParameters;
+    const now = Date.now();
+    const expiresAt = now + 170_000;
+    // The stored code after this answer was counted (ADD attempts :one, ReturnValues ALL_NEW).
+    const record: CodeRecord = {
+      pk: challengePk(sub),
+      sk: CODE_SK,
+      id,
+      roundKey: 'bench',
+      purpose,
+      phone,
+      destination: '+*********0123',
+      length: Number(length),
+      ...hashCode(event.request.challengeAnswer),
+      attempts: 1,
+      createdAt: now - 10_000,
+      expiresAt,
+      sentAt: now - 9_000,
+      ttl: Math.ceil(expiresAt / 1000) + 3600,
+    };
+    return {
+      event,
+      responses: { 'dynamodb:UpdateItem': { Attributes: item({ ...record }) } },
+      check: (out) => (out?.response?.answerCorrect === true ? undefined : 'the right code was not accepted'),
+    };
+  };
+}
+
+/** Keyed by the Cognito trigger a function is attached to. */
+export const SCENARIOS: Record<string, Scenario> = {
+  PreSignUp: {
+    fixture: 'pre-signup.sign-up',
+    path: 'invited sign-up allowed',
+    prepare: preSignUp,
+    floor: '1: read the invite (issue)',
+    floorCalls: 1,
+  },
+  CustomMessage: {
+    fixture: 'custom-message.sign-up',
+    path: 'sign-up code email rendered',
+    prepare: customMessage,
+    floor: '0 (nothing to call)',
+    floorCalls: 0,
+  },
+  PostConfirmation: {
+    fixture: 'post-confirmation.confirm-sign-up',
+    path: 'invite consumed (no group)',
+    prepare: postConfirmation(),
+    floor: '1: one conditional write, + group add when the invite names one (issue)',
+    floorCalls: 1,
+    variants: [{ label: 'invite names a group', prepare: postConfirmation('beta-testers'), floorCalls: 2 }],
+  },
+  PreAuthentication: {
+    fixture: 'pre-authentication',
+    path: 'sign-in allowed (invite already reconciled)',
+    prepare: preAuthentication(true),
+    floor: '1: one Query of the user partition (shared contract)',
+    floorCalls: 1,
+    variants: [
+      {
+        label: "user's first sign-in (reconciles the invite)",
+        prepare: preAuthentication(false),
+        floorCalls: 3,
+      },
+    ],
+  },
+  DefineAuthChallenge: {
+    fixture: 'define-auth-challenge.sms-otp',
+    path: 'right code -> tokens',
+    prepare: defineAuthChallenge,
+    floor: '0 (issue)',
+    floorCalls: 0,
+  },
+  CreateAuthChallenge: {
+    fixture: 'create-auth-challenge.sms-otp',
+    path: 'code sent to the phone on file',
+    prepare: createAuthChallenge,
+    floor: '2: one SNS publish + one state write (issue)',
+    floorCalls: 2,
+  },
+  VerifyAuthChallengeResponse: {
+    fixture: 'verify-auth-challenge.sms-otp',
+    path: 'right sign-in code',
+    prepare: verifyAuthChallenge('sign_in'),
+    floor: '0, 1 on first phone proof (issue)',
+    floorCalls: 0,
+    variants: [
+      {
+        label: 'first phone proof (code to a new number)',
+        prepare: verifyAuthChallenge('verify_phone'),
+        floorCalls: 1,
+      },
+    ],
+  },
+};
+
+/** Total calls and the per-operation breakdown, e.g. `3 (dynamodb:UpdateItem x2, sns:Publish)`. */
+export function describeCalls(counts: Record<string, number>): { total: number; detail: string } {
+  const entries = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  const detail = entries.map(([op, n]) => (n > 1 ? `${op} x${n}` : op)).join(', ');
+  return { total, detail };
+}
