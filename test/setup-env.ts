@@ -9,3 +9,6 @@ process.env.POWERTOOLS_DEV ??= 'false';
 process.env.AUTH_STATE_TABLE ??= 'auth-state-test';
 // Node 20 is this machine's runtime; Lambda runs nodejs22.x. Silence the SDK's Node 20 notice in tests.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Child processes, engines and stacks are slow on a loaded 2-core CI machine; a test that hangs
+// still fails, just later. (Jest 30 ignores `testTimeout` inside a project entry.)
+jest.setTimeout(30_000);
