@@ -1,0 +1,201 @@
+/**
+ * Races against the whole local stack (local/stack.ts on free ports: the local user pool calling
+ * the real handler modules, dynalite, the SNS endpoint and its outbox). Requests come from real,
+ * unmodified clients running concurrently: the AWS SDK v3 Cognito client (SignUp, ListUsers) and
+ * amazon-cognito-identity-js for the sign-ins (its SRP inside
+ * CUSTOM_AUTH, then the custom rounds), through local/client.ts, which only awaits its callbacks.
+ *
+ * - 20 sign-ups racing one invite: exactly one user exists afterwards and the invite is accepted
+ *   by that user.
+ * - Concurrent sign-ins cannot pass the SMS send limits: per phone number per day across users,
+ *   and per user per hour across sign-ins (users without a phone yet, each answering the
+ *   PHONE_REQUIRED round at the same moment, so the Creates that send race each other). Counted three ways: what each client was told, the SMS
+ *   that reached the outbox (every SNS Publish lands there), and the limit counters in DynamoDB.
+ */
+import { ListUsersCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { phoneSendsPk, userSendsPk } from '#shared/auth-state/keys';
+import { SEND_LIMIT_MESSAGE } from '#shared/challenge/errors';
+import { GENERIC_FAILURE_MESSAGE, INVALID_INVITATION_MESSAGE } from '#shared/errors';
+import { errorName, type SignInStep, signIn } from '../../local/client';
+import { PASSWORD, startTestStack, type TestStack } from '../helpers/local-stack';
+import { retryFetchOnReset } from './support/fetch-retry';
+import { freshPhone } from './support/state';
+
+/** The deployed defaults (serverless.yml params), which the stack runs with. */
+const PER_PHONE_PER_DAY = 10;
+const PER_USER_PER_HOUR = 5;
+
+let env: TestStack;
+let restoreFetch: () => void;
+beforeAll(async () => {
+  restoreFetch = retryFetchOnReset();
+  env = await startTestStack();
+}, 60_000);
+afterAll(async () => {
+  await env?.stop();
+  restoreFetch();
+});
+
+const settle = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error: error as Error }),
+  );
+
+test('20 concurrent sign-ups racing one invite leave exactly one user, and the invite is accepted by that user', async () => {
+  const email = `race.${Date.now().toString(36)}@example.com`;
+  const code = await env.invite(email);
+  // Ten for the invited address (in different cases: usernames are case-insensitive), ten others
+  // trying the same code for their own address.
+  const attempts = Array.from({ length: 20 }, (_, i) => {
+    const address =
+      i < 10
+        ? i % 3 === 0
+          ? email.toUpperCase()
+          : email
+        : `thief.${i}.${Date.now().toString(36)}@example.com`;
+    return settle(
+      env.cognito.send(
+        new SignUpCommand({
+          ClientId: env.clientId,
+          Username: address,
+          Password: PASSWORD,
+          UserAttributes: [{ Name: 'email', Value: address }],
+          ClientMetadata: { inviteCode: code },
+        }),
+      ),
+    );
+  });
+  const results = await Promise.all(attempts);
+
+  const winners = results.flatMap((result) => (result.ok ? [result.value] : []));
+  expect(winners).toHaveLength(1);
+  const winner = winners[0];
+  expect(winner?.UserConfirmed).toBe(true);
+  // Every loser got a clean answer: the address is taken, or the invite is not theirs.
+  for (const result of results) {
+    if (result.ok) continue;
+    expect([
+      'UsernameExistsException',
+      `UserLambdaValidationException: PreSignUp failed with error ${INVALID_INVITATION_MESSAGE}.`,
+    ]).toContain(
+      result.error.name === 'UsernameExistsException'
+        ? result.error.name
+        : `${result.error.name}: ${result.error.message}`,
+    );
+  }
+
+  const { Users = [] } = await env.cognito.send(new ListUsersCommand({ UserPoolId: env.userPoolId }));
+  const raced = Users.filter((user) =>
+    user.Attributes?.some((a) => a.Name === 'email' && /^(race|thief)\./i.test(a.Value ?? '')),
+  );
+  expect(raced).toHaveLength(1);
+  const sub = raced[0]?.Attributes?.find((a) => a.Name === 'sub')?.Value;
+  expect(sub).toBe(winner?.UserSub);
+  expect(raced[0]?.Attributes?.find((a) => a.Name === 'email')?.Value?.toLowerCase()).toBe(email);
+
+  expect(await env.invites.get(email)).toMatchObject({ status: 'accepted', acceptedBy: winner?.UserSub });
+}, 60_000);
+
+function describeStep(step: SignInStep): string {
+  if (step.kind === 'challenge') return `challenge ${step.parameters.type}`;
+  if (step.kind === 'failed') return `${errorName(step.error)}: ${step.error.message}`;
+  return 'tokens';
+}
+
+/**
+ * Sign-ins up to their PHONE_REQUIRED question, then every answer at once: the Creates that send
+ * the codes run concurrently in the stack. The first part goes two at a time: it is not the race,
+ * and the clients' SRP arithmetic (pure JavaScript, in this process) blocks the stack's event loop.
+ *
+ * Each answer must end in the code challenge or the limit's short message. On an overloaded
+ * machine a trigger may also give up on a starved dependency within its time budget and answer
+ * with the generic message (correct behaviour, not a race): such runs still have to keep every
+ * limit, they just cannot show that the limit was reached exactly.
+ */
+async function answerAllAtOnce(signIns: { email: string; password: string; phone: string }[]) {
+  const asked: SignInStep[] = [];
+  for (let i = 0; i < signIns.length; i += 2) {
+    const batch = signIns.slice(i, i + 2);
+    asked.push(...(await Promise.all(batch.map((one) => signIn(env.pool, one.email, one.password)))));
+  }
+  const ready = asked.flatMap((step, i) =>
+    step.kind === 'challenge' && step.parameters.type === 'PHONE_REQUIRED' ? [{ step, i }] : [],
+  );
+  const notReady = asked.map(describeStep).filter((outcome) => outcome !== 'challenge PHONE_REQUIRED');
+  expect(notReady.filter((outcome) => !isGeneric(outcome))).toEqual([]);
+  const steps = await Promise.all(ready.map(({ step, i }) => step.answer(signIns[i]?.phone as string)));
+  const outcomes = steps.map(describeStep);
+  expect(outcomes.filter((outcome) => !isCode(outcome) && !isLimit(outcome) && !isGeneric(outcome))).toEqual(
+    [],
+  );
+  return {
+    raced: ready.length,
+    challenged: outcomes.filter(isCode).length,
+    limited: outcomes.filter(isLimit).length,
+    /** Every attempt ended in a code or the limit: the race ran as on a healthy machine. */
+    clean: notReady.length === 0 && outcomes.every((outcome) => !isGeneric(outcome)),
+  };
+}
+
+const isCode = (outcome: string) => outcome === 'challenge SMS_OTP';
+const isLimit = (outcome: string) => outcome.includes(SEND_LIMIT_MESSAGE);
+const isGeneric = (outcome: string) => outcome.includes(GENERIC_FAILURE_MESSAGE);
+
+/** Units taken from a send counter partition (`SENDS#...`), all windows summed. */
+async function counted(pk: string): Promise<number> {
+  const { Items = [] } = await env.dynamodb.send(
+    new QueryCommand({
+      TableName: env.stack.info.tables.authState,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.reduce((sum, item) => sum + Number(item.sends ?? 0), 0);
+}
+
+test(`${PER_PHONE_PER_DAY + 2} users giving one phone number at once: at most ${PER_PHONE_PER_DAY} SMS reach it`, async () => {
+  const phone = freshPhone();
+  const users = await Promise.all(
+    Array.from({ length: PER_PHONE_PER_DAY + 2 }, () => env.signUpInvited('shared-phone')),
+  );
+  const race = await answerAllAtOnce(users.map((user) => ({ ...user, phone })));
+  expect(race.raced).toBeGreaterThan(PER_PHONE_PER_DAY);
+
+  const sms = await env.outbox({ to: phone, channel: 'sms' });
+  const units = await counted(phoneSendsPk(phone));
+  // Never past the limit, in the counter or on the phone; every code challenge has its SMS.
+  expect(units).toBeLessThanOrEqual(PER_PHONE_PER_DAY);
+  expect(sms.length).toBeLessThanOrEqual(units);
+  expect(sms.length).toBeGreaterThanOrEqual(race.challenged);
+  // On a machine that kept up, exactly the limit got through and every refusal sent nothing.
+  if (race.clean)
+    expect([race.challenged, sms.length, units]).toEqual([
+      PER_PHONE_PER_DAY,
+      PER_PHONE_PER_DAY,
+      PER_PHONE_PER_DAY,
+    ]);
+}, 90_000);
+
+test(`one user in ${PER_USER_PER_HOUR + 2} sign-ins at once, each giving another number: at most ${PER_USER_PER_HOUR} SMS`, async () => {
+  const user = await env.signUpInvited('many-sign-ins');
+  const phones = Array.from({ length: PER_USER_PER_HOUR + 2 }, () => freshPhone());
+  const race = await answerAllAtOnce(phones.map((phone) => ({ ...user, phone })));
+  expect(race.raced).toBeGreaterThan(PER_USER_PER_HOUR);
+
+  const sms = (await env.outbox({ channel: 'sms' })).filter((message) => phones.includes(message.to));
+  const units = await counted(userSendsPk(user.sub));
+  expect(units).toBeLessThanOrEqual(PER_USER_PER_HOUR);
+  expect(sms.length).toBeLessThanOrEqual(units);
+  expect(sms.length).toBeGreaterThanOrEqual(race.challenged);
+  // Each SMS went to a different number: one per sign-in that got through, none to the others.
+  expect(new Set(sms.map((message) => message.to)).size).toBe(sms.length);
+  if (race.clean)
+    expect([race.challenged, sms.length, units]).toEqual([
+      PER_USER_PER_HOUR,
+      PER_USER_PER_HOUR,
+      PER_USER_PER_HOUR,
+    ]);
+}, 90_000);
