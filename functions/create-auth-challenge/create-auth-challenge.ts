@@ -42,7 +42,7 @@ import {
 } from '#shared/challenge/protocol';
 import { phoneVerified, planCustomRound, type RoundPlan, sessionShape } from '#shared/challenge/session';
 import { InvalidEventError } from '#shared/errors';
-import type { CreateAuthChallengeEvent } from '#shared/events';
+import type { CreateAuthChallengeEvent } from '#shared/events/create-auth-challenge';
 import { logger } from '#shared/logger';
 import { renderOtpSms } from '#shared/messages/index';
 import { checkPhone } from '#shared/phone';

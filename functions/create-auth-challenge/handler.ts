@@ -4,19 +4,14 @@ import { SendLimits } from '#shared/auth-state/send-limits';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { sns } from '#shared/aws/sns';
 import { CLEANUP_GRACE_MS, sleep, TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
-import {
-  attemptSettings,
-  checkCodeTimings,
-  codeSettings,
-  deliverySettings,
-  sendLimitSettings,
-} from '#shared/challenge/settings';
+import { attemptSettings } from '#shared/challenge/settings';
 import { readConfig, setting } from '#shared/config';
-import { createAuthChallengeEvent } from '#shared/events';
+import { createAuthChallengeEvent } from '#shared/events/create-auth-challenge';
 import { brandingSettings } from '#shared/messages/index';
 import { allowedCountriesSetting } from '#shared/phone';
 import { trigger } from '#shared/trigger';
 import { type CreateDeps, createAuthChallenge } from './create-auth-challenge';
+import { checkCodeTimings, codeSettings, deliverySettings, sendLimitSettings } from './settings';
 import { snsSmsSender } from './sms';
 
 const config = readConfig({

@@ -10,7 +10,7 @@
  * Cognito sends its default message: a plain message is better than none, and a message without
  * its code would be rejected by Cognito anyway.
  */
-import type { CustomMessageEvent, CustomMessageSource } from '#shared/events';
+import type { CustomMessageEvent, CustomMessageSource } from '#shared/events/custom-message';
 import { logger } from '#shared/logger';
 import {
   type Branding,

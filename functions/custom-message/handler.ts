@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { readConfig } from '#shared/config';
-import { customMessageEvent } from '#shared/events';
+import { customMessageEvent } from '#shared/events/custom-message';
 import { brandingFrom, brandingSettings } from '#shared/messages/index';
 import { trigger } from '#shared/trigger';
 import { type CustomMessageDeps, customMessage } from './custom-message';

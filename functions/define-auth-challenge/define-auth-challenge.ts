@@ -11,7 +11,7 @@
  */
 
 import { type AttemptLimits, type Decision, decide, phoneVerified } from '#shared/challenge/session';
-import type { DefineAuthChallengeEvent } from '#shared/events';
+import type { DefineAuthChallengeEvent } from '#shared/events/define-auth-challenge';
 import { logger } from '#shared/logger';
 
 export function defineAuthChallenge(event: DefineAuthChallengeEvent, limits: AttemptLimits): Decision {

@@ -1,6 +1,6 @@
 import { attemptSettings, roundSettings } from '#shared/challenge/settings';
 import { readConfig } from '#shared/config';
-import { defineAuthChallengeEvent } from '#shared/events';
+import { defineAuthChallengeEvent } from '#shared/events/define-auth-challenge';
 import { trigger } from '#shared/trigger';
 import { defineAuthChallenge } from './define-auth-challenge';
 

@@ -1,7 +1,7 @@
 import { addUserToGroup } from '#shared/aws/cognito-groups';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { readConfig, setting } from '#shared/config';
-import { postConfirmationEvent } from '#shared/events';
+import { postConfirmationEvent } from '#shared/events/post-confirmation';
 import { InviteStore } from '#shared/invites/store';
 import { trigger } from '#shared/trigger';
 import { type PostConfirmationDeps, postConfirmation } from './post-confirmation';

@@ -13,7 +13,7 @@
  * by the pre-authentication trigger's reconciliation.
  */
 import { InvalidEventError } from '#shared/errors';
-import type { PostConfirmationEvent } from '#shared/events';
+import type { PostConfirmationEvent } from '#shared/events/post-confirmation';
 import { normaliseEmail } from '#shared/invites/email';
 import type { InviteStore } from '#shared/invites/store';
 import { logger, maskEmail } from '#shared/logger';

@@ -1,7 +1,8 @@
 import { AccountStatusStore, DEFAULT_LOCKOUT, MAX_WINDOW_MINUTES } from '#shared/auth-state/account-status';
+import { addUserToGroup } from '#shared/aws/cognito-groups';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { readConfig, setting } from '#shared/config';
-import { preAuthenticationEvent } from '#shared/events';
+import { preAuthenticationEvent } from '#shared/events/pre-authentication';
 import { InviteStore } from '#shared/invites/store';
 import { trigger } from '#shared/trigger';
 import { acceptInvite } from '../post-confirmation/post-confirmation';
@@ -21,9 +22,7 @@ const deps: PreAuthenticationDeps = {
   reconcileInvite: (user) =>
     acceptInvite(user, {
       store: invites,
-      // The Cognito client is loaded only on this path, which runs once per user: every other
-      // sign-in's cold start skips constructing it.
-      addUserToGroup: async (input) => (await import('#shared/aws/cognito-groups')).addUserToGroup(input),
+      addUserToGroup,
       now: () => new Date(),
     }),
   lockout: { maxFailures: config.LOCKOUT_MAX_FAILURES, windowMinutes: config.LOCKOUT_WINDOW_MINUTES },

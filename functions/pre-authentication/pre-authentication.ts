@@ -26,7 +26,7 @@ import {
   type LockoutPolicy,
 } from '#shared/auth-state/account-status';
 import { InvalidEventError, UserFacingError } from '#shared/errors';
-import type { PreAuthenticationEvent } from '#shared/events';
+import type { PreAuthenticationEvent } from '#shared/events/pre-authentication';
 import { normaliseEmail } from '#shared/invites/email';
 import { logger } from '#shared/logger';
 

@@ -1,6 +1,6 @@
 import { dynamodb } from '#shared/aws/dynamodb';
 import { readConfig, setting } from '#shared/config';
-import { preSignUpEvent } from '#shared/events';
+import { preSignUpEvent } from '#shared/events/pre-signup';
 import { InviteStore } from '#shared/invites/store';
 import { trigger } from '#shared/trigger';
 import { preSignUp } from './pre-signup';

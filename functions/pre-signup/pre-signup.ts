@@ -11,7 +11,7 @@
  *   unexpired invite exists for the email.
  */
 import { InvalidInvitationError } from '#shared/errors';
-import type { PreSignUpEvent } from '#shared/events';
+import type { PreSignUpEvent } from '#shared/events/pre-signup';
 import { canonicalInviteCode } from '#shared/invites/code';
 import { emailDomain, normaliseEmail } from '#shared/invites/email';
 import { checkInvite, isExpired } from '#shared/invites/invite';

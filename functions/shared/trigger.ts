@@ -4,12 +4,14 @@
  * 2. tags the logger with the request's non-secret identifiers,
  * 3. runs the use-case, which fills `event.response`, and returns the original event,
  * 4. maps errors in one place: a `UserFacingError` keeps its short message (its reason is
- *    logged), anything else is logged and replaced by a generic message.
+ *    logged), anything else is logged (its stack mapped to the TypeScript source) and replaced by
+ *    a generic message.
  */
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { GENERIC_FAILURE_MESSAGE, InvalidEventError, UserFacingError } from '#shared/errors';
 import { logger } from '#shared/logger';
+import { withSourceMappedStack } from '#shared/stack-trace';
 
 export interface TriggerEventBase {
   triggerSource: string;
@@ -83,7 +85,7 @@ function toCallerError(error: unknown): Error {
     logger.warn('request rejected', { reason: error.reason, error: error.name });
     return new Error(error.message);
   }
-  if (error instanceof Error) logger.error('unexpected failure', error);
+  if (error instanceof Error) logger.error('unexpected failure', withSourceMappedStack(error));
   else logger.error('unexpected failure', { error: String(error) });
   return new Error(GENERIC_FAILURE_MESSAGE);
 }

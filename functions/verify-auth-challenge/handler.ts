@@ -5,7 +5,7 @@ import { dynamodb } from '#shared/aws/dynamodb';
 import { TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
 import { attemptSettings } from '#shared/challenge/settings';
 import { readConfig, setting } from '#shared/config';
-import { verifyAuthChallengeEvent } from '#shared/events';
+import { verifyAuthChallengeEvent } from '#shared/events/verify-auth-challenge';
 import { allowedCountriesSetting } from '#shared/phone';
 import { trigger } from '#shared/trigger';
 import { cognitoPhoneWriter } from './cognito';

@@ -16,6 +16,11 @@
  *      failures counting, the safe direction).
  * Every failed answer writes a failure record under `USER#<sub>` for the lockout.
  *
+ * Cognito retries a Verify that took too long with the very same event. Each round carries a
+ * fresh `nonce` in its private parameters and a session can be answered only once, so a nonce
+ * seen again is such a retry: it gets the same answer and counts nothing twice (no second
+ * attempt, no second failure record, a correct code still correct although already used).
+ *
  * An unknown user (`userNotFound`) is always wrong and nothing is written.
  */
 import type { ChallengeStore } from '#shared/auth-state/challenge-store';
@@ -26,7 +31,7 @@ import { DependencyError } from '#shared/challenge/errors';
 import { maskPhone } from '#shared/challenge/mask';
 import { type PrivateRound, parsePrivateParameters } from '#shared/challenge/protocol';
 import { InvalidEventError } from '#shared/errors';
-import type { VerifyAuthChallengeEvent } from '#shared/events';
+import type { VerifyAuthChallengeEvent } from '#shared/events/verify-auth-challenge';
 import { logger } from '#shared/logger';
 import { checkPhone } from '#shared/phone';
 import type { PhoneWriter } from './cognito';
@@ -37,7 +42,7 @@ export interface VerifySettings {
 }
 
 export interface VerifyDeps {
-  challenges: Pick<ChallengeStore, 'savePhoneCandidate' | 'countAttempt' | 'consumeCode'>;
+  challenges: Pick<ChallengeStore, 'savePhoneCandidate' | 'countAttempt' | 'consumeCode' | 'markAnswered'>;
   records: Pick<SignInRecords, 'recordFailure' | 'recordSuccess'>;
   users: PhoneWriter;
   settings: VerifySettings;
@@ -78,7 +83,7 @@ async function verifyPhoneAnswer(
   const check = checkPhone(answer, deps.settings.allowedCountries);
   const now = deps.now();
   if (!check.ok) {
-    await deps.records.recordFailure(sub, 'invalid_phone', now);
+    await recordFailureOnce(sub, round, 'invalid_phone', now, deps);
     logger.info('phone number rejected', {
       roundId: round.id,
       reason: 'invalid_phone',
@@ -116,15 +121,35 @@ async function verifyCodeAnswer(
   };
 
   const answer = normaliseCodeAnswer(event.request.challengeAnswer, round.length);
-  if (answer === undefined) return failed('wrong_code', 'malformed');
+  if (answer === undefined) {
+    // No attempt is counted for a malformed answer, so the failure record itself is made once.
+    await recordFailureOnce(sub, round, 'wrong_code', now, deps);
+    logger.info('code rejected', { roundId: round.id, reason: 'wrong_code', detail: 'malformed' });
+    return false;
+  }
 
-  const attempt = await deps.challenges.countAttempt(sub, round.id, now.getTime(), maxCodeAttempts);
+  const attempt = await deps.challenges.countAttempt(
+    sub,
+    round.id,
+    now.getTime(),
+    maxCodeAttempts,
+    round.nonce,
+  );
   if (attempt.outcome === 'unavailable') {
     return failed(attempt.reason === 'exhausted' ? 'attempts_exhausted' : 'expired_code', attempt.reason);
   }
   const { code } = attempt;
+  const retried = attempt.outcome === 'repeat';
   if (!codeMatches(answer, code)) {
+    if (retried) {
+      logger.info('retried answer rejected again; already counted', { roundId: round.id });
+      return false;
+    }
     return failed(code.attempts >= maxCodeAttempts ? 'attempts_exhausted' : 'wrong_code', 'mismatch');
+  }
+  if (retried && code.consumedAt !== undefined && code.consumedBy === round.nonce) {
+    logger.info('retried answer accepted again; already done', { roundId: round.id });
+    return true;
   }
 
   if (code.purpose === 'verify_phone') {
@@ -135,7 +160,7 @@ async function verifyCodeAnswer(
     });
     logger.info('phone number proven and saved as verified', { destination: code.destination });
   }
-  if (!(await deps.challenges.consumeCode(sub, code.id, now.getTime())))
+  if (!(await deps.challenges.consumeCode(sub, code.id, now.getTime(), round.nonce)))
     return failed('expired_code', 'used');
   await deps.records.recordSuccess(sub, now).catch((error: unknown) => {
     logger.warn('could not record the successful sign-in', {
@@ -145,4 +170,19 @@ async function verifyCodeAnswer(
   });
   logger.info('code accepted', { roundId: round.id, purpose: code.purpose });
   return true;
+}
+
+/** A failure record for an answer that counts no code attempt: once per round, retries included. */
+async function recordFailureOnce(
+  sub: string,
+  round: PrivateRound,
+  reason: FailureReason,
+  now: Date,
+  deps: VerifyDeps,
+): Promise<void> {
+  if (round.nonce !== undefined && !(await deps.challenges.markAnswered(sub, round.nonce, now.getTime()))) {
+    logger.info('retried answer; failure already recorded', { roundId: round.id });
+    return;
+  }
+  await deps.records.recordFailure(sub, reason, now);
 }

@@ -6,10 +6,9 @@
  * the same and that no side effect happened twice: SMS, group additions, invite consumption,
  * failure records, send counters, markers.
  *
- * Verify is not idempotent today (see the `test.failing` cases and docs/hardening.md): a retry
- * counts another attempt and writes another failure record, and a retried correct code is
- * answered "wrong". Those cases assert the contract; jest reports them as expected failures until
- * the trigger is fixed, then they must become ordinary tests.
+ * Verify tells a retry from a new answer by the round's private `nonce` (fresh for every round
+ * Create builds; a session can be answered only once): a retry counts no second attempt, writes
+ * no second failure record, and a retried correct code stays correct.
  */
 import {
   AdminAddUserToGroupCommand,
@@ -69,6 +68,30 @@ async function threeTimes(
 function expectSame(outcomes: Outcome[]): void {
   expect(outcomes[1]).toEqual(outcomes[0]);
   expect(outcomes[2]).toEqual(outcomes[0]);
+}
+
+/**
+ * Create's results for one round, retries included, are the same but for the private `nonce`:
+ * it is fresh for every invocation on purpose (Verify tells a retried answer by it, and a nonce
+ * derived from the event could repeat across sign-ins that reuse a code). Cognito keeps only the
+ * response of the invocation that finished, so a different nonce per retry is harmless.
+ */
+function expectSameRound(outcomes: Outcome[]): void {
+  const nonces = outcomes.map((outcome) => privateOf(outcome).nonce);
+  expect(nonces.every((nonce) => typeof nonce === 'string' && /^[0-9a-f]{32}$/.test(nonce))).toBe(true);
+  expect(new Set(nonces).size).toBe(outcomes.length);
+  expectSame(outcomes.map(withoutNonce));
+}
+
+function privateOf(outcome: Outcome): JsonObject {
+  return ((outcome as { response: JsonObject }).response.privateChallengeParameters ?? {}) as JsonObject;
+}
+
+function withoutNonce(outcome: Outcome): Outcome {
+  const copy = structuredClone(outcome) as { response: JsonObject };
+  const { nonce: _nonce, ...rest } = privateOf(copy);
+  copy.response.privateChallengeParameters = rest;
+  return copy as Outcome;
 }
 
 function eventFor(name: string, user: { sub: string; email: string }, request: JsonObject = {}): JsonObject {
@@ -213,7 +236,7 @@ describe('CreateAuthChallenge', () => {
       userAttributes: { phone_number: user.phone, phone_number_verified: 'true' },
     });
     const outcomes = await threeTimes('create-auth-challenge', event);
-    expectSame(outcomes);
+    expectSameRound(outcomes);
     expect(outcomes[0]).toMatchObject({ response: { publicChallengeParameters: { type: 'SMS_OTP' } } });
     expect(sent.map((sms) => sms.to)).toEqual([user.phone]);
     expect(await state.userSends(user.sub)).toBe(1);
@@ -237,8 +260,8 @@ describe('CreateAuthChallenge', () => {
       { challengeName: 'CUSTOM_CHALLENGE', challengeResult: false, challengeMetadata: metadata },
     ];
     const outcomes = await threeTimes('create-auth-challenge', retry);
-    expectSame(outcomes);
-    expect(outcomes[0]).toEqual({ response: created.response });
+    expectSameRound(outcomes);
+    expect(withoutNonce(outcomes[0] as Outcome)).toEqual(withoutNonce({ response: created.response }));
     expect(sent).toEqual([]);
     expect(await state.userSends(user.sub)).toBe(1);
   });
@@ -267,7 +290,7 @@ describe('CreateAuthChallenge', () => {
       ],
     });
     const outcomes = await threeTimes('create-auth-challenge', event);
-    expectSame(outcomes);
+    expectSameRound(outcomes);
     expect(outcomes[0]).toMatchObject({
       response: {
         publicChallengeParameters: { type: 'SMS_OTP', destination: `+*******${user.phone.slice(-4)}` },
@@ -345,7 +368,8 @@ describe('VerifyAuthChallengeResponse', () => {
       sentAt: now,
       ttl: Math.ceil(now / 1000) + 3600,
     });
-    return { type: 'SMS_OTP', id, length: '6' };
+    // As Create builds it: every round carries a fresh nonce.
+    return { type: 'SMS_OTP', id, length: '6', nonce: 'a11ce000a11ce000a11ce000a11ce000' };
   }
 
   test('the same valid phone answer three times: accepted each time, one candidate stored, no failure', async () => {
@@ -363,7 +387,7 @@ describe('VerifyAuthChallengeResponse', () => {
     expect(await state.failures(user.sub)).toEqual([]);
   });
 
-  test.failing('KNOWN BUG: the same wrong code three times counts one attempt and writes one failure record', async () => {
+  test('the same wrong code three times counts one attempt and writes one failure record', async () => {
     const user = newIdentity();
     const params = await seedCode(user, '123456', 'sign_in');
     const event = eventFor('verify-auth-challenge.sms-otp', user, {
@@ -377,7 +401,7 @@ describe('VerifyAuthChallengeResponse', () => {
     expect(await state.failures(user.sub)).toHaveLength(1);
   });
 
-  test.failing('KNOWN BUG: the same correct code three times is accepted three times, the phone saved once, no failure recorded', async () => {
+  test('the same correct code three times is accepted three times, the phone saved once, no failure recorded', async () => {
     const user = newIdentity();
     const params = await seedCode(user, '246810', 'verify_phone');
     const event = eventFor('verify-auth-challenge.sms-otp', user, {
@@ -394,10 +418,14 @@ describe('VerifyAuthChallengeResponse', () => {
     expect(await state.failures(user.sub)).toEqual([]);
   });
 
-  test.failing('KNOWN BUG: the same invalid phone answer three times writes one failure record', async () => {
+  test('the same invalid phone answer three times writes one failure record', async () => {
     const user = newIdentity();
     const event = eventFor('verify-auth-challenge.phone-required', user, {
-      privateChallengeParameters: { type: 'PHONE_REQUIRED', id: 'dead0000dead0000dead0000dead0000' },
+      privateChallengeParameters: {
+        type: 'PHONE_REQUIRED',
+        id: 'dead0000dead0000dead0000dead0000',
+        nonce: 'b0b00000b0b00000b0b00000b0b00000',
+      },
       challengeAnswer: '+33612345678',
     });
     const outcomes = await threeTimes('verify-auth-challenge', event);

@@ -252,7 +252,11 @@ describe('Cognito retries and repeated sign-ins', () => {
     const first = (await create(user, session)).response;
     const again = (await create(user, session)).response;
     expect(outbox.map((sms) => sms.to)).toEqual([phone]);
-    expect(again.privateChallengeParameters).toEqual(first.privateChallengeParameters);
+    // The same round (same code id and length); only the per-invocation nonce is new.
+    const { nonce: firstNonce, ...firstRound } = first.privateChallengeParameters ?? {};
+    const { nonce: againNonce, ...againRound } = again.privateChallengeParameters ?? {};
+    expect(againRound).toEqual(firstRound);
+    expect(againNonce).not.toBe(firstNonce);
   });
 });
 

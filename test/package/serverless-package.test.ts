@@ -415,11 +415,12 @@ describe('serverless package: the stack creates its user pool', () => {
           Variables: {
             POWERTOOLS_SERVICE_NAME: 'cognito-auth-triggers',
             POWERTOOLS_LOG_LEVEL: 'INFO',
-            NODE_OPTIONS: '--enable-source-maps',
             ...FUNCTIONS[name]?.environment,
           },
         },
       });
+      // --enable-source-maps would parse the source map at every cold start (docs/deploy.md).
+      expect(fn).not.toHaveProperty(['Environment', 'Variables', 'NODE_OPTIONS']);
     }
   });
 

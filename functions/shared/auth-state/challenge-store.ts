@@ -14,7 +14,14 @@
 import { randomInt } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AuthStateAdapter } from '#shared/auth-state/client';
-import { CODE_SK, challengePk, DECOY_SK, decoyPk, phoneCandidateSk } from '#shared/auth-state/keys';
+import {
+  answeredSk,
+  CODE_SK,
+  challengePk,
+  DECOY_SK,
+  decoyPk,
+  phoneCandidateSk,
+} from '#shared/auth-state/keys';
 
 export type CodePurpose =
   /** A sign-in code to the verified phone on file. */
@@ -46,6 +53,10 @@ export interface CodeRecord {
   sentAt?: number | undefined;
   /** Set when the code was entered correctly: it never works again. */
   consumedAt?: number | undefined;
+  /** The nonce of the round whose answer consumed it (a retry of that answer is still right). */
+  consumedBy?: string | undefined;
+  /** Nonces of the rounds whose answers were counted (a retry of one is not counted again). */
+  answered?: Set<string> | undefined;
   /** Epoch seconds. */
   ttl: number;
 }
@@ -78,6 +89,8 @@ export type ClaimResult = { outcome: 'claimed' } | { outcome: 'reuse'; code: Cod
 
 export type AttemptResult =
   | { outcome: 'counted'; code: CodeRecord }
+  /** This round's answer was counted before: Cognito is retrying Verify with the same event. */
+  | { outcome: 'repeat'; code: CodeRecord }
   | { outcome: 'unavailable'; reason: 'missing' | 'replaced' | 'expired' | 'exhausted' | 'used' };
 
 export class ChallengeStore extends AuthStateAdapter {
@@ -165,16 +178,31 @@ export class ChallengeStore extends AuthStateAdapter {
    * Counts one answer against code `id`, atomically, before it is compared: parallel guesses
    * cannot exceed `maxAttempts`, and an expired, used or replaced code takes no answers.
    */
-  async countAttempt(sub: string, id: string, now: number, maxAttempts: number): Promise<AttemptResult> {
+  async countAttempt(
+    sub: string,
+    id: string,
+    now: number,
+    maxAttempts: number,
+    nonce?: string,
+  ): Promise<AttemptResult> {
+    // With the round's nonce, the count and the record of who was counted are one atomic write.
+    const once = nonce === undefined ? undefined : { ':nonces': new Set([nonce]), ':nonce': nonce };
     const result = await this.send<{ Attributes?: Record<string, unknown> }>(
       'UpdateItem',
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: challengePk(sub), sk: CODE_SK },
-        UpdateExpression: 'ADD attempts :one',
-        ConditionExpression:
-          'id = :id AND attempts < :maxAttempts AND expiresAt > :now AND attribute_not_exists(consumedAt)',
-        ExpressionAttributeValues: { ':one': 1, ':id': id, ':maxAttempts': maxAttempts, ':now': now },
+        UpdateExpression: once ? 'ADD attempts :one, answered :nonces' : 'ADD attempts :one',
+        ConditionExpression: `id = :id AND attempts < :maxAttempts AND expiresAt > :now AND attribute_not_exists(consumedAt)${
+          once ? ' AND NOT contains(answered, :nonce)' : ''
+        }`,
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':id': id,
+          ':maxAttempts': maxAttempts,
+          ':now': now,
+          ...once,
+        },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
@@ -187,21 +215,52 @@ export class ChallengeStore extends AuthStateAdapter {
     const current = (result.item as CodeRecord | undefined) ?? (await this.getCode(sub));
     if (!current) return { outcome: 'unavailable', reason: 'missing' };
     if (current.id !== id) return { outcome: 'unavailable', reason: 'replaced' };
+    if (nonce !== undefined && current.answered?.has(nonce)) return { outcome: 'repeat', code: current };
     if (current.consumedAt !== undefined) return { outcome: 'unavailable', reason: 'used' };
     if (current.attempts >= maxAttempts) return { outcome: 'unavailable', reason: 'exhausted' };
     return { outcome: 'unavailable', reason: 'expired' };
   }
 
-  /** Marks code `id` used. False if it was used (or replaced) by someone else first. */
-  async consumeCode(sub: string, id: string, at: number): Promise<boolean> {
+  /**
+   * Marks code `id` used. False if it was used (or replaced) by someone else first. With the
+   * round's nonce, a retry of the answer that used it succeeds again (and changes nothing).
+   */
+  async consumeCode(sub: string, id: string, at: number, nonce?: string): Promise<boolean> {
     const result = await this.send(
       'UpdateItem',
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: challengePk(sub), sk: CODE_SK },
-        UpdateExpression: 'SET consumedAt = :at',
-        ConditionExpression: 'id = :id AND attribute_not_exists(consumedAt)',
-        ExpressionAttributeValues: { ':at': at, ':id': id },
+        UpdateExpression:
+          nonce === undefined
+            ? 'SET consumedAt = :at'
+            : 'SET consumedAt = if_not_exists(consumedAt, :at), consumedBy = if_not_exists(consumedBy, :nonce)',
+        ConditionExpression:
+          nonce === undefined
+            ? 'id = :id AND attribute_not_exists(consumedAt)'
+            : 'id = :id AND (attribute_not_exists(consumedAt) OR consumedBy = :nonce)',
+        ExpressionAttributeValues: {
+          ':at': at,
+          ':id': id,
+          ...(nonce === undefined ? {} : { ':nonce': nonce }),
+        },
+      }),
+    );
+    return result.ok;
+  }
+
+  /**
+   * Records that the answer of the round with this nonce was judged; false if it already was
+   * (Cognito retrying Verify). Used where no code attempt is counted, so that a retry writes no
+   * second failure record. Kept as long as a sign-in can last.
+   */
+  async markAnswered(sub: string, nonce: string, now: number): Promise<boolean> {
+    const result = await this.send(
+      'PutItem',
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: challengePk(sub), sk: answeredSk(nonce), at: now, ttl: Math.ceil(now / 1000) + 3600 },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
     return result.ok;

@@ -90,6 +90,8 @@ export function classifyUserItem(item: Record<string, unknown>): UserRecord | un
 export const challengePk = (sub: string): string => `CHALLENGE#${sub}`;
 export const CODE_SK = 'CODE';
 export const phoneCandidateSk = (phoneRoundId: string): string => `PHONE#${phoneRoundId}`;
+/** Marks that the answer to the round with this private-parameter nonce was judged (retry detection). */
+export const answeredSk = (nonce: string): string => `ANSWERED#${nonce}`;
 
 /**
  * An unknown username's stand-in for a `sub`: a hash of the pool and the username, so the table

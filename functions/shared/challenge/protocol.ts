@@ -6,8 +6,11 @@
  * - Public challenge parameters (sent to the client): `type`, and for SMS_OTP also `destination`
  *   (masked) and `length`.
  * - Private challenge parameters (Create -> Verify of the same round, never sent to the client):
- *   `type`, `id` and, for SMS_OTP, `length`. No code, no hash, no phone number: the code's hash
- *   and the phone live in the auth-state table, found by the user's `sub` and checked against `id`.
+ *   `type`, `id`, `nonce` and, for SMS_OTP, `length`. No code, no hash, no phone number: the
+ *   code's hash and the phone live in the auth-state table, found by the user's `sub` and checked
+ *   against `id`. The `nonce` is fresh for every round Create builds; a round's session can be
+ *   answered only once, so a Verify that sees a nonce again is Cognito retrying that one answer,
+ *   and must give the same result without counting it twice.
  * - Challenge metadata (Create -> later Define/Create calls, visible to triggers only):
  *   `<TYPE>:<id>`, e.g. `SMS_OTP:3f9c…`. It is how Define tells the custom rounds apart and how
  *   the next round finds the state of the previous one (the phone number proven valid in a
@@ -24,6 +27,7 @@ export const PARAM = {
   destination: 'destination',
   length: 'length',
   id: 'id',
+  nonce: 'nonce',
 } as const;
 
 /** 128 random bits as 32 lower-case hex characters: a round's id (never a secret on its own). */
@@ -58,25 +62,44 @@ export function isChallengeType(value: unknown): value is ChallengeType {
 }
 
 /** What Verify needs from Create, as read back from `privateChallengeParameters`. */
-export type PrivateRound =
+export type PrivateRound = (
   | { type: 'PHONE_REQUIRED'; id: string }
-  | { type: 'SMS_OTP'; id: string; length: number };
+  | { type: 'SMS_OTP'; id: string; length: number }
+) & {
+  /**
+   * Fresh for every round Create builds (see the module comment). Absent only in rounds created
+   * before nonces existed; those are verified as before, without retry detection.
+   */
+  nonce?: string | undefined;
+};
 
-export function privateParameters(round: PrivateRound): Record<string, string> {
+type NewRound = { type: 'PHONE_REQUIRED'; id: string } | { type: 'SMS_OTP'; id: string; length: number };
+
+/** The private parameters of a new round, with a fresh nonce. */
+export function privateParameters(round: NewRound): Record<string, string> {
+  const nonce = newRoundId();
   return round.type === 'SMS_OTP'
-    ? { [PARAM.type]: round.type, [PARAM.id]: round.id, [PARAM.length]: String(round.length) }
-    : { [PARAM.type]: round.type, [PARAM.id]: round.id };
+    ? {
+        [PARAM.type]: round.type,
+        [PARAM.id]: round.id,
+        [PARAM.length]: String(round.length),
+        [PARAM.nonce]: nonce,
+      }
+    : { [PARAM.type]: round.type, [PARAM.id]: round.id, [PARAM.nonce]: nonce };
 }
 
 export function parsePrivateParameters(params: Record<string, string>): PrivateRound | undefined {
   const type = params[PARAM.type];
   const id = params[PARAM.id];
   if (!id || !ROUND_ID_PATTERN.test(id)) return undefined;
-  if (type === 'PHONE_REQUIRED') return { type, id };
+  const rawNonce = params[PARAM.nonce];
+  if (rawNonce !== undefined && !ROUND_ID_PATTERN.test(rawNonce)) return undefined;
+  const nonce = rawNonce === undefined ? {} : { nonce: rawNonce };
+  if (type === 'PHONE_REQUIRED') return { type, id, ...nonce };
   if (type === 'SMS_OTP') {
     const length = Number(params[PARAM.length]);
     if (!Number.isInteger(length) || length < 4 || length > 10) return undefined;
-    return { type, id, length };
+    return { type, id, length, ...nonce };
   }
   return undefined;
 }

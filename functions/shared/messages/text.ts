@@ -60,7 +60,11 @@ const UNSAFE_CHARS = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 // Half of a surrogate pair (e.g. left by cutting a long value); not valid text.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/**
+ * Made on first use: constructing a Segmenter loads ICU's break rules, 10-30 ms of a cold start
+ * on our machines, and most messages never need it (see the shortcut in `shorten`).
+ */
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * At most `max` user-perceived characters (graphemes, so emoji and accents never split), with an
@@ -69,6 +73,9 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
  */
 export function shorten(text: string, max: number): string {
   if (max <= 0) return '';
+  // Every grapheme is at least one UTF-16 unit: a text of at most `max` units is never shortened.
+  if (text.length <= max) return text;
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
   const ends: number[] = [];
   for (const { index, segment } of graphemes.segment(text)) {
     // A grapheme beyond `max`: keep max - 1 of them and add the ellipsis, `max` in all.

@@ -37,17 +37,22 @@ test.each([
   expect(parseMetadata(metadata)).toBeUndefined();
 });
 
-test('private parameters carry only type, id and (for codes) length', () => {
-  expect(privateParameters({ type: 'SMS_OTP', id: ID, length: 6 })).toEqual({
-    type: 'SMS_OTP',
+const NONCE = expect.stringMatching(/^[0-9a-f]{32}$/);
+
+test('private parameters carry only type, id, a fresh nonce and (for codes) length', () => {
+  const code = privateParameters({ type: 'SMS_OTP', id: ID, length: 6 });
+  expect(code).toEqual({ type: 'SMS_OTP', id: ID, length: '6', nonce: NONCE });
+  expect(privateParameters({ type: 'PHONE_REQUIRED', id: ID })).toEqual({
+    type: 'PHONE_REQUIRED',
     id: ID,
-    length: '6',
+    nonce: NONCE,
   });
-  expect(privateParameters({ type: 'PHONE_REQUIRED', id: ID })).toEqual({ type: 'PHONE_REQUIRED', id: ID });
-  expect(parsePrivateParameters({ type: 'SMS_OTP', id: ID, length: '8' })).toEqual({
+  expect(privateParameters({ type: 'SMS_OTP', id: ID, length: 6 }).nonce).not.toBe(code.nonce);
+  expect(parsePrivateParameters({ type: 'SMS_OTP', id: ID, length: '8', nonce: ID })).toEqual({
     type: 'SMS_OTP',
     id: ID,
     length: 8,
+    nonce: ID,
   });
   expect(parsePrivateParameters({ type: 'PHONE_REQUIRED', id: ID })).toEqual({
     type: 'PHONE_REQUIRED',
@@ -64,6 +69,7 @@ test.each([
   [{ type: 'SMS_OTP', id: 'short', length: '6' }],
   [{ type: 'PHONE_REQUIRED' }],
   [{ type: 'OTHER', id: ID }],
+  [{ type: 'PHONE_REQUIRED', id: ID, nonce: 'not-hex' }],
 ])('private parameters %j are refused', (params) => {
   expect(parsePrivateParameters(params)).toBeUndefined();
 });

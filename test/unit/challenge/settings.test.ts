@@ -1,12 +1,11 @@
+import { attemptSettings, roundSettings } from '#shared/challenge/settings';
+import { readConfig } from '#shared/config';
 import {
-  attemptSettings,
   checkCodeTimings,
   codeSettings,
   deliverySettings,
-  roundSettings,
   sendLimitSettings,
-} from '#shared/challenge/settings';
-import { readConfig } from '#shared/config';
+} from '../../../functions/create-auth-challenge/settings';
 
 const all = {
   ...attemptSettings,

@@ -24,6 +24,8 @@ import { handler } from '../../../functions/create-auth-challenge/handler';
 import { snsSmsSender } from '../../../functions/create-auth-challenge/sms';
 import { loadIsolated } from '../shared/isolated';
 
+/** Every round's private parameters carry a fresh nonce (Verify's retry detection). */
+const FRESH_NONCE = expect.stringMatching(/^[0-9a-f]{32}$/);
 const ddb = mockClient(dynamodb);
 const snsMock = mockClient(sns);
 
@@ -94,7 +96,7 @@ describe('PHONE_REQUIRED round (no verified phone)', () => {
     expect(response.publicChallengeParameters).toEqual({ type: 'PHONE_REQUIRED' });
     const id = response.privateChallengeParameters?.id;
     expect(id).toMatch(ROUND_ID_PATTERN);
-    expect(response.privateChallengeParameters).toEqual({ type: 'PHONE_REQUIRED', id });
+    expect(response.privateChallengeParameters).toEqual({ type: 'PHONE_REQUIRED', id, nonce: FRESH_NONCE });
     expect(response.challengeMetadata).toBe(`PHONE_REQUIRED:${id}`);
     expect(ddb.calls()).toHaveLength(0);
     expect(snsMock.calls()).toHaveLength(0);
@@ -143,7 +145,12 @@ describe('first SMS_OTP round to the verified phone', () => {
       destination: '+*******0123',
       length: '6',
     });
-    expect(response.privateChallengeParameters).toEqual({ type: 'SMS_OTP', id: item.id, length: '6' });
+    expect(response.privateChallengeParameters).toEqual({
+      type: 'SMS_OTP',
+      id: item.id,
+      length: '6',
+      nonce: FRESH_NONCE,
+    });
     expect(response.challengeMetadata).toBe(`SMS_OTP:${item.id}`);
     expect(JSON.stringify(response)).not.toContain(code as string);
   });
@@ -169,7 +176,12 @@ describe('first SMS_OTP round to the verified phone', () => {
     const { response } = await run(smsOtp);
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 0);
     expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 0);
-    expect(response.privateChallengeParameters).toEqual({ type: 'SMS_OTP', id: CODE_ID, length: '6' });
+    expect(response.privateChallengeParameters).toEqual({
+      type: 'SMS_OTP',
+      id: CODE_ID,
+      length: '6',
+      nonce: FRESH_NONCE,
+    });
     expect(response.challengeMetadata).toBe(`SMS_OTP:${CODE_ID}`);
   });
 
@@ -355,7 +367,12 @@ describe('SMS_OTP round after a wrong code', () => {
       destination: '+*******0123',
       length: '6',
     });
-    expect(response.privateChallengeParameters).toEqual({ type: 'SMS_OTP', id: CODE_ID, length: '6' });
+    expect(response.privateChallengeParameters).toEqual({
+      type: 'SMS_OTP',
+      id: CODE_ID,
+      length: '6',
+      nonce: FRESH_NONCE,
+    });
     expect(response.challengeMetadata).toBe(`SMS_OTP:${CODE_ID}`);
     expect(snsMock.calls()).toHaveLength(0);
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
