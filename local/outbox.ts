@@ -43,6 +43,8 @@ const DEFAULT_LIMIT = 10_000;
 
 export class Outbox {
   private readonly messages: OutboxMessage[] = [];
+  /** The same messages by recipient, oldest first: a reader polls for one phone or address. */
+  private readonly byRecipient = new Map<string, OutboxMessage[]>();
   private readonly print: boolean;
   private readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
   private readonly limit: number;
@@ -65,22 +67,30 @@ export class Outbox {
       at: this.now().toISOString(),
     };
     this.messages.push(stored);
-    if (this.messages.length > this.limit) this.messages.splice(0, this.messages.length - this.limit);
+    const mine = this.byRecipient.get(stored.to);
+    if (mine) mine.push(stored);
+    else this.byRecipient.set(stored.to, [stored]);
+    while (this.messages.length > this.limit) this.drop(this.messages.shift() as OutboxMessage);
     if (this.print) this.stream.write(formatMessage(stored, this.stream.isTTY === true));
     return stored;
   }
 
   /** Messages, newest last, optionally only those for one recipient and/or channel. */
   list(filter: { to?: string | undefined; channel?: Channel | undefined } = {}): OutboxMessage[] {
-    return this.messages
-      .filter(
-        (m) => (filter.to === undefined || m.to === filter.to) && (filter.channel ?? m.channel) === m.channel,
-      )
-      .map((m) => ({ ...m }));
+    const candidates = filter.to === undefined ? this.messages : (this.byRecipient.get(filter.to) ?? []);
+    return candidates.filter((m) => (filter.channel ?? m.channel) === m.channel).map((m) => ({ ...m }));
   }
 
   clear(): void {
     this.messages.length = 0;
+    this.byRecipient.clear();
+  }
+
+  /** Forgets the oldest message (it is also the oldest of its recipient). */
+  private drop(oldest: OutboxMessage): void {
+    const mine = this.byRecipient.get(oldest.to);
+    mine?.shift();
+    if (mine?.length === 0) this.byRecipient.delete(oldest.to);
   }
 
   /**

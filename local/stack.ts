@@ -9,7 +9,7 @@
  *        v
  *   the handler modules of functions/*\/handler.ts (the code that deploys)
  *        |  AWS SDK v3 clients, pointed here by AWS_ENDPOINT_URL_<SERVICE>
- *        +--> dynalite (DynamoDB)     : the tables of resources/tables.yml
+ *        +--> dynalite (DynamoDB)     : the tables of resources/tables.yml (on its own thread)
  *        +--> local SNS (Publish SMS) --> outbox <-- the pool's own emails/SMS
  *        +--> local user pool (Admin* calls)
  *
@@ -33,11 +33,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { startLocalUserPool, type TriggerFn, type TriggerName } from './cognito';
 import { type LocalDefinitions, type LocalFunction, loadDefinitions } from './config';
+import { startDynalite } from './dynalite';
 import { Outbox, sendJson } from './outbox';
-import { listen, startLocalSns } from './sns';
+import { startLocalSns } from './sns';
 import { createTables } from './tables';
 
 export const DEFAULT_PORT = 9229;
@@ -196,7 +196,9 @@ async function start(options: StackOptions): Promise<Stack> {
 
     let info: StackInfo | undefined;
     const routes = (req: IncomingMessage, res: ServerResponse): boolean => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      // Every Cognito call passes here first: only /_local/* is worth parsing.
+      if (!req.url?.includes('/_local/')) return false;
+      const path = new URL(req.url, 'http://localhost').pathname;
       if (path === STACK_PATH && req.method === 'GET') {
         if (info) sendJson(res, 200, info);
         else sendJson(res, 503, { message: 'the local stack is still starting' });
@@ -282,11 +284,6 @@ function requiredTable(definitions: LocalDefinitions, logicalId: string): string
   const name = definitions.tables[logicalId];
   if (!name) throw new Error(`serverless.yml defines no ${logicalId}`);
   return name;
-}
-
-async function startDynalite(host: string, port: number, path: string | undefined) {
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  return listen(server, host, port);
 }
 
 /**

@@ -219,9 +219,10 @@ async function passwordAuth(
   const login = requiredParameter(parameters, 'USERNAME');
   const password = requiredParameter(parameters, 'PASSWORD');
   const user = await beginSignIn(pool, login, clientMetadata);
+  const { poolName } = pool.settings;
   const matches = user?.password
-    ? await passwordMatches(user.password, password)
-    : await decoyPasswordCheck(password);
+    ? await passwordMatches(poolName, user.userName, user.password, password)
+    : await decoyPasswordCheck(poolName, decoyUserName(pool, login), password);
   if (!user || !matches) throw notAuthorized(INCORRECT_CREDENTIALS);
   const state: AuthState = {
     flow: 'USER_PASSWORD_AUTH',
@@ -386,10 +387,14 @@ async function answerCustomChallenge(
 
 // ---- password rounds --------------------------------------------------------------------
 
-function passwordVerifierChallenge(pool: Pool, state: AuthState, user: UserRecord | undefined): AuthResponse {
+async function passwordVerifierChallenge(
+  pool: Pool,
+  state: AuthState,
+  user: UserRecord | undefined,
+): Promise<AuthResponse> {
   const { salt, verifier } =
-    user?.password ?? decoyVerifier(pool.secret, pool.settings.poolName, state.userIdForSrp);
-  const { b, B } = serverEphemeral(verifier);
+    user?.password ?? (await decoyVerifier(pool.secret, pool.settings.poolName, state.userIdForSrp));
+  const { b, B } = await serverEphemeral(verifier);
   const secretBlock = randomBytes(96).toString('base64');
   const next: AuthState = {
     ...state,
@@ -424,7 +429,7 @@ async function answerPasswordVerifier(
   const { srp, A } = state;
   if (!srp || A === undefined) throw notAuthorized(INCORRECT_CREDENTIALS);
   const timestamp = responses.TIMESTAMP ?? '';
-  const key = sessionKey({ A, B: srp.B, b: srp.b, verifierHex: srp.verifier });
+  const key = await sessionKey({ A, B: srp.B, b: srp.b, verifierHex: srp.verifier });
   const expected = key
     ? claimSignature(key, pool.settings.poolName, state.userIdForSrp, srp.secretBlock, timestamp)
     : randomBytes(32);

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { SessionStore } from './auth-sessions';
 import type { AuthState } from './flows';
 import { Messenger, type OutgoingMessage } from './messages';
+import { acquireModPow, releaseModPow } from './modpow';
 import type { Pool } from './pool';
 import { requestHandler } from './server';
 import { type PoolSettings, readSettings } from './settings';
@@ -83,7 +84,10 @@ export async function startLocalUserPool(options: LocalUserPoolOptions): Promise
   });
   ready.catch(() => {});
   const server = createServer(requestHandler({ pool: ready, issuer: () => issuer, routes: options.routes }));
-  server.keepAliveTimeout = 5_000;
+  // Longer than any client's idle pool timeout: a client reusing an idle connection must not race
+  // the server closing it (ECONNRESET on a busy machine). headersTimeout must exceed it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -98,6 +102,7 @@ export async function startLocalUserPool(options: LocalUserPoolOptions): Promise
   issuer = `${url}/${settings.userPoolId}`;
 
   let housekeeping: NodeJS.Timeout | undefined;
+  acquireModPow();
   try {
     const triggers = new TriggerRunner(options.triggers, {
       region: settings.region,
@@ -126,19 +131,25 @@ export async function startLocalUserPool(options: LocalUserPoolOptions): Promise
   } catch (error) {
     rejectPool(error);
     await closeServer(server);
+    await releaseModPow();
     throw error;
   }
 
+  let closing: Promise<void> | undefined;
   return {
     url,
     issuer,
     jwksUrl: `${issuer}/.well-known/jwks.json`,
     settings,
     store,
-    async close() {
-      clearInterval(housekeeping);
-      await closeServer(server);
-      await store.flush();
+    close() {
+      closing ??= (async () => {
+        clearInterval(housekeeping);
+        await closeServer(server);
+        await store.flush();
+        await releaseModPow();
+      })();
+      return closing;
     },
   };
 }

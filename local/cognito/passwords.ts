@@ -1,29 +1,24 @@
 /**
- * Password rules and storage. The pool never keeps a password: it keeps the SRP verifier (what
- * SRP sign-ins need) and a scrypt hash (for the calls that send a password in clear:
- * ChangePassword's previous password and USER_PASSWORD_AUTH when a client allows it).
+ * Password rules and storage. The pool never keeps a password: it keeps the SRP verifier and its
+ * salt (v = g^x, x = H(salt | H(poolName | userIdForSrp | ":" | password))), which is all SRP
+ * sign-ins need. The calls that carry a password in clear
+ * (ChangePassword's previous password, USER_PASSWORD_AUTH when a client allows it) are checked
+ * against the same verifier: g^x is computed again with the stored salt and compared in constant
+ * time.
+ *
+ * There is no second, slower hash (scrypt) beside the verifier: anyone holding the stored data can
+ * test guesses against the verifier at one SHA-256 and one modular exponentiation each, so a slow
+ * hash next to it would protect nothing, and it cost ~40-50 ms of CPU for every new password. Persist
+ * files written before carry a `hash` member per password; it is dropped when they are loaded.
  */
-import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import { randomInt } from 'node:crypto';
 import { invalidParameter, invalidPassword } from './errors';
 import type { PasswordPolicy } from './settings';
-import { createVerifier } from './srp';
+import { createVerifier, type PasswordVerifier, verifierMatches } from './srp';
 
-const scryptAsync = promisify(scrypt) as (
-  password: string,
-  salt: Buffer,
-  keylen: number,
-  options: { N: number; r: number; p: number },
-) => Promise<Buffer>;
-
-const SCRYPT = { N: 16384, r: 8, p: 1 };
 const SYMBOLS = '^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+-';
 
-export interface StoredPassword {
-  salt: string;
-  verifier: string;
-  /** `scrypt$N$r$p$salt$hash`, base64 parts. */
-  hash: string;
+export interface StoredPassword extends PasswordVerifier {
   setAt: number;
   /** Set by AdminCreateUser / AdminSetUserPassword(Permanent: false): must be changed at sign-in. */
   temporary: boolean;
@@ -61,37 +56,26 @@ export async function storePassword(
   password: string,
   options: { now: number; temporary: boolean },
 ): Promise<StoredPassword> {
-  const salt = randomBytes(16);
-  const hash = await scryptAsync(password, salt, 32, SCRYPT);
   return {
-    ...createVerifier(poolName, userIdForSrp, password),
-    hash: ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), hash.toString('base64')].join(
-      '$',
-    ),
+    ...(await createVerifier(poolName, userIdForSrp, password)),
     setAt: options.now,
     temporary: options.temporary,
   };
 }
 
-/** Constant-time check of a clear password against the stored scrypt hash. */
-export async function passwordMatches(
-  stored: Pick<StoredPassword, 'hash'>,
+/** Constant-time check of a clear password against the user's stored verifier. */
+export function passwordMatches(
+  poolName: string,
+  userIdForSrp: string,
+  stored: PasswordVerifier,
   password: string,
 ): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.hash.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
-  return timingSafeEqual(actual, expected);
+  return verifierMatches(poolName, userIdForSrp, password, stored);
 }
 
-/** Spends the same time as `passwordMatches` for a user that does not exist. */
-export async function decoyPasswordCheck(password: string): Promise<false> {
-  await scryptAsync(password, randomBytes(16), 32, SCRYPT);
+/** Spends the same work as `passwordMatches` for a user that does not exist. */
+export async function decoyPasswordCheck(poolName: string, name: string, password: string): Promise<false> {
+  await createVerifier(poolName, name, password);
   return false;
 }
 

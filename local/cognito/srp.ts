@@ -10,22 +10,22 @@
  * - the client proves it with HMAC-SHA256(key, poolName | userIdForSrp | secretBlock | timestamp).
  *
  * The modular exponentiations run in OpenSSL through a DiffieHellman object (private key =
- * exponent): about a millisecond each with 256-bit exponents, ten times faster than BigInt.
- * The object is reused; each use is synchronous, so concurrent requests cannot interleave.
+ * exponent): about a millisecond each with 256-bit exponents, ten times faster than BigInt. They
+ * run on a worker thread (modpow.ts), so the functions that need one are asynchronous.
  */
 import {
-  createDiffieHellman,
   createHash,
   createHmac,
   getDiffieHellman,
   hkdfSync,
   randomBytes,
+  timingSafeEqual,
 } from 'node:crypto';
+import { ModPowRefused, powG, srpSecret } from './modpow';
 
 const PRIME = getDiffieHellman('modp15').getPrime();
 export const N = toBigInt(PRIME);
 const G = 2n;
-const engine = createDiffieHellman(PRIME, Buffer.from([2]));
 const INFO = Buffer.from('Caldera Derived Key', 'utf8');
 
 export const K = toBigInt(hashHex(padHex(N) + padHex(G)));
@@ -44,16 +44,43 @@ export interface PasswordVerifier {
   verifier: string;
 }
 
-export function createVerifier(poolName: string, userIdForSrp: string, password: string): PasswordVerifier {
+export async function createVerifier(
+  poolName: string,
+  userIdForSrp: string,
+  password: string,
+): Promise<PasswordVerifier> {
   const salt = padHex(toBigInt(randomBytes(16)));
-  return { salt, verifier: powG(passwordExponent(poolName, userIdForSrp, password, salt)).toString(16) };
+  return { salt, verifier: await verifierHex(poolName, userIdForSrp, password, salt) };
 }
 
 /** A verifier for a user that does not exist, stable per name so repeated tries look alike. */
-export function decoyVerifier(secret: Buffer, poolName: string, name: string): PasswordVerifier {
+export async function decoyVerifier(
+  secret: Buffer,
+  poolName: string,
+  name: string,
+): Promise<PasswordVerifier> {
   const salt = padHex(toBigInt(createHmac('sha256', secret).update(`salt:${name}`).digest().subarray(0, 16)));
   const password = createHmac('sha256', secret).update(`password:${name}`).digest('hex');
-  return { salt, verifier: powG(passwordExponent(poolName, name, password, salt)).toString(16) };
+  return { salt, verifier: await verifierHex(poolName, name, password, salt) };
+}
+
+/**
+ * Whether `password` is the one the verifier was made from: v' = g^x with the stored salt,
+ * compared with v in constant time. What the calls that carry a password in clear
+ * (ChangePassword's previous password, USER_PASSWORD_AUTH) check against.
+ */
+export async function verifierMatches(
+  poolName: string,
+  userIdForSrp: string,
+  password: string,
+  stored: PasswordVerifier,
+): Promise<boolean> {
+  const actual = toBigInt(await verifierHex(poolName, userIdForSrp, password, stored.salt));
+  return timingSafeEqual(fixedWidth(actual), fixedWidth(toBigInt(stored.verifier)));
+}
+
+async function verifierHex(poolName: string, userIdForSrp: string, password: string, salt: string) {
+  return (await powG(passwordExponent(poolName, userIdForSrp, password, salt))).toString(16);
 }
 
 function passwordExponent(poolName: string, userIdForSrp: string, password: string, salt: string): bigint {
@@ -67,12 +94,12 @@ export interface ServerEphemeral {
 }
 
 /** B = k*v + g^b mod N, with a fresh 256-bit b. */
-export function serverEphemeral(verifierHex: string): ServerEphemeral {
+export async function serverEphemeral(verifierHex: string): Promise<ServerEphemeral> {
   const v = toBigInt(verifierHex);
   for (;;) {
     const b = toBigInt(randomBytes(32));
     if (b === 0n) continue;
-    const B = (K * v + powG(b)) % N;
+    const B = (K * v + (await powG(b))) % N;
     if (B !== 0n) return { b, B };
   }
 }
@@ -85,24 +112,24 @@ export function parseClientPublic(hex: string): bigint | undefined {
 }
 
 /** The 16-byte key both sides derive; `undefined` when the numbers are degenerate. */
-export function sessionKey(input: {
+export async function sessionKey(input: {
   A: bigint;
   B: bigint;
   b: bigint;
   verifierHex: string;
-}): Buffer | undefined {
+}): Promise<Buffer | undefined> {
   const u = toBigInt(hashHex(padHex(input.A) + padHex(input.B)));
   if (u === 0n) return undefined;
   const v = toBigInt(input.verifierHex);
   try {
-    const base = (input.A * pow(v, u)) % N;
-    const S = pow(base, input.b);
+    const S = await srpSecret(input.A, v, u, input.b);
     return Buffer.from(
       hkdfSync('sha256', Buffer.from(padHex(S), 'hex'), Buffer.from(padHex(u), 'hex'), INFO, 16),
     );
-  } catch {
+  } catch (error) {
     // OpenSSL refuses bases of 0, 1 and N-1: no valid client produces them.
-    return undefined;
+    if (error instanceof ModPowRefused) return undefined;
+    throw error;
   }
 }
 
@@ -147,19 +174,6 @@ export function parseClaimTimestamp(value: string): number | undefined {
   return ms;
 }
 
-/** g^e mod N. */
-function powG(exponent: bigint): bigint {
-  engine.setPrivateKey(toBuffer(exponent));
-  engine.generateKeys();
-  return toBigInt(engine.getPublicKey());
-}
-
-/** base^e mod N (base in 2..N-2). */
-function pow(base: bigint, exponent: bigint): bigint {
-  engine.setPrivateKey(toBuffer(exponent));
-  return toBigInt(engine.computeSecret(toBuffer(base)));
-}
-
 function hashHex(hex: string): string {
   return createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
 }
@@ -169,7 +183,13 @@ function toBigInt(value: Buffer | string): bigint {
   return hex.length === 0 ? 0n : BigInt(`0x${hex}`);
 }
 
-function toBuffer(value: bigint): Buffer {
-  const hex = value.toString(16);
-  return Buffer.from(hex.length % 2 === 1 ? `0${hex}` : hex, 'hex');
+/** A number below N as exactly N's width in bytes (for constant-time comparison). */
+function fixedWidth(value: bigint): Buffer {
+  return Buffer.from(
+    value
+      .toString(16)
+      .padStart(PRIME.length * 2, '0')
+      .slice(-PRIME.length * 2),
+    'hex',
+  );
 }

@@ -332,6 +332,8 @@ export class UserStore {
       throw new Error(`${file}: unknown snapshot version ${String(snapshot.version)}`);
     this.secrets = snapshot.secrets;
     for (const user of snapshot.users) {
+      // Files from before the verifier served clear-password checks also hold a scrypt hash.
+      if (user.password) delete (user.password as { hash?: unknown }).hash;
       this.users.set(user.userName, user);
       for (const key of this.keysOf(user)) this.logins.set(key, user.userName);
     }

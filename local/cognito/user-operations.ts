@@ -225,7 +225,10 @@ export const changePassword: Operation = async (pool, input) => {
   const previous = required(input, 'PreviousPassword');
   const proposed = required(input, 'ProposedPassword');
   checkPassword(proposed, pool.settings.passwordPolicy, 'proposedPassword');
-  if (!user.password || !(await passwordMatches(user.password, previous))) {
+  if (
+    !user.password ||
+    !(await passwordMatches(pool.settings.poolName, user.userName, user.password, previous))
+  ) {
     throw notAuthorized(INCORRECT_CREDENTIALS);
   }
   const now = pool.now();
