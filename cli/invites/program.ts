@@ -8,7 +8,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateInviteCode } from '#shared/invites/code';
-import { isValidEmail, normaliseEmail } from '#shared/invites/email';
 import {
   DEFAULT_INVITE_DAYS,
   effectiveStatus,
@@ -18,7 +17,7 @@ import {
   newInvite,
 } from '#shared/invites/invite';
 import { InviteAlreadyAcceptedError, InviteNotFoundError, InviteStore } from '#shared/invites/store';
-import type { OptionValues } from '../lib/args';
+import { emailOption, type OptionValues } from '../lib/args';
 import {
   awsOptions,
   awsTarget,
@@ -60,13 +59,6 @@ export function inviteView(invite: Invite, now: Date): InviteView {
     revokedAt: invite.revokedAt,
     groupAssignedAt: invite.groupAssignedAt,
   };
-}
-
-function emailOption(options: OptionValues): string {
-  const raw = options.required('email');
-  const email = normaliseEmail(raw);
-  if (!isValidEmail(email)) throw new UsageError(`'${raw}' is not a valid email address`);
-  return email;
 }
 
 /** Cognito group names: 1-128 letters, marks, symbols, digits or punctuation (no spaces). */
@@ -193,7 +185,7 @@ export const invitesProgram: Program = {
       },
       run: async (context) => {
         const { options, io } = context;
-        const email = emailOption(options);
+        const { email } = emailOption(options);
         const group = groupOption(options);
         const days = options.integer('days', { min: 1, max: MAX_INVITE_DAYS, fallback: DEFAULT_INVITE_DAYS });
         const now = io.now();
@@ -265,7 +257,7 @@ export const invitesProgram: Program = {
       },
       run: async (context) => {
         const { options, io } = context;
-        const email = emailOption(options);
+        const { email } = emailOption(options);
         const invite = await withStore(context, (store) => store.get(email));
         if (!invite) throw new CliError(`no invite for ${email}`);
         const view = inviteView(invite, io.now());
@@ -282,7 +274,7 @@ export const invitesProgram: Program = {
       },
       run: async (context) => {
         const { options, io } = context;
-        const email = emailOption(options);
+        const { email } = emailOption(options);
         const now = io.now();
         const result = await withStore(context, (store) => store.revoke(email, now));
         if (options.flag('json')) {

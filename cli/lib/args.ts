@@ -7,6 +7,7 @@
  * missing value or a stray argument is a `UsageError` with a one-line message.
  */
 import { parseArgs } from 'node:util';
+import { isValidEmail, normaliseEmail } from '#shared/invites/email';
 import { UsageError } from './errors';
 
 export interface OptionDef {
@@ -153,4 +154,15 @@ export class OptionValues {
     }
     return raw as T;
   }
+}
+
+/**
+ * `--email`: required and a valid address once normalised (trimmed, lower-cased). Returns both
+ * forms: `email` (normalised, the invites' key) and `raw` (as typed, for lookups that try both).
+ */
+export function emailOption(options: OptionValues): { email: string; raw: string } {
+  const raw = options.required('email');
+  const email = normaliseEmail(raw);
+  if (!isValidEmail(email)) throw new UsageError(`'${raw}' is not a valid email address`);
+  return { email, raw };
 }

@@ -26,8 +26,8 @@ import {
   type Suspension,
 } from '#shared/auth-state/account-status';
 import { ConfigError, readConfig, setting } from '#shared/config';
-import { isValidEmail, normaliseEmail } from '#shared/invites/email';
-import type { OptionValues } from '../lib/args';
+import { normaliseEmail } from '#shared/invites/email';
+import { emailOption, type OptionValues } from '../lib/args';
 import {
   type AwsEnvironment,
   awsOptions,
@@ -73,12 +73,6 @@ export interface UserStatusView {
   lastSuccessAt?: string | undefined;
   inviteReconciledAt?: string | undefined;
   lockout: LockoutPolicy;
-}
-
-function emailOption(options: OptionValues): string {
-  const raw = options.required('email');
-  if (!isValidEmail(normaliseEmail(raw))) throw new UsageError(`'${raw}' is not a valid email address`);
-  return raw;
 }
 
 function reasonOption(options: OptionValues): string {
@@ -198,7 +192,7 @@ interface Session {
  */
 async function withUser<T>(context: CommandContext, work: (session: Session) => Promise<T>): Promise<T> {
   const { options, io } = context;
-  const email = emailOption(options);
+  const email = emailOption(options).raw;
   const stage = stageOption(options);
   const environment: AwsEnvironment = await resolveAwsEnvironment(
     { local: options.flag('local'), region: options.string('region') },
