@@ -37,12 +37,20 @@ export function defineAuthChallenge(event: DefineAuthChallengeEvent, limits: Att
       response.failAuthentication = true;
       break;
   }
-  const log = decision.outcome === 'fail' ? logger.warn.bind(logger) : logger.info.bind(logger);
-  log('sign-in step decided', {
-    outcome: decision.outcome,
-    challengeName: decision.outcome === 'challenge' ? decision.challengeName : undefined,
-    reason: decision.outcome === 'fail' ? decision.reason : undefined,
-    rounds: session.length,
-  });
+  // A routine step is DEBUG: Define runs several times per sign-in, and at INFO this one line cost
+  // more than the whole decision (docs/performance.md). A failed sign-in stays a WARN.
+  if (decision.outcome === 'fail') {
+    logger.warn('sign-in step decided', {
+      outcome: decision.outcome,
+      reason: decision.reason,
+      rounds: session.length,
+    });
+  } else {
+    logger.debug('sign-in step decided', {
+      outcome: decision.outcome,
+      challengeName: decision.outcome === 'challenge' ? decision.challengeName : undefined,
+      rounds: session.length,
+    });
+  }
   return decision;
 }
