@@ -1,8 +1,8 @@
 import { attemptSettings, roundSettings } from '#shared/challenge/settings';
 import { readConfig } from '#shared/config';
-import { defineAuthChallengeEvent } from '#shared/events/define-auth-challenge';
 import { trigger } from '#shared/trigger';
 import { defineAuthChallenge } from './define-auth-challenge';
+import { defineAuthChallengeEventCheck } from './event';
 
 const config = readConfig({ ...attemptSettings, ...roundSettings });
 
@@ -12,6 +12,7 @@ const limits = {
   maxRounds: config.MAX_ROUNDS,
 };
 
-export const handler = trigger('DefineAuthChallenge', defineAuthChallengeEvent, async (event) => {
+// The event is checked without zod (./event.ts, equal to #shared/events' schema): Define's cold start.
+export const handler = trigger('DefineAuthChallenge', defineAuthChallengeEventCheck, async (event) => {
   defineAuthChallenge(event, limits);
 });

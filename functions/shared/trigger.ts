@@ -1,14 +1,17 @@
 /**
  * `trigger()` wraps a use-case into a Cognito trigger handler. It
- * 1. validates the parts of the event the trigger reads (zod, unknown fields kept),
+ * 1. validates the parts of the event the trigger reads (a zod schema, unknown fields kept),
  * 2. tags the logger with the request's non-secret identifiers,
  * 3. runs the use-case, which fills `event.response`, and returns the original event,
  * 4. maps errors in one place: a `UserFacingError` keeps its short message (its reason is
  *    logged), anything else is logged (its stack mapped to the TypeScript source) and replaced by
  *    a generic message.
+ *
+ * The schema is taken through the Standard Schema interface (`~standard`, which zod schemas
+ * implement), so this module loads no zod of its own: a trigger whose event check is written
+ * without zod (Define's, for its cold start) runs none.
  */
 import type { Context } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { GENERIC_FAILURE_MESSAGE, InvalidEventError, UserFacingError } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { withSourceMappedStack } from '#shared/stack-trace';
@@ -22,19 +25,52 @@ export interface TriggerEventBase {
   response: unknown;
 }
 
-export function trigger<S extends z.core.$ZodType<TriggerEventBase>>(
+/**
+ * One problem found in an event: a zod issue (`code`, and `expected` or `values`), or any
+ * Standard Schema issue (`message`). Never carries the offending value.
+ */
+export interface EventIssue {
+  readonly message: string;
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+  readonly code?: string;
+  readonly expected?: string;
+  readonly values?: readonly unknown[];
+}
+
+/** A synchronous Standard Schema (https://standardschema.dev): zod's schemas are one. */
+export interface EventSchema<Input, Output> {
+  readonly '~standard': {
+    readonly version: 1;
+    readonly vendor: string;
+    readonly validate: (
+      value: unknown,
+    ) =>
+      | { readonly value: Output; readonly issues?: undefined }
+      | { readonly issues: readonly EventIssue[] }
+      | Promise<unknown>;
+    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+  };
+}
+
+type InputOf<S> = S extends EventSchema<infer I, unknown> ? I : never;
+type OutputOf<S> = S extends EventSchema<unknown, infer O> ? O : never;
+
+export function trigger<S extends EventSchema<unknown, TriggerEventBase>>(
   name: string,
   schema: S,
-  useCase: (event: z.output<S>) => Promise<void>,
+  useCase: (event: OutputOf<S>) => Promise<void>,
 ) {
-  return async (event: z.input<S>, context?: Context): Promise<z.input<S>> => {
+  const validate = schema['~standard'].validate;
+  return async (event: InputOf<S>, context?: Context): Promise<InputOf<S>> => {
     if (context) logger.addContext(context);
-    const parsed = z.safeParse(schema, event);
+    const result = validate(event);
     try {
-      if (!parsed.success) {
-        throw new InvalidEventError(`malformed ${name} event: ${describeIssues(parsed.error)}`);
+      if (result instanceof Promise) throw new Error(`the ${name} event schema is asynchronous`);
+      if (result.issues) {
+        throw new InvalidEventError(`malformed ${name} event: ${describeIssues(result.issues)}`);
       }
-      const { triggerSource, userPoolId, userName, callerContext } = parsed.data;
+      const parsed = result.value as OutputOf<S>;
+      const { triggerSource, userPoolId, userName, callerContext } = parsed;
       logger.appendKeys({
         trigger: name,
         triggerSource,
@@ -42,10 +78,10 @@ export function trigger<S extends z.core.$ZodType<TriggerEventBase>>(
         userName,
         clientId: callerContext?.clientId,
       });
-      await useCase(parsed.data);
+      await useCase(parsed);
       // The use-case fills the response on the parsed copy; hand it back on the original event
       // so fields this project does not know about travel through untouched.
-      (event as TriggerEventBase).response = parsed.data.response;
+      (event as TriggerEventBase).response = parsed.response;
       return event;
     } catch (error) {
       throw toCallerError(error);
@@ -60,23 +96,29 @@ export function trigger<S extends z.core.$ZodType<TriggerEventBase>>(
  * "Invalid input"), so the text is built from the issue's code and fields; no input value is
  * included, so nothing the user typed reaches the logs.
  */
-function describeIssues(error: z.core.$ZodError): string {
-  return error.issues
+function describeIssues(issues: readonly EventIssue[]): string {
+  return issues
     .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(event)'} ${describeIssue(issue)}`)
+    .map((issue) => `${pathOf(issue) || '(event)'} ${describeIssue(issue)}`)
     .join('; ');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function pathOf(issue: EventIssue): string {
+  return (issue.path ?? [])
+    .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
+    .join('.');
+}
+
+function describeIssue(issue: EventIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       return `expected ${issue.expected}`;
     case 'invalid_value':
-      return `expected one of ${issue.values.map(String).join(', ')}`;
+      return `expected one of ${(issue.values ?? []).map(String).join(', ')}`;
     case 'invalid_union':
       return 'matches no expected shape';
     default:
-      return issue.message === 'Invalid input' ? issue.code : issue.message;
+      return issue.message === 'Invalid input' ? (issue.code ?? 'invalid') : issue.message;
   }
 }
 
