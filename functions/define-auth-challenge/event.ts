@@ -17,7 +17,7 @@ import type {
   DefineAuthChallengeEvent,
   defineAuthChallengeEvent,
 } from '#shared/events/define-auth-challenge';
-import type { EventIssue, EventSchema } from '#shared/trigger';
+import type { SchemaIssue, StandardSchema } from '#shared/standard-schema';
 
 type Input = z.input<typeof defineAuthChallengeEvent>;
 type Path = (string | number)[];
@@ -41,7 +41,7 @@ function copy(value: JsonObject): JsonObject {
 }
 
 class Checker {
-  readonly issues: EventIssue[] = [];
+  readonly issues: SchemaIssue[] = [];
 
   type(path: Path, expected: string): void {
     this.issues.push({ code: 'invalid_type', expected, path, message: MESSAGE });
@@ -136,7 +136,7 @@ class Checker {
 }
 
 /** Checks and copies a DefineAuthChallenge event, in the schema's key order (the issues' order). */
-function validate(value: unknown): { value: DefineAuthChallengeEvent } | { issues: EventIssue[] } {
+function validate(value: unknown): { value: DefineAuthChallengeEvent } | { issues: SchemaIssue[] } {
   const check = new Checker();
   if (!isObject(value)) {
     check.type([], 'object');
@@ -165,6 +165,6 @@ function validate(value: unknown): { value: DefineAuthChallengeEvent } | { issue
   return { value: event as unknown as DefineAuthChallengeEvent };
 }
 
-export const defineAuthChallengeEventCheck: EventSchema<Input, DefineAuthChallengeEvent> = {
+export const defineAuthChallengeEventCheck: StandardSchema<Input, DefineAuthChallengeEvent> = {
   '~standard': { version: 1, vendor: 'cognito-auth-triggers', validate },
 };

@@ -1,12 +1,27 @@
 /**
  * Configuration from environment variables, validated once when a module loads (cold start).
  *
- * Each handler declares only the variables it reads, built from the small helpers below, and
- * calls `readConfig` at module scope. A missing or malformed value throws a `ConfigError` whose
- * message names every offending variable, so a broken deployment fails on its first invocation
- * with a message that says what to fix.
+ * Each handler declares only the variables it reads, built from the small helpers below (or any
+ * zod schema), and calls `readConfig` at module scope. A missing or malformed value throws a
+ * `ConfigError` whose message names every offending variable, so a broken deployment fails on its
+ * first invocation with a message that says what to fix.
+ *
+ * Each variable is checked through the Standard Schema interface (#shared/standard-schema), which
+ * zod schemas implement. The scalar helpers (`required`, `text`, `flag`, `integer`) are written
+ * without zod: they are small, and a function that reads only such settings (Define) then builds
+ * and runs no zod schema at its cold start (~3 ms there, docs/performance.md). They behave as the
+ * zod schemas they replaced, messages included (test/unit/shared/config.test.ts checks them
+ * against those schemas). `list` is a zod schema, because callers refine it with zod
+ * (`ALLOWED_COUNTRIES` in #shared/phone).
  */
 import * as z from 'zod/mini';
+import {
+  type OutputOf,
+  pathText,
+  type SchemaIssue,
+  type StandardSchema,
+  validate,
+} from '#shared/standard-schema';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -14,68 +29,90 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-/** The schemas a config shape may hold (any zod schema: the helpers below, or a `zod/mini` one). */
-type Shape = Record<string, z.core.$ZodType>;
+/** How one variable is read: a `setting.*` helper, or any zod schema (both are Standard Schemas). */
+export type Setting<T = unknown> = StandardSchema<string | undefined, T>;
 
-export function readConfig<S extends Shape>(shape: S, env: Env = process.env): z.output<z.ZodMiniObject<S>> {
-  // Parsed once per cold start: zod's eval-compiled fast path would be compiled to run once.
-  const result = z.safeParse(z.object(shape), env, { jitless: true });
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+type Shape = Record<string, StandardSchema<unknown, unknown>>;
+
+export function readConfig<S extends Shape>(
+  shape: S,
+  env: Env = process.env,
+): { [K in keyof S]: OutputOf<S[K]> } {
+  const config: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const name of Object.keys(shape)) {
+    const result = validate(shape[name] as Shape[string], env[name]);
+    if (result.issues) {
+      for (const issue of result.issues)
+        problems.push(`${[name, pathText(issue)].filter(Boolean).join('.')} ${issue.message}`);
+    } else if (result.value !== undefined || name in env) {
+      config[name] = result.value;
+    }
   }
-  return result.data;
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  return config as { [K in keyof S]: OutputOf<S[K]> };
 }
 
 /**
- * Schema helpers for environment variables (all values arrive as strings or undefined).
- *
- * Written with `zod/mini` (functions, not methods) so a bundle carries only the validators it
- * uses. zod/mini loads no locale, so every check that can fail here states its own message.
+ * A setting from a function of the raw value: a `value`, or the `problem` with it. A value that is
+ * not a string (never one from `process.env`) gets `typeProblem`.
  */
-export const setting = {
-  /** A required, non-empty string. */
-  required: () =>
-    z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, { error: 'is required' })),
+function plain<T>(
+  typeProblem: string,
+  read: (raw: string | undefined) => { value: T } | { problem: string },
+): Setting<T> {
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'cognito-auth-triggers',
+      validate: (raw: unknown) => {
+        const result = raw === undefined || typeof raw === 'string' ? read(raw) : { problem: typeProblem };
+        return 'problem' in result ? { issues: [{ message: result.problem } satisfies SchemaIssue] } : result;
+      },
+    },
+  };
+}
 
-  /** An optional string with a default. */
+const WHOLE_NUMBER = /^-?\d+$/;
+
+/** Schema helpers for environment variables (all values arrive as strings or undefined). */
+export const setting = {
+  /** A required, non-empty string, trimmed. */
+  required: () =>
+    plain<string>('is required', (raw) => {
+      const value = raw?.trim();
+      return value ? { value } : { problem: 'is required' };
+    }),
+
+  /** An optional string with a default, trimmed (the default is used as it is). */
   text: (fallback: string) =>
-    z._default(
-      z.string({ error: 'must be text' }).check(z.trim(), z.minLength(1, { error: 'must not be empty' })),
-      fallback,
-    ),
+    plain<string>('must be text', (raw) => {
+      if (raw === undefined) return { value: fallback };
+      const value = raw.trim();
+      return value ? { value } : { problem: 'must not be empty' };
+    }),
 
   /** `true`/`false` (also `1`/`0`), with a default. */
   flag: (fallback: boolean) =>
-    z.pipe(
-      z._default(
-        z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }),
-        fallback ? 'true' : 'false',
-      ),
-      z.transform((value: 'true' | 'false' | '1' | '0') => value === 'true' || value === '1'),
-    ),
+    plain<boolean>('must be true or false', (raw) => {
+      if (raw === undefined) return { value: fallback };
+      if (raw === 'true' || raw === '1') return { value: true };
+      if (raw === 'false' || raw === '0') return { value: false };
+      return { problem: 'must be true or false' };
+    }),
 
   /** An integer within [min, max], with a default. */
   integer: (fallback: number, min: number, max: number) =>
-    z.pipe(
-      z.pipe(
-        z._default(
-          z
-            .string({ error: 'must be a whole number' })
-            .check(z.trim(), z.regex(/^-?\d+$/, { error: 'must be a whole number' })),
-          String(fallback),
-        ),
-        z.transform(Number),
-      ),
-      z
-        .number({ error: 'must be a whole number' })
-        .check(
-          z.minimum(min, { error: `must be at least ${min}` }),
-          z.maximum(max, { error: `must be at most ${max}` }),
-        ),
-    ),
+    plain<number>('must be a whole number', (raw) => {
+      const text = raw === undefined ? String(fallback) : raw.trim();
+      const value = Number(text);
+      if (!WHOLE_NUMBER.test(text) || !Number.isFinite(value)) return { problem: 'must be a whole number' };
+      if (value < min) return { problem: `must be at least ${min}` };
+      if (value > max) return { problem: `must be at most ${max}` };
+      return { value };
+    }),
 
-  /** A comma-separated list, trimmed and lower-cased, empty entries dropped. */
+  /** A comma-separated list, trimmed and lower-cased, empty entries dropped (a zod schema). */
   list: (fallback = '') =>
     z.pipe(
       z._default(z.string({ error: 'must be text' }), fallback),

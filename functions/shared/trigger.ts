@@ -15,6 +15,14 @@ import type { Context } from 'aws-lambda';
 import { GENERIC_FAILURE_MESSAGE, InvalidEventError, UserFacingError } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { withSourceMappedStack } from '#shared/stack-trace';
+import {
+  type InputOf,
+  type OutputOf,
+  pathText,
+  type SchemaIssue,
+  type StandardSchema,
+  validate,
+} from '#shared/standard-schema';
 
 export interface TriggerEventBase {
   triggerSource: string;
@@ -25,47 +33,15 @@ export interface TriggerEventBase {
   response: unknown;
 }
 
-/**
- * One problem found in an event: a zod issue (`code`, and `expected` or `values`), or any
- * Standard Schema issue (`message`). Never carries the offending value.
- */
-export interface EventIssue {
-  readonly message: string;
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
-  readonly code?: string;
-  readonly expected?: string;
-  readonly values?: readonly unknown[];
-}
-
-/** A synchronous Standard Schema (https://standardschema.dev): zod's schemas are one. */
-export interface EventSchema<Input, Output> {
-  readonly '~standard': {
-    readonly version: 1;
-    readonly vendor: string;
-    readonly validate: (
-      value: unknown,
-    ) =>
-      | { readonly value: Output; readonly issues?: undefined }
-      | { readonly issues: readonly EventIssue[] }
-      | Promise<unknown>;
-    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
-  };
-}
-
-type InputOf<S> = S extends EventSchema<infer I, unknown> ? I : never;
-type OutputOf<S> = S extends EventSchema<unknown, infer O> ? O : never;
-
-export function trigger<S extends EventSchema<unknown, TriggerEventBase>>(
+export function trigger<S extends StandardSchema<unknown, TriggerEventBase>>(
   name: string,
   schema: S,
   useCase: (event: OutputOf<S>) => Promise<void>,
 ) {
-  const validate = schema['~standard'].validate;
   return async (event: InputOf<S>, context?: Context): Promise<InputOf<S>> => {
     if (context) logger.addContext(context);
-    const result = validate(event);
     try {
-      if (result instanceof Promise) throw new Error(`the ${name} event schema is asynchronous`);
+      const result = validate(schema, event);
       if (result.issues) {
         throw new InvalidEventError(`malformed ${name} event: ${describeIssues(result.issues)}`);
       }
@@ -96,20 +72,14 @@ export function trigger<S extends EventSchema<unknown, TriggerEventBase>>(
  * "Invalid input"), so the text is built from the issue's code and fields; no input value is
  * included, so nothing the user typed reaches the logs.
  */
-function describeIssues(issues: readonly EventIssue[]): string {
+function describeIssues(issues: readonly SchemaIssue[]): string {
   return issues
     .slice(0, 3)
-    .map((issue) => `${pathOf(issue) || '(event)'} ${describeIssue(issue)}`)
+    .map((issue) => `${pathText(issue) || '(event)'} ${describeIssue(issue)}`)
     .join('; ');
 }
 
-function pathOf(issue: EventIssue): string {
-  return (issue.path ?? [])
-    .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
-    .join('.');
-}
-
-function describeIssue(issue: EventIssue): string {
+function describeIssue(issue: SchemaIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       return `expected ${issue.expected}`;

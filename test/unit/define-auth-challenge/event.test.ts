@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { defineAuthChallengeEvent } from '#shared/events/define-auth-challenge';
-import type { EventIssue } from '#shared/trigger';
+import type { SchemaIssue } from '#shared/standard-schema';
 import { defineAuthChallengeEventCheck } from '../../../functions/define-auth-challenge/event';
 import { malformedEventArb, sessionArb } from '../../hardening/support/event-arbs';
 import { fixturesOf, type JsonObject } from '../../hardening/support/triggers';
@@ -15,7 +15,7 @@ import { fixturesOf, type JsonObject } from '../../hardening/support/triggers';
 type Outcome = { ok: true; value: unknown } | { ok: false; issues: unknown[] };
 
 /** What a caller can see of an issue: its code, path, expected type or values, message. */
-function visible(issue: EventIssue) {
+function visible(issue: SchemaIssue) {
   return {
     code: issue.code,
     path: issue.path,
