@@ -19,8 +19,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/helpers/dynalite-global-setup.ts',
-      globalTeardown: '<rootDir>/test/helpers/dynalite-global-teardown.ts',
+      globalSetup: '<rootDir>/test/helpers/dynamodb-local-global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/dynamodb-local-global-teardown.ts',
     },
     {
       ...common,
@@ -37,12 +37,12 @@ module.exports = {
     },
     {
       ...common,
-      // Fuzz, races, retries, fault budget, log hygiene, IAM (docs/hardening.md). dynalite as in
-      // `integration`; files that need a whole local stack start their own.
+      // Fuzz, races, retries, fault budget, log hygiene, IAM (docs/hardening.md). DynamoDB Local as
+      // in `integration` (the same engine when both run); files that need a whole stack start their own.
       displayName: 'hardening',
       testMatch: ['<rootDir>/test/hardening/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/helpers/dynalite-global-setup.ts',
-      globalTeardown: '<rootDir>/test/helpers/dynalite-global-teardown.ts',
+      globalSetup: '<rootDir>/test/helpers/dynamodb-local-global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/dynamodb-local-global-teardown.ts',
       testTimeout: 60_000,
     },
   ],

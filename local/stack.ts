@@ -9,7 +9,7 @@
  *        v
  *   the handler modules of functions/*\/handler.ts (the code that deploys)
  *        |  AWS SDK v3 clients, pointed here by AWS_ENDPOINT_URL_<SERVICE>
- *        +--> dynalite (DynamoDB)     : the tables of resources/tables.yml (on its own thread)
+ *        +--> DynamoDB Local (Java)   : the tables of resources/tables.yml (a child process)
  *        +--> local SNS (Publish SMS) --> outbox <-- the pool's own emails/SMS
  *        +--> local user pool (Admin* calls)
  *
@@ -35,7 +35,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalUserPool, type TriggerFn, type TriggerName } from './cognito';
 import { type LocalDefinitions, type LocalFunction, loadDefinitions } from './config';
-import { startDynalite } from './dynalite';
+import { startDynamoDbLocal } from './dynamodb-local';
 import { Outbox, sendJson } from './outbox';
 import { startLocalSns } from './sns';
 import { createTables } from './tables';
@@ -47,7 +47,7 @@ export interface StackOptions {
   host?: string;
   /** The user pool's port (default 9229; 0 picks a free port for every service). */
   port?: number;
-  /** DynamoDB (dynalite) port (default: port + 1, or free when port is 0). */
+  /** DynamoDB Local's port (default: port + 1, or free when port is 0). */
   dynamodbPort?: number;
   /** SNS port (default: port + 2, or free when port is 0). */
   snsPort?: number;
@@ -154,11 +154,11 @@ async function start(options: StackOptions): Promise<Stack> {
     // Lambda runs nodejs22.x; this machine may run Node 20: the SDK's notice is noise here.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-    const dynamodb = await startDynalite(
+    const dynamodb = await startDynamoDbLocal({
       host,
-      options.dynamodbPort ?? reuse?.dynamodb ?? derived(1),
-      persistDir ? join(persistDir, 'dynamodb') : undefined,
-    );
+      port: options.dynamodbPort ?? reuse?.dynamodb ?? derived(1),
+      path: persistDir ? join(persistDir, 'dynamodb') : undefined,
+    });
     closers.push(dynamodb.close);
     const tableClient = new DynamoDBClient({
       endpoint: dynamodb.url,

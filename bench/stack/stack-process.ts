@@ -5,11 +5,12 @@
  * the parent points at /dev/null.
  *
  * IPC: sends `{ type: 'ready', url, info }` once serving; answers `{ type: 'usage' }` with its CPU
- * time and peak RSS; `{ type: 'profile-start' }` / `{ type: 'profile-stop', file }` run the V8 CPU
+ * time and peak RSS, its DynamoDB Local's (a JVM, child of this process) included;
+ * `{ type: 'profile-start' }` / `{ type: 'profile-stop', file }` run the V8 CPU
  * profiler over the measured phases only (the file is written before `profile-done` is sent);
  * `{ type: 'stop' }` closes the stack and exits.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { startStack } from '../../local/stack';
 
@@ -36,6 +37,32 @@ async function profileStop(file: string): Promise<void> {
   session = undefined;
 }
 
+/**
+ * CPU time and memory of this process's children (DynamoDB Local's JVM), from Linux's /proc:
+ * the stack's cost includes its database engine, as it did when that ran on a thread in here.
+ */
+function childrenUsage(): { cpuMs: number; maxRssBytes: number; rssBytes: number } {
+  const usage = { cpuMs: 0, maxRssBytes: 0, rssBytes: 0 };
+  if (process.platform !== 'linux') return usage;
+  const pids = readdirSync('/proc/self/task').flatMap((task) =>
+    readFileSync(`/proc/self/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+  );
+  for (const pid of pids) {
+    try {
+      // Fields 14 and 15 (utime, stime) in clock ticks (100 a second on Linux), after "(comm)".
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      usage.cpuMs += (Number(fields[11]) + Number(fields[12])) * 10;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+      usage.maxRssBytes += kb('VmHWM') * 1024;
+      usage.rssBytes += kb('VmRSS') * 1024;
+    } catch {
+      // The child ended between the listing and the read.
+    }
+  }
+  return usage;
+}
+
 async function main(): Promise<void> {
   const send = (message: unknown) => process.send?.(message);
   const stack = await startStack({ port: 0, printOutbox: false });
@@ -46,12 +73,13 @@ async function main(): Promise<void> {
       profileStop(message.file).then(() => send({ type: 'profile-done' }));
     } else if (message.type === 'usage') {
       const cpu = process.cpuUsage();
+      const engine = childrenUsage();
       send({
         type: 'usage',
-        cpuMs: (cpu.user + cpu.system) / 1000,
-        // Linux reports kilobytes.
-        maxRssBytes: process.resourceUsage().maxRSS * 1024,
-        rssBytes: process.memoryUsage().rss,
+        cpuMs: (cpu.user + cpu.system) / 1000 + engine.cpuMs,
+        // Linux reports kilobytes. Peaks of two processes added: an upper bound of their sum.
+        maxRssBytes: process.resourceUsage().maxRSS * 1024 + engine.maxRssBytes,
+        rssBytes: process.memoryUsage().rss + engine.rssBytes,
       });
     } else if (message.type === 'stop') {
       stack.close().finally(() => process.exit(0));

@@ -8,7 +8,7 @@
  * service's own throttling error in its own wire protocol. The handlers are loaded in a fresh
  * module registry with `AWS_ENDPOINT_URL_<SERVICE>` pointing at it (the SDK reads the variable when
  * a client first sends), the unmodified SDK v3 clients talk to it, the other services stay healthy
- * (DynamoDB: dynalite; SNS and Cognito: aws-sdk-client-mock). Every trigger that calls the broken
+ * (DynamoDB: DynamoDB Local; SNS and Cognito: aws-sdk-client-mock). Every trigger that calls the broken
  * service must then:
  * - end, with the generic message (never a hang, never an SDK message), in under 4.5 s;
  * - leave the state it could write in order: no code kept as if sent when SNS failed, an invite
@@ -89,7 +89,7 @@ function eventFor(name: string, user: Identity, request: JsonObject = {}): JsonO
 const CODE = '314159';
 const ROUND_ID = 'b0a710adb0a710adb0a710adb0a710ad';
 
-/** A scenario: state to seed, the event, and what must hold in dynalite afterwards. */
+/** A scenario: state to seed, the event, and what must hold in DynamoDB afterwards. */
 interface Scenario {
   trigger: TriggerKey;
   /** The service calls this scenario makes (a scenario runs only where its trigger calls the broken service). */
@@ -309,7 +309,7 @@ interface Loaded {
  * Runs `work` with the handlers loaded in a fresh module registry while `service`'s endpoint
  * variable points at `server`. The whole run stays inside the registry (isolateModulesAsync), so
  * modules a handler imports lazily (pre-authentication's Cognito client) come from it too. The
- * services that are not broken answer like healthy ones (DynamoDB is dynalite).
+ * services that are not broken answer like healthy ones (DynamoDB is DynamoDB Local).
  */
 async function withBrokenService(
   service: FaultService,

@@ -1,6 +1,6 @@
 /**
  * Races against the whole local stack (local/stack.ts on free ports: the local user pool calling
- * the real handler modules, dynalite, the SNS endpoint and its outbox). Requests come from real,
+ * the real handler modules, DynamoDB Local, the SNS endpoint and its outbox). Requests come from real,
  * unmodified clients running concurrently: the AWS SDK v3 Cognito client (SignUp, ListUsers) and
  * amazon-cognito-identity-js for the sign-ins (its SRP inside
  * CUSTOM_AUTH, then the custom rounds), through local/client.ts, which only awaits its callbacks.

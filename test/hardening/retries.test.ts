@@ -1,7 +1,7 @@
 /**
  * Retries: Cognito calls a trigger again when an invocation times out, with the same event, up to
  * three times (docs: the trigger contract). Each trigger here gets the same event three times in a
- * row; the state lives in dynalite (the real engine), SNS and Cognito's admin API are
+ * row; the state lives in DynamoDB Local (the real engine), SNS and Cognito's admin API are
  * aws-sdk-client-mock fakes that count what was sent. Every case checks that the three results are
  * the same and that no side effect happened twice: SMS, group additions, invite consumption,
  * failure records, send counters, markers.

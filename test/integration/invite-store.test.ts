@@ -1,6 +1,6 @@
 /**
- * The invite store and the two triggers against a real DynamoDB engine (dynalite, started once
- * for the run by test/helpers/dynalite-global-setup.ts). Tests share the engine, so each uses its
+ * The invite store and the two triggers against a real DynamoDB engine (DynamoDB Local, started
+ * once for the run by test/helpers/dynamodb-local-global-setup.ts). Tests share the engine, so each uses its
  * own email addresses.
  */
 import { AdminAddUserToGroupCommand } from '@aws-sdk/client-cognito-identity-provider';

@@ -1,5 +1,5 @@
 /**
- * The invites CLI against the integration dynalite (AWS_ENDPOINT_URL_DYNAMODB, table invites-test).
+ * The invites CLI against the integration DynamoDB Local (AWS_ENDPOINT_URL_DYNAMODB, table invites-test).
  * The main story and a few failures run the real entry point as a child process (exit statuses
  * included); the remaining cases call the same program in-process through `runCli`, which is
  * exactly what the entry point runs, to keep the suite quick.

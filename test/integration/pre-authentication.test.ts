@@ -1,5 +1,5 @@
 /**
- * PreAuthentication against a real engine (dynalite, tables from resources/tables.yml): the one
+ * PreAuthentication against a real engine (DynamoDB Local, tables from resources/tables.yml): the one
  * Query reads exactly the records the rules need, suspension and lockout deny, and the
  * reconciliation of an invite left pending by a failed PostConfirmation is idempotent, whatever
  * the number of runs. Cognito (AdminAddUserToGroup) is faked in-process. Every DynamoDB call the
@@ -228,8 +228,8 @@ describe('reconciliation', () => {
   test('no invite at all (an admin-created user): nothing to consume, marked so it is not asked again', async () => {
     const user = newUser();
     await expect(handler(user.event())).resolves.toBeDefined();
-    // The consume's condition fails; dynalite does not return the item with the failure, so the
-    // store reads it (real DynamoDB returns it: ReturnValuesOnConditionCheckFailure).
+    // The consume's condition fails on a missing invite: no item comes back with the failure (there
+    // is none to return, in DynamoDB as in DynamoDB Local), so the store reads to be sure.
     expect(calls()).toEqual(['QueryCommand', 'UpdateCommand', 'GetCommand', 'PutCommand']);
     resetCalls();
     await expect(handler(user.event())).resolves.toBeDefined();

@@ -1,5 +1,5 @@
 /**
- * The users CLI against the integration dynalite (table auth-state-test) and a tiny user pool on
+ * The users CLI against the integration DynamoDB Local (table auth-state-test) and a tiny user pool on
  * 127.0.0.1 that speaks AWS JSON 1.1 for the three Cognito operations the CLI uses (ListUsers
  * with an `email = "..."` filter, AdminGetUser, AdminUserGlobalSignOut) and records every request.
  * The main story runs the real entry point as a child process; the rest calls the same program

@@ -3,7 +3,7 @@
  *
  * Every DynamoDB, SNS and Cognito call the triggers make is answered by aws-sdk-client-mock with
  * what the real service could answer to that very request: an invite or none, a stored code or
- * none, a failed condition (with or without the item, as DynamoDB and dynalite differ), a
+ * none, a failed condition (with or without the item: ReturnValuesOnConditionCheckFailure or not), a
  * lockout's worth of failure records, ... . Which answer comes is chosen by the plan's numbers, so
  * fast-check explores (and shrinks) the answers together with the event. A plan may also make one
  * call fail the way AWS fails (throttling, timeouts, 5xx, an SNS error that quotes the phone
@@ -150,7 +150,7 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
   let plan: StubPlan = { choices: [], fault: null };
   let record: StubRecord = { calls: [], sms: [], faultThrown: false };
   let choice = 0;
-  /** What a failed conditional put found, for the consistent read that follows it (dynalite style). */
+  /** What a failed conditional put found, for the consistent read that follows it (no item on the error). */
   let storedCode: Record<string, unknown> | undefined;
   const pick = (options: number) => (plan.choices[choice++] ?? 0) % options;
   const enter = (name: string) => {

@@ -1,5 +1,5 @@
 /**
- * Reading and seeding the project's tables on the test DynamoDB engine (dynalite, started by the
+ * Reading and seeding the project's tables on the test DynamoDB engine (DynamoDB Local, started by the
  * jest project's globalSetup and shared through AWS_ENDPOINT_URL_DYNAMODB), and fresh identities
  * so tests never share a user, an email or a phone number.
  */

@@ -1,6 +1,6 @@
 /**
  * PostConfirmation through its handler, with the module-scope DynamoDB and Cognito clients faked.
- * The conditional-write semantics themselves are proven against dynalite in
+ * The conditional-write semantics themselves are proven against DynamoDB Local in
  * test/integration/invite-store.test.ts; here each test scripts what DynamoDB answers.
  */
 import { AdminAddUserToGroupCommand } from '@aws-sdk/client-cognito-identity-provider';

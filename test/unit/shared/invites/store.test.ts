@@ -1,7 +1,8 @@
 /**
  * The store's condition-failure paths as real DynamoDB answers them: with
  * ReturnValuesOnConditionCheckFailure the failed item comes back (marshalled) on the error, so no
- * extra read is needed. dynalite does not return it; the integration tests cover the fallback read.
+ * extra read is needed (DynamoDB Local does the same: test/integration/dynamodb-engine.test.ts).
+ * Without an item on the error (none was there) the store reads the current state.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
