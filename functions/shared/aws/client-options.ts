@@ -8,6 +8,8 @@
  * SDK honours `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` on its own, which is how local
  * runs reach dynalite and the local stack.
  */
+import { defaultProvider } from '#shared/aws/credentials';
+
 export const CONNECTION_TIMEOUT_MS = 300;
 export const REQUEST_TIMEOUT_MS = 1000;
 export const MAX_ATTEMPTS = 2;
@@ -21,4 +23,7 @@ export const clientOptions = {
     // and keeps waiting: the timeout would bound nothing.
     throwOnRequestTimeout: true,
   },
+  // The environment's credentials as the default chain reads them, without bundling the chain
+  // (#shared/aws/credentials).
+  credentialDefaultProvider: defaultProvider,
 } as const;
