@@ -12,9 +12,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { INVITE_RECONCILED_SK } from '#shared/auth-state/account-status';
-import type { CodeRecord } from '#shared/auth-state/challenge-store';
-import { CODE_SK, challengePk, userPk } from '#shared/auth-state/keys';
+import { userPk } from '#shared/auth-state/keys';
 import { hashCode } from '#shared/challenge/code';
+import { type CodePurpose, privateParameters } from '#shared/challenge/protocol';
 import { canonicalInviteCode, generateInviteCode } from '#shared/invites/code';
 import { normaliseEmail } from '#shared/invites/email';
 import { newInvite } from '#shared/invites/invite';
@@ -144,33 +144,24 @@ function createAuthChallenge(): Prepared {
   };
 }
 
-function verifyAuthChallenge(purpose: CodeRecord['purpose']): () => Prepared {
+function verifyAuthChallenge(purpose: CodePurpose): () => Prepared {
   return () => {
     const event = readFixture('verify-auth-challenge.sms-otp');
-    const { sub, phone_number: phone } = event.request.userAttributes;
+    const { phone_number: phone } = event.request.userAttributes;
     const { id, length } = event.request.privateChallengeParameters;
-    const now = Date.now();
-    const expiresAt = now + 170_000;
-    // The stored code after this answer was counted (ADD attempts :one, ReturnValues ALL_NEW).
-    const record: CodeRecord = {
-      pk: challengePk(sub),
-      sk: CODE_SK,
+    // The round as Create built it: the hash of the code the answer carries, unexpired.
+    event.request.privateChallengeParameters = privateParameters({
+      type: 'SMS_OTP',
       id,
-      roundKey: 'bench',
-      purpose,
-      phone,
-      destination: '+*********0123',
       length: Number(length),
       ...hashCode(event.request.challengeAnswer),
-      attempts: 1,
-      createdAt: now - 10_000,
-      expiresAt,
-      sentAt: now - 9_000,
-      ttl: Math.ceil(expiresAt / 1000) + 3600,
-    };
+      expiresAt: Date.now() + 170_000,
+      purpose,
+      ...(purpose === 'verify_phone' ? { phone } : {}),
+    });
     return {
       event,
-      responses: { 'dynamodb:UpdateItem': { Attributes: item({ ...record }) } },
+      responses: {},
       check: (out) => (out?.response?.answerCorrect === true ? undefined : 'the right code was not accepted'),
     };
   };

@@ -44,7 +44,6 @@ export interface InviteView {
   acceptedAt?: string | undefined;
   acceptedBy?: string | undefined;
   revokedAt?: string | undefined;
-  groupAssignedAt?: string | undefined;
 }
 
 export function inviteView(invite: Invite, now: Date): InviteView {
@@ -57,7 +56,6 @@ export function inviteView(invite: Invite, now: Date): InviteView {
     acceptedAt: invite.acceptedAt,
     acceptedBy: invite.acceptedBy,
     revokedAt: invite.revokedAt,
-    groupAssignedAt: invite.groupAssignedAt,
   };
 }
 
@@ -133,7 +131,6 @@ function inviteDetails(invite: InviteView, now: Date): string {
     ['Created', formatTime(invite.createdAt)],
     ['Expires', `${formatTime(invite.expiresAt)} (${formatRelative(invite.expiresAt, now)})`],
     ['Accepted', invite.acceptedAt && `${formatTime(invite.acceptedAt)} by ${invite.acceptedBy ?? '?'}`],
-    ['Group assigned', formatTime(invite.groupAssignedAt)],
     ['Revoked', formatTime(invite.revokedAt)],
   ]);
 }

@@ -65,12 +65,11 @@ export interface UserStatusView {
   enabled?: boolean | undefined;
   suspended: boolean;
   suspension?: Suspension | undefined;
-  /** Failures that count toward the lockout now (inside the window, after the last success). */
+  /** Failures that count toward the lockout now (inside the window). */
   recentFailures: number;
   /** Every failure still retained (24 hours), counted or not. */
   failuresLast24h: number;
   lockedOutUntil?: string | undefined;
-  lastSuccessAt?: string | undefined;
   inviteReconciledAt?: string | undefined;
   lockout: LockoutPolicy;
 }
@@ -261,7 +260,6 @@ export async function userStatus(
     recentFailures: lockout.counted,
     failuresLast24h: records.failures.length,
     lockedOutUntil: lockout.lockedUntil?.toISOString(),
-    lastSuccessAt: records.lastSuccessAt,
     inviteReconciledAt: records.inviteReconciledAt,
     lockout: policy,
   };
@@ -290,12 +288,6 @@ function statusDetails(view: UserStatusView, now: Date): string {
       `${view.recentFailures} of ${view.lockout.maxFailures} allowed in ${view.lockout.windowMinutes} min (${view.failuresLast24h} in the last ${AUDIT_HOURS} h)`,
     ],
     ['Locked out until', view.lockedOutUntil ? formatTime(view.lockedOutUntil) : '-'],
-    [
-      'Last success',
-      view.lastSuccessAt
-        ? `${formatTime(view.lastSuccessAt)} (${formatRelative(view.lastSuccessAt, now)})`
-        : 'never',
-    ],
     ['Invite reconciled', formatTime(view.inviteReconciledAt) ?? 'not yet (at the next sign-in)'],
   ]);
 }

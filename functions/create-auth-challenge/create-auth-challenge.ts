@@ -5,26 +5,29 @@
  * - PHONE_REQUIRED (no verified phone yet): a fresh round id; nothing stored, nothing sent.
  * - SMS_OTP, first round: the number is the verified `phone_number` on file, or the number that
  *   Verify accepted in the PHONE_REQUIRED round just before (stored under that round's id; the
- *   answer itself never reaches Create). Then, in this order:
- *   1. a conditional put of a new code as the user's current code, unless the stored code is for
- *      this very round (same session shape and number), younger than the resend cooldown, unused,
- *      unexpired, with attempts left: then it is reused and nothing is sent. This is what makes a
- *      Cognito retry (or a double-tapped sign-in) send one SMS, and keeps that SMS's code valid;
- *   2. one unit of the per-user and per-phone send limits (atomic counters); over a limit the new
- *      code is removed again and the user gets a short error, nothing sent;
- *   3. the SMS through SNS; if that fails the code is removed and the error surfaces;
- *   4. the code marked as sent.
+ *   answer itself never reaches Create). Then:
+ *   1. ONE transaction: the new code becomes the user's current code and one unit of the per-user
+ *      and per-phone send limits is taken. If the stored code is for this very round (same session
+ *      shape and number), younger than the resend cooldown and unexpired, nothing changes and that
+ *      code is reused: nothing is sent. This is what makes a Cognito retry (or a double-tapped
+ *      sign-in) send one SMS and keeps that SMS's code valid. Over a limit nothing changes and the
+ *      user gets a short error, nothing sent;
+ *   2. the SMS through SNS; if that fails the code is removed and the error surfaces (the counters
+ *      keep the attempt: a failing send still counts against SMS pumping).
+ *   That is 2 calls on the success path: the transaction and the Publish.
  * - SMS_OTP after a wrong code: the same code again (found by the round id in the session), no SMS.
  * - `userNotFound`: an SMS_OTP round of the same shape with a stable, plausible masked destination,
  *   counted against a send limit like a real user, nothing sent, after a pause standing in for SNS.
  *
  * The public parameters carry `type`, `destination` (masked) and `length`; the private ones the
- * round id and length; the metadata `SMS_OTP:<id>`. The code exists in clear only in the SMS.
+ * round id, the code's hash and salt, its expiry and purpose (and the number for `verify_phone`),
+ * so Verify judges the answer without a read; the metadata `SMS_OTP:<id>`. The code exists in
+ * clear only in the SMS.
  */
-import { createHash } from 'node:crypto';
-import type { ChallengeStore, CodePurpose, CodeRecord } from '#shared/auth-state/challenge-store';
+import { createHash, randomBytes } from 'node:crypto';
+import type { ChallengeStore, CodeRecord } from '#shared/auth-state/challenge-store';
 import { CODE_SK, challengePk, decoyKey } from '#shared/auth-state/keys';
-import type { SendLimits } from '#shared/auth-state/send-limits';
+import { type SendLimits, sendCounters } from '#shared/auth-state/send-limits';
 import { generateCode, hashCode } from '#shared/challenge/code';
 import {
   ChallengeExpiredError,
@@ -35,6 +38,8 @@ import {
 import { maskFromLastDigits, maskPhone } from '#shared/challenge/mask';
 import {
   type ChallengeType,
+  type CodePurpose,
+  type CodeRound,
   formatMetadata,
   newRoundId,
   PARAM,
@@ -52,7 +57,6 @@ export interface CreateSettings {
   codeLength: number;
   codeTtlSeconds: number;
   resendCooldownSeconds: number;
-  maxCodeAttempts: number;
   perUserPerHour: number;
   perPhonePerDay: number;
   allowedCountries: readonly string[];
@@ -60,15 +64,13 @@ export interface CreateSettings {
 }
 
 export interface CreateDeps {
-  challenges: Pick<
-    ChallengeStore,
-    'getCode' | 'claimCode' | 'markSent' | 'getPhoneCandidate' | 'decoyDigits'
-  >;
+  challenges: Pick<ChallengeStore, 'getCode' | 'issueCode' | 'getPhoneCandidate' | 'decoyDigits'>;
   /**
    * Undoing a claimed code must work even when the invocation's deadline has just aborted the
    * call that failed: a store with its own short budget, made when needed.
    */
   cleanup: () => Pick<ChallengeStore, 'releaseCode'>;
+  /** The unknown-user path's counter (the real path takes its units inside `issueCode`). */
   sendLimits: Pick<SendLimits, 'take'>;
   sms: SmsSender;
   settings: CreateSettings;
@@ -76,12 +78,6 @@ export interface CreateDeps {
   /** Waits about as long as a real send takes (the unknown-user path). */
   pauseLikeASend: () => Promise<void>;
 }
-
-/**
- * A code claimed but never marked sent is abandoned once it is older than this: the invocation
- * that claimed it has certainly ended (Lambda's timeout is 5 s), so a new Create may replace it.
- */
-export const ABANDONED_SEND_MS = 5000;
 
 export async function createAuthChallenge(event: CreateAuthChallengeEvent, deps: CreateDeps): Promise<void> {
   const { request } = event;
@@ -124,9 +120,7 @@ async function repeatCode(
   const code = await deps.challenges.getCode(sub);
   const now = deps.now().getTime();
   if (!code || code.id !== id) throw new ChallengeExpiredError('code_replaced');
-  if (code.consumedAt !== undefined) throw new ChallengeExpiredError('code_used');
   if (code.expiresAt <= now) throw new ChallengeExpiredError('code_expired');
-  if (code.attempts >= deps.settings.maxCodeAttempts) throw new ChallengeExpiredError('attempts_exhausted');
   respondWithCode(event, code);
   logger.info('same code asked for again; nothing sent', { roundId: id, destination: code.destination });
 }
@@ -163,41 +157,34 @@ async function sendCode(
     destination: maskPhone(check.e164),
     length: settings.codeLength,
     ...hashCode(code),
-    attempts: 0,
     createdAt: nowMs,
     expiresAt,
-    // Kept an hour past expiry so a late answer reads "expired", not "missing".
+    // A wrong answer's next round reads it back until it expires; DynamoDB removes it after.
     ttl: Math.ceil(expiresAt / 1000) + 3600,
   };
   const log = { roundId: record.id, destination: record.destination, purpose };
 
-  const claim = await deps.challenges.claimCode(sub, record, {
-    roundKey: record.roundKey,
-    now: nowMs,
-    cooldownStart: nowMs - settings.resendCooldownSeconds * 1000,
-    abandonedBefore: nowMs - ABANDONED_SEND_MS,
-    maxAttempts: settings.maxCodeAttempts,
-  });
-  if (claim.outcome === 'reuse') {
-    respondWithCode(event, claim.code);
+  const issued = await deps.challenges.issueCode(
+    sub,
+    record,
+    { roundKey: record.roundKey, now: nowMs, cooldownStart: nowMs - settings.resendCooldownSeconds * 1000 },
+    sendCounters({
+      userKey: sub,
+      phone: check.e164,
+      now,
+      perUserPerHour: settings.perUserPerHour,
+      perPhonePerDay: settings.perPhonePerDay,
+    }),
+  );
+  if (issued.outcome === 'reuse') {
+    respondWithCode(event, issued.code);
     logger.info('code for this round already sent; reused, nothing sent', {
       ...log,
-      roundId: claim.code.id,
+      roundId: issued.code.id,
     });
     return;
   }
-
-  const limit = await deps.sendLimits.take({
-    userKey: sub,
-    phone: check.e164,
-    now,
-    perUserPerHour: settings.perUserPerHour,
-    perPhonePerDay: settings.perPhonePerDay,
-  });
-  if (!limit.allowed) {
-    await releaseQuietly(deps, sub, record.id);
-    throw new SendLimitError(limit.limit);
-  }
+  if (issued.outcome === 'limited') throw new SendLimitError(issued.limit);
 
   const message = renderOtpSms({
     code,
@@ -211,14 +198,6 @@ async function sendCode(
     await releaseQuietly(deps, sub, record.id);
     throw error;
   }
-  // The SMS is out: a failure to record that only weakens retry detection, so it is not fatal.
-  const marked = await deps.challenges
-    .markSent(sub, record.id, deps.now().getTime())
-    .catch((error: unknown) => {
-      logger.warn('could not mark the code as sent', { ...log, error: errorName(error) });
-      return true;
-    });
-  if (!marked) logger.warn('code was replaced while it was being sent', log);
   respondWithCode(event, record);
   logger.info('code sent', log);
 }
@@ -242,20 +221,39 @@ async function decoyRound(event: CreateAuthChallengeEvent, plan: RoundPlan, deps
   } else {
     throw new InvalidEventError('phone round for an unknown user');
   }
-  respondWithCode(event, { id, destination: maskFromLastDigits(digits), length: deps.settings.codeLength });
+  // Same shape as a real round, down to a hash of a code nobody is sent: Verify rejects it anyway.
+  const expiresAt = deps.now().getTime() + deps.settings.codeTtlSeconds * 1000;
+  respondWithCode(event, {
+    id,
+    destination: maskFromLastDigits(digits),
+    length: deps.settings.codeLength,
+    ...hashCode(randomBytes(8).toString('hex')),
+    expiresAt,
+    purpose: 'sign_in',
+  });
   logger.info('unknown user: decoy code round, nothing sent', { roundId: id });
 }
 
 function respondWithCode(
   event: CreateAuthChallengeEvent,
-  code: Pick<CodeRecord, 'id' | 'destination' | 'length'>,
+  code: Omit<CodeRound, 'type'> & { destination: string },
 ): void {
+  const round: CodeRound = {
+    type: 'SMS_OTP',
+    id: code.id,
+    length: code.length,
+    codeHash: code.codeHash,
+    salt: code.salt,
+    expiresAt: code.expiresAt,
+    purpose: code.purpose,
+    ...(code.purpose === 'verify_phone' ? { phone: code.phone } : {}),
+  };
   respond(
     event,
     'SMS_OTP',
     code.id,
     { [PARAM.destination]: code.destination, [PARAM.length]: String(code.length) },
-    privateParameters({ type: 'SMS_OTP', id: code.id, length: code.length }),
+    privateParameters(round),
   );
 }
 

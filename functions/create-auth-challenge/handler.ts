@@ -4,7 +4,6 @@ import { SendLimits } from '#shared/auth-state/send-limits';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { sns } from '#shared/aws/sns';
 import { CLEANUP_GRACE_MS, sleep, TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
-import { attemptSettings } from '#shared/challenge/settings';
 import { readConfig, setting } from '#shared/config';
 import { createAuthChallengeEvent } from '#shared/events/create-auth-challenge';
 import { brandingSettings } from '#shared/messages/index';
@@ -16,7 +15,6 @@ import { snsSmsSender } from './sms';
 
 const config = readConfig({
   AUTH_STATE_TABLE: setting.required(),
-  ...attemptSettings,
   ...codeSettings,
   ...sendLimitSettings,
   ...deliverySettings,
@@ -29,7 +27,6 @@ const settings = {
   codeLength: config.OTP_LENGTH,
   codeTtlSeconds: config.OTP_TTL_SECONDS,
   resendCooldownSeconds: config.RESEND_COOLDOWN_SECONDS,
-  maxCodeAttempts: config.MAX_CODE_ATTEMPTS,
   perUserPerHour: config.SEND_LIMIT_PER_USER_PER_HOUR,
   perPhonePerDay: config.SEND_LIMIT_PER_PHONE_PER_DAY,
   allowedCountries: config.ALLOWED_COUNTRIES,
@@ -37,7 +34,7 @@ const settings = {
 };
 const smsOptions = { senderId: config.SMS_SENDER_ID, originationNumber: config.SMS_ORIGINATION_NUMBER };
 
-/** Rough time of the real path's extra calls (2 DynamoDB writes and an SNS Publish). */
+/** Rough time of the real path's calls (a DynamoDB transaction and an SNS Publish). */
 const DECOY_PAUSE_MS = { min: 80, max: 200 };
 
 /** Adapters are cheap objects: built per invocation so every call carries this invocation's deadline. */

@@ -1,7 +1,7 @@
 /**
- * Settings only Create reads (environment variables, read once at cold start); the ones it shares
- * with Define and Verify are in `#shared/challenge/settings`. docs/two-factor.md lists every
- * setting with its default and the reason for it.
+ * Settings only Create reads (environment variables, read once at cold start); Define's are in
+ * `#shared/challenge/settings`. docs/two-factor.md lists every setting with its default and the
+ * reason for it.
  */
 import * as z from 'zod/mini';
 import { ConfigError, setting } from '#shared/config';
@@ -11,8 +11,12 @@ export const codeSettings = {
   OTP_TTL_SECONDS: setting.integer(180, 30, 900),
   /** Must equal the app client's AuthSessionValidity (3..15 minutes, Cognito's default 3). */
   AUTH_SESSION_VALIDITY_MINUTES: setting.integer(3, 3, 15),
-  /** A repeated Create for the same round within this window sends nothing and reuses the code. */
-  RESEND_COOLDOWN_SECONDS: setting.integer(60, 15, 900),
+  /**
+   * A repeated Create for the same round within this window sends nothing and reuses the code:
+   * 30 s covers Cognito's 3 attempts x 5 s with margin, and a double tap. Kept short because a
+   * reused code can complete any of the sign-ins it was given to (each needs the password).
+   */
+  RESEND_COOLDOWN_SECONDS: setting.integer(30, 15, 900),
 };
 
 export const sendLimitSettings = {

@@ -5,8 +5,8 @@
  * this runs, so every step is idempotent and nothing is done twice:
  * 1. consume the invite for the user's email with one conditional write (pending -> accepted by
  *    this `sub`; a repeat by the same `sub` succeeds again and changes nothing);
- * 2. if the invite names a group and the group was not yet assigned, add the user to it, then
- *    record the assignment so a retry does not add again.
+ * 2. if the invite names a group, add the user to it. AdminAddUserToGroup is idempotent (adding a
+ *    member again changes nothing), so a retry simply adds again: 2 calls in all, no bookkeeping.
  * Another user's attempt on an accepted invite, a revoked invite or no invite at all change
  * nothing and are logged. `PostConfirmation_ConfirmForgotPassword` touches no invite.
  * Failures of DynamoDB or Cognito are thrown so Cognito retries; whatever still fails is picked up
@@ -19,7 +19,7 @@ import type { InviteStore } from '#shared/invites/store';
 import { logger, maskEmail } from '#shared/logger';
 
 export interface PostConfirmationDeps {
-  store: Pick<InviteStore, 'consume' | 'markGroupAssigned'>;
+  store: Pick<InviteStore, 'consume'>;
   addUserToGroup: (input: { userPoolId: string; userName: string; group: string }) => Promise<void>;
   now: () => Date;
 }
@@ -55,11 +55,10 @@ export async function acceptInvite(
       logger.warn('invite already accepted by another user; nothing changed', { email });
       return;
     case 'accepted': {
-      const { group, groupAssignedAt } = result.invite;
+      const { group } = result.invite;
       logger.info('invite accepted', { email, group });
-      if (!group || groupAssignedAt) return;
+      if (!group) return;
       await deps.addUserToGroup({ userPoolId: user.userPoolId, userName: user.userName, group });
-      await deps.store.markGroupAssigned(user.email, user.sub, now);
       logger.info('user added to group', { group });
     }
   }

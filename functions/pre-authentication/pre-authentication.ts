@@ -5,13 +5,13 @@
  *    user who passes, without any lookup, so neither the answer nor a stored trace tells whether
  *    the user exists.
  * 2. ONE strongly consistent Query of the user's auth-state partition gives the suspension, the
- *    failures inside the lockout window, the last successful sign-in and the reconciliation mark.
+ *    failures inside the lockout window and the reconciliation mark.
  * 3. Deny a suspended user; deny a locked-out user (`lockoutState`) until the window passes.
  *    Every denial has the same short message; the reason is logged.
  * 4. Reconcile (only for a user who passes): if the mark `INVITE#RECONCILED` is absent, consume
  *    the user's invite with PostConfirmation's own `acceptInvite` (one conditional write; an
- *    invite already accepted by this user passes again unchanged, its group is assigned at most
- *    once) and then set the mark. So a lost PostConfirmation is repaired at the next sign-in, and
+ *    invite already accepted by this user passes again unchanged; the idempotent group add is made
+ *    again) and then set the mark. So a lost PostConfirmation is repaired at the next sign-in, and
  *    the cost is paid once per user: every later sign-in sees the mark in the Query it makes
  *    anyway and does no extra call.
  *

@@ -3,7 +3,6 @@ import { SignInRecords } from '#shared/auth-state/sign-in-records';
 import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
-import { attemptSettings } from '#shared/challenge/settings';
 import { readConfig, setting } from '#shared/config';
 import { verifyAuthChallengeEvent } from '#shared/events/verify-auth-challenge';
 import { allowedCountriesSetting } from '#shared/phone';
@@ -13,11 +12,10 @@ import { type VerifyDeps, verifyAuthChallenge } from './verify-auth-challenge';
 
 const config = readConfig({
   AUTH_STATE_TABLE: setting.required(),
-  ...attemptSettings,
   ...allowedCountriesSetting,
 });
 
-const settings = { maxCodeAttempts: config.MAX_CODE_ATTEMPTS, allowedCountries: config.ALLOWED_COUNTRIES };
+const settings = { allowedCountries: config.ALLOWED_COUNTRIES };
 
 /** Adapters are cheap objects: built per invocation so every call carries this invocation's deadline. */
 function deps(signal: AbortSignal): VerifyDeps {

@@ -6,20 +6,19 @@
  * number is stored under this round's id for the next round's Create to send a code to; it is not
  * the user's number yet. If not: `answerCorrect = false`, a failure record, nothing else stored.
  *
- * SMS_OTP: the answer (trimmed) must be exactly `length` digits; then one attempt is counted
- * against the stored code atomically (an expired, used, replaced or exhausted code takes none),
- * and the answer is compared with the stored hash in constant time. On a correct code:
- *   1. for a code sent to a number given in a PHONE_REQUIRED round, that number (from the stored
- *      code, never from any answer) becomes the user's `phone_number`, verified;
- *   2. the code is marked used (one conditional write: it can succeed only once);
- *   3. the last-success marker is moved forward (best effort: missing it only keeps older
- *      failures counting, the safe direction).
- * Every failed answer writes a failure record under `USER#<sub>` for the lockout.
+ * SMS_OTP: everything needed is in the round's private parameters (the code's hash and salt, its
+ * expiry, its purpose and, for `verify_phone`, the number it went to), so a sign-in code is judged
+ * with no call at all. The answer (trimmed) must be exactly `length` digits, the round unexpired,
+ * and its HMAC equal to the stored one (constant-time). On a correct `verify_phone` code the number
+ * (from the private parameters, never from any answer) becomes the user's `phone_number`, verified:
+ * the one call of the success path, and only on the first sign-in.
+ * Every failed answer writes a failure record under `USER#<sub>` for the lockout. Wrong codes per
+ * sign-in are limited by Define (it counts them in the session, which Cognito keeps server-side);
+ * wrong codes across sign-ins by the lockout (pre-authentication).
  *
- * Cognito retries a Verify that took too long with the very same event. Each round carries a
- * fresh `nonce` in its private parameters and a session can be answered only once, so a nonce
- * seen again is such a retry: it gets the same answer and counts nothing twice (no second
- * attempt, no second failure record, a correct code still correct although already used).
+ * Cognito retries a Verify that took too long with the very same event. Judging the answer is a
+ * pure function of the event, so a retry gets the same answer; the failure record is written once
+ * per round (keyed by the round's fresh `nonce`), and the phone write is idempotent.
  *
  * An unknown user (`userNotFound`) is always wrong and nothing is written.
  */
@@ -27,7 +26,6 @@ import type { ChallengeStore } from '#shared/auth-state/challenge-store';
 import type { FailureReason } from '#shared/auth-state/keys';
 import type { SignInRecords } from '#shared/auth-state/sign-in-records';
 import { codeMatches, normaliseCodeAnswer } from '#shared/challenge/code';
-import { DependencyError } from '#shared/challenge/errors';
 import { maskPhone } from '#shared/challenge/mask';
 import { type PrivateRound, parsePrivateParameters } from '#shared/challenge/protocol';
 import { InvalidEventError } from '#shared/errors';
@@ -37,13 +35,12 @@ import { checkPhone } from '#shared/phone';
 import type { PhoneWriter } from './cognito';
 
 export interface VerifySettings {
-  maxCodeAttempts: number;
   allowedCountries: readonly string[];
 }
 
 export interface VerifyDeps {
-  challenges: Pick<ChallengeStore, 'savePhoneCandidate' | 'countAttempt' | 'consumeCode' | 'markAnswered'>;
-  records: Pick<SignInRecords, 'recordFailure' | 'recordSuccess'>;
+  challenges: Pick<ChallengeStore, 'savePhoneCandidate' | 'markAnswered'>;
+  records: Pick<SignInRecords, 'recordFailure'>;
   users: PhoneWriter;
   settings: VerifySettings;
   now: () => Date;
@@ -113,66 +110,31 @@ async function verifyCodeAnswer(
   deps: VerifyDeps,
 ): Promise<boolean> {
   const now = deps.now();
-  const { maxCodeAttempts } = deps.settings;
   const failed = async (reason: FailureReason, detail: string): Promise<false> => {
-    await deps.records.recordFailure(sub, reason, now);
+    await recordFailureOnce(sub, round, reason, now, deps);
     logger.info('code rejected', { roundId: round.id, reason, detail });
     return false;
   };
 
   const answer = normaliseCodeAnswer(event.request.challengeAnswer, round.length);
-  if (answer === undefined) {
-    // No attempt is counted for a malformed answer, so the failure record itself is made once.
-    await recordFailureOnce(sub, round, 'wrong_code', now, deps);
-    logger.info('code rejected', { roundId: round.id, reason: 'wrong_code', detail: 'malformed' });
-    return false;
-  }
+  if (answer === undefined) return failed('wrong_code', 'malformed');
+  if (round.expiresAt <= now.getTime()) return failed('expired_code', 'expired');
+  if (!codeMatches(answer, round)) return failed('wrong_code', 'mismatch');
 
-  const attempt = await deps.challenges.countAttempt(
-    sub,
-    round.id,
-    now.getTime(),
-    maxCodeAttempts,
-    round.nonce,
-  );
-  if (attempt.outcome === 'unavailable') {
-    return failed(attempt.reason === 'exhausted' ? 'attempts_exhausted' : 'expired_code', attempt.reason);
-  }
-  const { code } = attempt;
-  const retried = attempt.outcome === 'repeat';
-  if (!codeMatches(answer, code)) {
-    if (retried) {
-      logger.info('retried answer rejected again; already counted', { roundId: round.id });
-      return false;
-    }
-    return failed(code.attempts >= maxCodeAttempts ? 'attempts_exhausted' : 'wrong_code', 'mismatch');
-  }
-  if (retried && code.consumedAt !== undefined && code.consumedBy === round.nonce) {
-    logger.info('retried answer accepted again; already done', { roundId: round.id });
-    return true;
-  }
-
-  if (code.purpose === 'verify_phone') {
+  if (round.purpose === 'verify_phone') {
+    if (!round.phone) throw new InvalidEventError('private challenge parameters malformed');
     await deps.users.setVerifiedPhone({
       userPoolId: event.userPoolId,
       userName: event.userName,
-      phone: code.phone,
+      phone: round.phone,
     });
-    logger.info('phone number proven and saved as verified', { destination: code.destination });
+    logger.info('phone number proven and saved as verified', { destination: maskPhone(round.phone) });
   }
-  if (!(await deps.challenges.consumeCode(sub, code.id, now.getTime(), round.nonce)))
-    return failed('expired_code', 'used');
-  await deps.records.recordSuccess(sub, now).catch((error: unknown) => {
-    logger.warn('could not record the successful sign-in', {
-      error:
-        error instanceof DependencyError ? error.message : error instanceof Error ? error.name : 'unknown',
-    });
-  });
-  logger.info('code accepted', { roundId: round.id, purpose: code.purpose });
+  logger.info('code accepted', { roundId: round.id, purpose: round.purpose });
   return true;
 }
 
-/** A failure record for an answer that counts no code attempt: once per round, retries included. */
+/** A failure record for the answer to this round: once per round, Cognito's retries included. */
 async function recordFailureOnce(
   sub: string,
   round: PrivateRound,
@@ -180,7 +142,7 @@ async function recordFailureOnce(
   now: Date,
   deps: VerifyDeps,
 ): Promise<void> {
-  if (round.nonce !== undefined && !(await deps.challenges.markAnswered(sub, round.nonce, now.getTime()))) {
+  if (!(await deps.challenges.markAnswered(sub, round.nonce, now.getTime()))) {
     logger.info('retried answer; failure already recorded', { roundId: round.id });
     return;
   }

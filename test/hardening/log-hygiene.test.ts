@@ -193,8 +193,9 @@ describe.each(['DEBUG', 'INFO'] as const)('the demo story with the triggers logg
     if (level === 'DEBUG') expect(levels).toContain('DEBUG');
     else expect(levels).not.toContain('DEBUG');
 
-    // What the story handed out: three sign-ins' codes, one phone, three tokens of each sign-in.
-    expect(outbox.filter((message) => message.channel === 'sms').length).toBeGreaterThanOrEqual(3);
+    // What the story handed out: the codes of its sign-ins (the third reuses the second's code,
+    // sent moments before: the resend cooldown), one phone, three tokens of each sign-in.
+    expect(outbox.filter((message) => message.channel === 'sms').length).toBeGreaterThanOrEqual(2);
     expect(tokens.size).toBeGreaterThanOrEqual(3);
     const secrets = secretsOf(story, outbox, tokens);
     expect(leaks(logs, secrets)).toEqual([]);

@@ -1,16 +1,17 @@
 /**
- * The auth-state adapters against a real engine (dynalite): the conditional writes that make
- * codes single-use, attempts bounded and send limits exact under concurrency, and the per-user
- * records the pre-authentication trigger reads with one Query.
+ * The auth-state adapters against a real engine (DynamoDB Local): the one transaction that claims
+ * a code and takes the send limits (one winner per round, limits exact under concurrency, nothing
+ * written when refused), and the per-user records the pre-authentication trigger reads with one
+ * Query.
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ChallengeStore, type CodeRecord, type ReusePolicy } from '#shared/auth-state/challenge-store';
 import { dayWindowSk, hourWindowSk, phoneSendsPk, userPk, userSendsPk } from '#shared/auth-state/keys';
-import { SendLimits } from '#shared/auth-state/send-limits';
+import { SendLimits, sendCounters } from '#shared/auth-state/send-limits';
 import { SignInRecords } from '#shared/auth-state/sign-in-records';
 import { dynamodb } from '#shared/aws/dynamodb';
-import { codeMatches, hashCode } from '#shared/challenge/code';
+import { hashCode } from '#shared/challenge/code';
 
 const TABLE = 'auth-state-test';
 const challenges = new ChallengeStore(dynamodb, TABLE);
@@ -33,7 +34,6 @@ function code(sub: string, overrides: Partial<CodeRecord> = {}): CodeRecord {
     destination: '+*******0123',
     length: 6,
     ...hashCode('123456'),
-    attempts: 0,
     createdAt: now,
     expiresAt: now + 180_000,
     ttl: Math.floor(now / 1000) + 3780,
@@ -47,118 +47,122 @@ const policy = (overrides: Partial<ReusePolicy> = {}): ReusePolicy => {
     roundKey: 'round-1',
     now,
     cooldownStart: now - 60_000,
-    abandonedBefore: now - 5000,
-    maxAttempts: 3,
     ...overrides,
   };
 };
 
-describe('ChallengeStore: the current code', () => {
-  test('the first claim stores the code; a repeat of the same round within the cooldown reuses it', async () => {
+const counters = (sub: string, phone: string, now = new Date(), perUserPerHour = 5, perPhonePerDay = 10) =>
+  sendCounters({ userKey: sub, phone, now, perUserPerHour, perPhonePerDay });
+const counter = async (key: { pk: string; sk: string }) =>
+  (await dynamodb.send(new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }))).Item?.sends;
+
+describe('ChallengeStore.issueCode: one transaction claims the code and takes the send limits', () => {
+  test('the first claim stores the code and one unit of each counter; a repeat of the round reuses it and takes none', async () => {
     const sub = randomUUID();
-    const first = code(sub, { sentAt: Date.now() });
-    expect(await challenges.claimCode(sub, first, policy())).toEqual({ outcome: 'claimed' });
+    const phone = uniquePhone();
+    const first = code(sub);
+    expect(await challenges.issueCode(sub, first, policy(), counters(sub, phone))).toEqual({
+      outcome: 'claimed',
+    });
     const second = code(sub);
-    const result = await challenges.claimCode(sub, second, policy());
+    const result = await challenges.issueCode(sub, second, policy(), counters(sub, phone));
     expect(result).toEqual({ outcome: 'reuse', code: expect.objectContaining({ id: first.id }) });
     expect((await challenges.getCode(sub))?.id).toBe(first.id);
+    const { user, phone: perPhone } = counters(sub, phone);
+    expect(await counter(user.key)).toBe(1);
+    expect(await counter(perPhone?.key as { pk: string; sk: string })).toBe(1);
   });
 
   test.each<[string, Partial<CodeRecord>, Partial<ReusePolicy>]>([
     ['for another round', {}, { roundKey: 'round-2' }],
-    ['created before the cooldown', { createdAt: Date.now() - 61_000, sentAt: Date.now() - 61_000 }, {}],
+    ['created before the cooldown', { createdAt: Date.now() - 61_000 }, {}],
     ['that expired', { expiresAt: Date.now() - 1 }, {}],
-    ['out of attempts', { attempts: 3 }, {}],
-    ['already used', { consumedAt: Date.now() }, {}],
-    ['abandoned mid-send', { createdAt: Date.now() - 6000, sentAt: undefined }, {}],
   ])('a stored code %s is replaced by the new one', async (_name, stored, overrides) => {
     const sub = randomUUID();
-    await challenges.claimCode(sub, code(sub, { sentAt: Date.now(), ...stored }), policy());
+    const phone = uniquePhone();
+    await challenges.issueCode(sub, code(sub, stored), policy(), counters(sub, phone));
     const fresh = code(sub);
-    expect(await challenges.claimCode(sub, fresh, policy(overrides))).toEqual({ outcome: 'claimed' });
+    expect(await challenges.issueCode(sub, fresh, policy(overrides), counters(sub, phone))).toEqual({
+      outcome: 'claimed',
+    });
     expect((await challenges.getCode(sub))?.id).toBe(fresh.id);
   });
 
-  test('a code being sent right now (claimed, not yet marked sent) is reused, not sent twice', async () => {
+  test('of 10 concurrent claims for one round exactly one wins and takes one unit; the others reuse its code', async () => {
     const sub = randomUUID();
-    const inFlight = code(sub);
-    await challenges.claimCode(sub, inFlight, policy());
-    expect(await challenges.claimCode(sub, code(sub), policy())).toMatchObject({
-      outcome: 'reuse',
-      code: { id: inFlight.id },
-    });
-  });
-
-  test('of 10 concurrent claims for one round exactly one wins; the others reuse its code', async () => {
-    const sub = randomUUID();
-    const candidates = Array.from({ length: 10 }, () => code(sub));
+    const phone = uniquePhone();
     const results = await Promise.all(
-      candidates.map((candidate) => challenges.claimCode(sub, candidate, policy())),
+      Array.from({ length: 10 }, () => challenges.issueCode(sub, code(sub), policy(), counters(sub, phone))),
     );
-    const claimed = results.filter((r) => r.outcome === 'claimed');
-    expect(claimed).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'claimed')).toHaveLength(1);
     const stored = await challenges.getCode(sub);
     for (const r of results) if (r.outcome === 'reuse') expect(r.code.id).toBe(stored?.id);
+    expect(results.filter((r) => r.outcome !== 'claimed' && r.outcome !== 'reuse')).toEqual([]);
+    expect(await counter(counters(sub, phone).user.key)).toBe(1);
   });
 
-  test('attempts are counted atomically: 10 parallel answers to a 3-attempt code get exactly 3 checks', async () => {
+  test('over the per-user limit: refused, and the transaction wrote nothing (no code, no phone unit)', async () => {
+    const sub = randomUUID();
+    const phone = uniquePhone();
+    const now = new Date();
+    for (let i = 0; i < 2; i++) {
+      const result = await challenges.issueCode(
+        sub,
+        code(sub, { roundKey: `round-${i}` }),
+        policy({ roundKey: `round-${i}` }),
+        counters(sub, phone, now, 2),
+      );
+      expect(result).toEqual({ outcome: 'claimed' });
+    }
+    const refused = code(sub, { roundKey: 'round-9' });
+    expect(
+      await challenges.issueCode(sub, refused, policy({ roundKey: 'round-9' }), counters(sub, phone, now, 2)),
+    ).toEqual({ outcome: 'limited', limit: 'user' });
+    expect((await challenges.getCode(sub))?.id).not.toBe(refused.id);
+    expect(await counter(counters(sub, phone, now).user.key)).toBe(2);
+    expect(await counter(counters(sub, phone, now).phone?.key as { pk: string; sk: string })).toBe(2);
+  });
+
+  test('30 concurrent first sends to one number from different users: exactly 10 claimed; refused users keep no unit and no code', async () => {
+    const phone = uniquePhone();
+    const now = new Date();
+    const subs = Array.from({ length: 30 }, () => randomUUID());
+    const issue = async (sub: string) => {
+      // A refused or conflicting transaction is tried again by issueCode; keep going until decided.
+      for (;;) {
+        try {
+          return await challenges.issueCode(sub, code(sub), policy(), counters(sub, phone, now));
+        } catch (error) {
+          if (!String((error as Error).message).includes('TransactWriteItems')) throw error;
+        }
+      }
+    };
+    const results = await Promise.all(subs.map(issue));
+    expect(results.filter((r) => r.outcome === 'claimed')).toHaveLength(10);
+    expect(results.filter((r) => r.outcome === 'limited' && r.limit === 'phone')).toHaveLength(20);
+    expect(
+      await counter(counters(subs[0] as string, phone, now).phone?.key as { pk: string; sk: string }),
+    ).toBe(10);
+    const refused = subs[results.findIndex((r) => r.outcome === 'limited')] as string;
+    expect(await counter(counters(refused, phone, now).user.key)).toBeUndefined();
+    expect(await challenges.getCode(refused)).toBeUndefined();
+  });
+
+  test('releaseCode removes only the code it names', async () => {
     const sub = randomUUID();
     const stored = code(sub);
-    await challenges.claimCode(sub, stored, policy());
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => challenges.countAttempt(sub, stored.id, Date.now(), 3)),
-    );
-    expect(results.filter((r) => r.outcome === 'counted')).toHaveLength(3);
-    expect(results.filter((r) => r.outcome === 'unavailable' && r.reason === 'exhausted')).toHaveLength(7);
-    expect((await challenges.getCode(sub))?.attempts).toBe(3);
-  });
-
-  test('countAttempt says why a code takes no answers', async () => {
-    const sub = randomUUID();
-    expect(await challenges.countAttempt(sub, 'x'.repeat(32), Date.now(), 3)).toEqual({
-      outcome: 'unavailable',
-      reason: 'missing',
-    });
-    const stored = code(sub, { expiresAt: Date.now() + 1000 });
-    await challenges.claimCode(sub, stored, policy());
-    expect(await challenges.countAttempt(sub, 'y'.repeat(32), Date.now(), 3)).toEqual({
-      outcome: 'unavailable',
-      reason: 'replaced',
-    });
-    expect(await challenges.countAttempt(sub, stored.id, Date.now() + 2000, 3)).toEqual({
-      outcome: 'unavailable',
-      reason: 'expired',
-    });
-    const counted = await challenges.countAttempt(sub, stored.id, Date.now(), 3);
-    expect(counted.outcome === 'counted' && codeMatches('123456', counted.code)).toBe(true);
-    expect(await challenges.consumeCode(sub, stored.id, Date.now())).toBe(true);
-    expect(await challenges.countAttempt(sub, stored.id, Date.now(), 3)).toEqual({
-      outcome: 'unavailable',
-      reason: 'used',
-    });
-  });
-
-  test('a code is used once: of 5 concurrent consumes exactly one succeeds', async () => {
-    const sub = randomUUID();
-    const stored = code(sub);
-    await challenges.claimCode(sub, stored, policy());
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => challenges.consumeCode(sub, stored.id, Date.now())),
-    );
-    expect(results.filter(Boolean)).toHaveLength(1);
-  });
-
-  test('markSent and releaseCode touch only the code they name', async () => {
-    const sub = randomUUID();
-    const stored = code(sub);
-    await challenges.claimCode(sub, stored, policy());
-    expect(await challenges.markSent(sub, 'z'.repeat(32), Date.now())).toBe(false);
+    await challenges.issueCode(sub, stored, policy(), counters(sub, uniquePhone()));
     await challenges.releaseCode(sub, 'z'.repeat(32));
-    expect((await challenges.getCode(sub))?.sentAt).toBeUndefined();
-    expect(await challenges.markSent(sub, stored.id, 1234)).toBe(true);
-    expect((await challenges.getCode(sub))?.sentAt).toBe(1234);
+    expect((await challenges.getCode(sub))?.id).toBe(stored.id);
     await challenges.releaseCode(sub, stored.id);
     expect(await challenges.getCode(sub)).toBeUndefined();
+  });
+
+  test('markAnswered is true once per nonce', async () => {
+    const sub = randomUUID();
+    const nonce = 'e'.repeat(32);
+    expect(await challenges.markAnswered(sub, nonce, Date.now())).toBe(true);
+    expect(await challenges.markAnswered(sub, nonce, Date.now())).toBe(false);
   });
 });
 
@@ -245,13 +249,11 @@ describe('SendLimits', () => {
 });
 
 describe('SignInRecords: what pre-authentication reads', () => {
-  test('failures, the last success and a suspension come back from one Query on USER#<sub>', async () => {
+  test('failures and a suspension come back from one Query on USER#<sub>', async () => {
     const sub = randomUUID();
     const t0 = new Date('2030-01-01T10:00:00.000Z');
     const a = await records.recordFailure(sub, 'wrong_code', t0);
     const b = await records.recordFailure(sub, 'invalid_phone', t0);
-    await records.recordSuccess(sub, new Date('2030-01-01T10:05:00.000Z'));
-    await records.recordSuccess(sub, new Date('2030-01-01T10:01:00.000Z')); // older: ignored
     await dynamodb.send(
       new PutCommand({
         TableName: TABLE,
@@ -287,7 +289,6 @@ describe('SignInRecords: what pre-authentication reads', () => {
           reason: 'invalid_phone',
           ttl: b.ttl,
         },
-        { kind: 'last_success', pk: userPk(sub), sk: 'SIGNIN#LAST_SUCCESS', at: '2030-01-01T10:05:00.000Z' },
         {
           kind: 'suspension',
           pk: userPk(sub),
@@ -298,7 +299,7 @@ describe('SignInRecords: what pre-authentication reads', () => {
         },
       ]),
     );
-    expect(found).toHaveLength(4);
+    expect(found).toHaveLength(3);
     expect(a.ttl).toBe(Date.parse('2030-01-02T10:00:00.000Z') / 1000);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The three custom-auth triggers driven the way Cognito drives them, against dynalite: Define
+ * The three custom-auth triggers driven the way Cognito drives them, against DynamoDB Local: Define
  * decides, Create builds the round, Verify checks the answer, and the session grows by one entry
  * per round. SNS and Cognito's admin API are faked (aws-sdk-client-mock); the fake SNS is an
  * outbox the "user" reads codes from, the fake AdminUpdateUserAttributes updates the user.
@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SignInRecords } from '#shared/auth-state/sign-in-records';
 import { cognito } from '#shared/aws/cognito';
@@ -158,8 +159,8 @@ describe('sign-in flows', () => {
     ]);
     expect(outbox.map((sms) => sms.to)).toEqual([phone]);
     expect(idp.calls()).toHaveLength(0);
-    const found = await records.readUserRecords(user.sub);
-    expect(found.map((r) => r.kind)).toEqual(['last_success']);
+    // A successful sign-in writes nothing about the user: Verify judged the code with no call.
+    expect(await records.readUserRecords(user.sub)).toEqual([]);
   });
 
   test('a user without a phone: PHONE_REQUIRED, SMS_OTP to that number, tokens, and the number becomes verified', async () => {
@@ -195,22 +196,44 @@ describe('sign-in flows', () => {
     expect(result.challenges.map((c) => c.type)).toEqual(['PHONE_REQUIRED', 'SMS_OTP', 'SMS_OTP', 'SMS_OTP']);
     expect(idp.calls()).toHaveLength(0);
     expect(user.attributes.phone_number).toBeUndefined();
-    expect(await failureReasons(user)).toEqual(['wrong_code', 'wrong_code', 'attempts_exhausted']);
-    expect((await records.readUserRecords(user.sub)).some((r) => r.kind === 'last_success')).toBe(false);
+    // Define ends the sign-in at the third wrong code; each is one failure for the lockout.
+    expect(await failureReasons(user)).toEqual(['wrong_code', 'wrong_code', 'wrong_code']);
   });
 
-  test('a code works once: replaying it in a new sign-in fails, and that sign-in gets a new code', async () => {
+  test('a second sign-in within RESEND_COOLDOWN_SECONDS gets the code already sent: no second SMS', async () => {
+    const phone = uniquePhone();
+    const user = newUser(phone);
+    expect((await signIn(user, () => lastCodeTo(phone))).outcome).toBe('tokens');
+    expect((await signIn(user, () => lastCodeTo(phone))).outcome).toBe('tokens');
+    expect(outbox).toHaveLength(1);
+  });
+
+  test('after the cooldown a used code is worthless: replaying it fails, and that sign-in gets a new code', async () => {
     const phone = uniquePhone();
     const user = newUser(phone);
     expect((await signIn(user, () => lastCodeTo(phone))).outcome).toBe('tokens');
     const used = lastCodeTo(phone);
+    await backdateCode(user, 31_000); // RESEND_COOLDOWN_SECONDS (30) has passed
     const replay = await signIn(user, (_c, round) => (round === 0 ? used : lastCodeTo(phone)));
     expect(replay.outcome).toBe('tokens');
     expect(outbox).toHaveLength(2);
-    expect(lastCodeTo(phone)).not.toBe('none');
+    expect(lastCodeTo(phone)).not.toBe(used);
     expect(await failureReasons(user)).toEqual(['wrong_code']);
   });
 });
+
+/** Makes the user's stored code look `ms` older, as if that much time had passed since it was sent. */
+async function backdateCode(user: User, ms: number): Promise<void> {
+  await dynamodb.send(
+    new UpdateCommand({
+      TableName: 'auth-state-test',
+      Key: { pk: `CHALLENGE#${user.sub}`, sk: 'CODE' },
+      UpdateExpression: 'SET createdAt = createdAt - :ms',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':ms': ms },
+    }),
+  );
+}
 
 describe('Cognito retries and repeated sign-ins', () => {
   const afterPassword: SessionEntry[] = [

@@ -112,11 +112,10 @@ const FUNCTIONS: Record<string, Expected> = {
     trigger: 'CreateAuthChallenge',
     environment: {
       AUTH_STATE_TABLE: { Ref: 'AuthStateTable' },
-      MAX_CODE_ATTEMPTS,
       OTP_LENGTH: '6',
       OTP_TTL_SECONDS: '180',
       AUTH_SESSION_VALIDITY_MINUTES: '3',
-      RESEND_COOLDOWN_SECONDS: '60',
+      RESEND_COOLDOWN_SECONDS: '30',
       SEND_LIMIT_PER_USER_PER_HOUR: '5',
       SEND_LIMIT_PER_PHONE_PER_DAY: '10',
       ALLOWED_COUNTRIES,
@@ -142,13 +141,11 @@ const FUNCTIONS: Record<string, Expected> = {
   verifyAuthChallenge: {
     handler: 'functions/verify-auth-challenge/handler.handler',
     trigger: 'VerifyAuthChallengeResponse',
-    environment: { AUTH_STATE_TABLE: { Ref: 'AuthStateTable' }, MAX_CODE_ATTEMPTS, ALLOWED_COUNTRIES },
+    environment: { AUTH_STATE_TABLE: { Ref: 'AuthStateTable' }, ALLOWED_COUNTRIES },
     grants: [
-      // Counting and consuming the attempt on the code; the phone candidate of PHONE_REQUIRED.
-      onAuthState('dynamodb:GetItem', 'CHALLENGE#'),
+      // The phone candidate of PHONE_REQUIRED and the once-per-round failure mark; no reads.
       onAuthState('dynamodb:PutItem', 'CHALLENGE#'),
-      onAuthState('dynamodb:UpdateItem', 'CHALLENGE#'),
-      // Failure records and the last-success marker, read by preAuthentication.
+      // Failure records, read by preAuthentication.
       onAuthState('dynamodb:PutItem', 'USER#'),
       `cognito-idp:AdminUpdateUserAttributes on ${POOL}`,
     ],

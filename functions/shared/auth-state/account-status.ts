@@ -1,19 +1,19 @@
 /**
- * A user's account status in the auth-state table: suspension, recent failed sign-ins, the last
- * successful sign-in, and whether the user's invite has been reconciled. Everything lives in the
+ * A user's account status in the auth-state table: suspension, recent failed sign-ins, and whether
+ * the user's invite has been reconciled. Everything lives in the
  * user's partition `USER#<sub>`, so pre-authentication reads it with ONE Query:
  *
  *   sk BETWEEN `FAIL#<since>` AND `SUSPENSION`
  *
  * Sort keys are compared as strings and ISO-8601 timestamps sort in time order, so that range
  * holds exactly: the failures at or after `since` (older ones, kept for the 24 h audit trail, are
- * not read at all, which keeps the read small even under attack), `INVITE#RECONCILED`,
- * `SIGNIN#LAST_SUCCESS` and `SUSPENSION`. Other items a later feature puts in between are ignored.
+ * not read at all, which keeps the read small even under attack), `INVITE#RECONCILED` and
+ * `SUSPENSION`. Other items a later feature puts in between are ignored.
  *
  * Decisions (`lockoutState`, `accountDecision`) are pure functions over the records read here.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { FAILURE_SK_PREFIX, LAST_SUCCESS_SK, SUSPENSION_SK, userPk } from '#shared/auth-state/keys';
+import { FAILURE_SK_PREFIX, SUSPENSION_SK, userPk } from '#shared/auth-state/keys';
 
 /**
  * Written by pre-authentication once the user's invite is settled (see its reconciliation). An
@@ -36,7 +36,6 @@ export interface AccountRecords {
   suspension?: Suspension | undefined;
   /** Failures at or after the `since` the records were read with, oldest first. */
   failures: FailureEntry[];
-  lastSuccessAt?: string | undefined;
   inviteReconciledAt?: string | undefined;
 }
 
@@ -50,28 +49,28 @@ export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, windowMinutes: 1
 export const MAX_WINDOW_MINUTES = 24 * 60;
 
 export interface LockoutState {
-  /** Failures that count: inside the window and after the last successful sign-in. */
+  /** Failures that count: those inside the window. */
   counted: number;
   /** Set while locked: the moment enough failures leave the window to allow a sign-in again. */
   lockedUntil?: Date | undefined;
 }
 
 /**
- * Sliding-window lockout. Failures count when they are later than both the window start
- * (`now - window`) and the last successful sign-in (a success resets the count without deleting
- * the records). With `max` or more counted failures the user is locked until the oldest failure
+ * Sliding-window lockout. Failures count when they are later than the window start
+ * (`now - window`); a successful sign-in does not reset the count (that would cost a write on
+ * every sign-in, and an attacker holding the password gains nothing from it). With `max` or more
+ * counted failures the user is locked until the oldest failure
  * that keeps the count at `max` leaves the window; at that instant sign-in is allowed again.
  * Because a locked user cannot reach the challenge, no failures are added while locked, and at
  * most `max` failures can ever happen within any window.
  */
 export function lockoutState(
-  records: Pick<AccountRecords, 'failures' | 'lastSuccessAt'>,
+  records: Pick<AccountRecords, 'failures'>,
   now: Date,
   policy: LockoutPolicy,
 ): LockoutState {
   const windowMs = policy.windowMinutes * 60_000;
-  const lastSuccess = records.lastSuccessAt ? Date.parse(records.lastSuccessAt) : Number.NEGATIVE_INFINITY;
-  const cutoff = Math.max(now.getTime() - windowMs, Number.isNaN(lastSuccess) ? -Infinity : lastSuccess);
+  const cutoff = now.getTime() - windowMs;
   const times = records.failures
     .map((failure) => Date.parse(failure.at))
     .filter((time) => !Number.isNaN(time) && time > cutoff)
@@ -175,7 +174,6 @@ function toSuspension(item: Record<string, unknown>): Suspension {
 function addRecord(records: AccountRecords, item: Record<string, unknown>): void {
   const sk = text(item.sk) ?? '';
   if (sk === SUSPENSION_SK) records.suspension = toSuspension(item);
-  else if (sk === LAST_SUCCESS_SK) records.lastSuccessAt = text(item.at);
   else if (sk === INVITE_RECONCILED_SK) records.inviteReconciledAt = text(item.at) ?? '';
   else if (sk.startsWith(FAILURE_SK_PREFIX)) {
     // `at` is authoritative; the timestamp in the sort key is the fallback.

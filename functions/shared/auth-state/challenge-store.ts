@@ -1,19 +1,27 @@
 /**
  * The state of custom-auth rounds in the auth-state table (see keys.ts).
  *
- * - The user's current SMS code: ONE item per user (`CHALLENGE#<sub>` / `CODE`). A new code
- *   replaces the previous one, so only the latest code works.
+ * - The user's current SMS code: ONE item per user (`CHALLENGE#<sub>` / `CODE`). Verify never
+ *   reads it (the round's private parameters carry the hash); it exists so that a Cognito retry of
+ *   Create, or a double-tapped sign-in, gets the code already on its way instead of a second SMS,
+ *   and so that the round after a wrong code can ask for the same code again.
  * - A phone number accepted in a PHONE_REQUIRED round, under that round's id, for the next
  *   round's Create to send the code to.
  * - The decoy destination shown to a username that does not exist.
  *
- * Every write that decides something is a single conditional write, so concurrent invocations
- * (Cognito retrying a slow trigger) cannot both win.
+ * A new code is claimed and the send counters taken in ONE transaction (`issueCode`), so
+ * concurrent invocations cannot both win, and a refused send leaves nothing behind.
  */
 
 import { randomInt } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AuthStateAdapter } from '#shared/auth-state/client';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { AuthStateAdapter, type CancellationReason } from '#shared/auth-state/client';
 import {
   answeredSk,
   CODE_SK,
@@ -22,12 +30,9 @@ import {
   decoyPk,
   phoneCandidateSk,
 } from '#shared/auth-state/keys';
-
-export type CodePurpose =
-  /** A sign-in code to the verified phone on file. */
-  | 'sign_in'
-  /** A code to a number given in a PHONE_REQUIRED round: when entered, the number becomes the user's. */
-  | 'verify_phone';
+import { type SendCounter, takeOneUpdate } from '#shared/auth-state/send-limits';
+import { DependencyError } from '#shared/challenge/errors';
+import type { CodePurpose } from '#shared/challenge/protocol';
 
 export interface CodeRecord {
   pk: string;
@@ -44,19 +49,9 @@ export interface CodeRecord {
   length: number;
   codeHash: string;
   salt: string;
-  /** Answers checked against this code so far (across sign-ins). */
-  attempts: number;
   /** Epoch milliseconds. */
   createdAt: number;
   expiresAt: number;
-  /** Set once SNS accepted the SMS. */
-  sentAt?: number | undefined;
-  /** Set when the code was entered correctly: it never works again. */
-  consumedAt?: number | undefined;
-  /** The nonce of the round whose answer consumed it (a retry of that answer is still right). */
-  consumedBy?: string | undefined;
-  /** Nonces of the rounds whose answers were counted (a retry of one is not counted again). */
-  answered?: Set<string> | undefined;
   /** Epoch seconds. */
   ttl: number;
 }
@@ -67,9 +62,6 @@ export interface ReusePolicy {
   now: number;
   /** Codes created at or before this instant are outside the resend cooldown. */
   cooldownStart: number;
-  /** A code never marked sent and created at or before this instant was abandoned mid-send. */
-  abandonedBefore: number;
-  maxAttempts: number;
 }
 
 /** The pure twin of the claim's condition: is `code` the one to reuse for this round? */
@@ -78,20 +70,17 @@ export function isReusable(code: CodeRecord | undefined, policy: ReusePolicy): c
     code !== undefined &&
     code.roundKey === policy.roundKey &&
     code.createdAt > policy.cooldownStart &&
-    code.expiresAt > policy.now &&
-    code.attempts < policy.maxAttempts &&
-    code.consumedAt === undefined &&
-    (code.sentAt !== undefined || code.createdAt > policy.abandonedBefore)
+    code.expiresAt > policy.now
   );
 }
 
-export type ClaimResult = { outcome: 'claimed' } | { outcome: 'reuse'; code: CodeRecord };
+export type IssueResult =
+  | { outcome: 'claimed' }
+  | { outcome: 'reuse'; code: CodeRecord }
+  | { outcome: 'limited'; limit: 'user' | 'phone' };
 
-export type AttemptResult =
-  | { outcome: 'counted'; code: CodeRecord }
-  /** This round's answer was counted before: Cognito is retrying Verify with the same event. */
-  | { outcome: 'repeat'; code: CodeRecord }
-  | { outcome: 'unavailable'; reason: 'missing' | 'replaced' | 'expired' | 'exhausted' | 'used' };
+/** How often a transaction cancelled by a concurrent writer (or a changed item) is tried again. */
+const ISSUE_TRIES = 3;
 
 export class ChallengeStore extends AuthStateAdapter {
   async getCode(sub: string): Promise<CodeRecord | undefined> {
@@ -107,58 +96,57 @@ export class ChallengeStore extends AuthStateAdapter {
   }
 
   /**
-   * Stores `code` as the user's current code unless the stored one is to be reused for this round
-   * (same round, within the cooldown, unexpired, unused, attempts left, sent or being sent). One
-   * conditional put decides: of several concurrent Creates for one round exactly one claims.
+   * Makes `code` the user's current code and takes one unit of each send counter, all in one
+   * transaction, unless the stored code is to be reused for this round (same round, within the
+   * cooldown, unexpired): then nothing changes and that code comes back. Of several concurrent
+   * Creates for one round exactly one claims; a counter at its limit refuses the whole send.
    */
-  async claimCode(sub: string, code: CodeRecord, policy: ReusePolicy): Promise<ClaimResult> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const result = await this.send(
-        'PutItem',
-        new PutCommand({
-          TableName: this.tableName,
-          Item: code,
-          ConditionExpression: [
-            'attribute_not_exists(pk)',
-            'roundKey <> :roundKey',
-            'createdAt <= :cooldownStart',
-            'expiresAt <= :now',
-            'attempts >= :maxAttempts',
-            'attribute_exists(consumedAt)',
-            '(attribute_not_exists(sentAt) AND createdAt <= :abandonedBefore)',
-          ].join(' OR '),
-          ExpressionAttributeValues: {
-            ':roundKey': policy.roundKey,
-            ':cooldownStart': policy.cooldownStart,
-            ':now': policy.now,
-            ':maxAttempts': policy.maxAttempts,
-            ':abandonedBefore': policy.abandonedBefore,
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      if (result.ok) return { outcome: 'claimed' };
-      // dynalite does not return the item with the error; DynamoDB does.
-      const current = (result.item as CodeRecord | undefined) ?? (await this.getCode(sub));
-      if (isReusable(current, policy)) return { outcome: 'reuse', code: current };
-      // The item changed in between (released or replaced): decide again.
-    }
-    throw new Error('could not claim the code item');
-  }
-
-  /** Records that SNS accepted the SMS for code `id`. False if the code was replaced meanwhile. */
-  async markSent(sub: string, id: string, at: number): Promise<boolean> {
-    const result = await this.send(
-      'UpdateItem',
-      new UpdateCommand({
+  async issueCode(
+    sub: string,
+    code: CodeRecord,
+    policy: ReusePolicy,
+    counters: { user: SendCounter; phone?: SendCounter | undefined },
+  ): Promise<IssueResult> {
+    const claim = {
+      Put: {
         TableName: this.tableName,
-        Key: { pk: challengePk(sub), sk: CODE_SK },
-        UpdateExpression: 'SET sentAt = :at',
-        ConditionExpression: 'id = :id',
-        ExpressionAttributeValues: { ':at': at, ':id': id },
-      }),
-    );
-    return result.ok;
+        Item: code,
+        ConditionExpression: [
+          'attribute_not_exists(pk)',
+          'roundKey <> :roundKey',
+          'createdAt <= :cooldownStart',
+          'expiresAt <= :now',
+        ].join(' OR '),
+        ExpressionAttributeValues: {
+          ':roundKey': policy.roundKey,
+          ':cooldownStart': policy.cooldownStart,
+          ':now': policy.now,
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    };
+    const takes = [counters.user, ...(counters.phone ? [counters.phone] : [])].map((counter) => ({
+      Update: takeOneUpdate(this.tableName, counter),
+    }));
+    for (let attempt = 1; attempt <= ISSUE_TRIES; attempt++) {
+      const result = await this.transact(new TransactWriteCommand({ TransactItems: [claim, ...takes] }));
+      if (result.ok) return { outcome: 'claimed' };
+      const [codeReason, userReason, phoneReason] = result.reasons;
+      if (codeReason?.code === 'ConditionalCheckFailed') {
+        // DynamoDB returns the item with the reason; read it if an engine does not.
+        const current = (codeReason.item as CodeRecord | undefined) ?? (await this.getCode(sub));
+        if (isReusable(current, policy)) return { outcome: 'reuse', code: current };
+        continue; // The item changed in between (released or replaced): decide again.
+      }
+      if (result.reasons.some(conflict)) {
+        await pause(attempt);
+        continue;
+      }
+      if (userReason?.code === 'ConditionalCheckFailed') return { outcome: 'limited', limit: 'user' };
+      if (phoneReason?.code === 'ConditionalCheckFailed') return { outcome: 'limited', limit: 'phone' };
+      throw new DependencyError('DynamoDB', 'TransactWriteItems', new Error(describe(result.reasons)));
+    }
+    throw new DependencyError('DynamoDB', 'TransactWriteItems', new Error('contention'));
   }
 
   /** Removes code `id` (nothing was sent for it); a newer code is left alone. */
@@ -175,84 +163,9 @@ export class ChallengeStore extends AuthStateAdapter {
   }
 
   /**
-   * Counts one answer against code `id`, atomically, before it is compared: parallel guesses
-   * cannot exceed `maxAttempts`, and an expired, used or replaced code takes no answers.
-   */
-  async countAttempt(
-    sub: string,
-    id: string,
-    now: number,
-    maxAttempts: number,
-    nonce?: string,
-  ): Promise<AttemptResult> {
-    // With the round's nonce, the count and the record of who was counted are one atomic write.
-    const once = nonce === undefined ? undefined : { ':nonces': new Set([nonce]), ':nonce': nonce };
-    const result = await this.send<{ Attributes?: Record<string, unknown> }>(
-      'UpdateItem',
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: challengePk(sub), sk: CODE_SK },
-        UpdateExpression: once ? 'ADD attempts :one, answered :nonces' : 'ADD attempts :one',
-        ConditionExpression: `id = :id AND attempts < :maxAttempts AND expiresAt > :now AND attribute_not_exists(consumedAt)${
-          once ? ' AND NOT contains(answered, :nonce)' : ''
-        }`,
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':id': id,
-          ':maxAttempts': maxAttempts,
-          ':now': now,
-          ...once,
-        },
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    if (result.ok) {
-      // DynamoDB always returns the item for ALL_NEW; an engine that does not is a fault, not a TypeError.
-      if (!result.output.Attributes) throw new Error('DynamoDB UpdateItem returned no attributes');
-      return { outcome: 'counted', code: result.output.Attributes as unknown as CodeRecord };
-    }
-    const current = (result.item as CodeRecord | undefined) ?? (await this.getCode(sub));
-    if (!current) return { outcome: 'unavailable', reason: 'missing' };
-    if (current.id !== id) return { outcome: 'unavailable', reason: 'replaced' };
-    if (nonce !== undefined && current.answered?.has(nonce)) return { outcome: 'repeat', code: current };
-    if (current.consumedAt !== undefined) return { outcome: 'unavailable', reason: 'used' };
-    if (current.attempts >= maxAttempts) return { outcome: 'unavailable', reason: 'exhausted' };
-    return { outcome: 'unavailable', reason: 'expired' };
-  }
-
-  /**
-   * Marks code `id` used. False if it was used (or replaced) by someone else first. With the
-   * round's nonce, a retry of the answer that used it succeeds again (and changes nothing).
-   */
-  async consumeCode(sub: string, id: string, at: number, nonce?: string): Promise<boolean> {
-    const result = await this.send(
-      'UpdateItem',
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: challengePk(sub), sk: CODE_SK },
-        UpdateExpression:
-          nonce === undefined
-            ? 'SET consumedAt = :at'
-            : 'SET consumedAt = if_not_exists(consumedAt, :at), consumedBy = if_not_exists(consumedBy, :nonce)',
-        ConditionExpression:
-          nonce === undefined
-            ? 'id = :id AND attribute_not_exists(consumedAt)'
-            : 'id = :id AND (attribute_not_exists(consumedAt) OR consumedBy = :nonce)',
-        ExpressionAttributeValues: {
-          ':at': at,
-          ':id': id,
-          ...(nonce === undefined ? {} : { ':nonce': nonce }),
-        },
-      }),
-    );
-    return result.ok;
-  }
-
-  /**
-   * Records that the answer of the round with this nonce was judged; false if it already was
-   * (Cognito retrying Verify). Used where no code attempt is counted, so that a retry writes no
-   * second failure record. Kept as long as a sign-in can last.
+   * Records that a failed answer to the round with this nonce was recorded; false if it already
+   * was (Cognito retrying Verify), so that a retry writes no second failure record. Kept as long
+   * as a sign-in can last.
    */
   async markAnswered(sub: string, nonce: string, now: number): Promise<boolean> {
     const result = await this.send(
@@ -332,3 +245,15 @@ export class ChallengeStore extends AuthStateAdapter {
 }
 
 export const DECOY_TTL_DAYS = 30;
+
+const conflict = (reason: CancellationReason): boolean => reason.code === 'TransactionConflict';
+
+/** A short random pause before trying a transaction again, growing with the attempt. */
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, randomInt(5, 20) * attempt));
+}
+
+/** The reason codes only (never the items: they hold phone numbers). */
+function describe(reasons: CancellationReason[]): string {
+  return `transaction cancelled: ${reasons.map((reason) => reason.code).join(', ')}`;
+}

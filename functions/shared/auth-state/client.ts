@@ -7,19 +7,30 @@
  * when ReturnValuesOnConditionCheckFailure is set. Adapters catch the condition failures they
  * expect; anything else leaves as a name and an HTTP status, never with data.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type {
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DependencyError } from '#shared/challenge/errors';
 
 type Command = GetCommand | PutCommand | UpdateCommand | DeleteCommand | QueryCommand;
+
+/**
+ * Why each item of a cancelled transaction was (or was not) the cause, in the order of the items:
+ * `ConditionalCheckFailed` (with the item as it was, when asked for), `TransactionConflict`
+ * (another request was writing one of the items), `None` (this item was fine), or another code.
+ */
+export interface CancellationReason {
+  code: string;
+  item: Record<string, unknown> | undefined;
+}
 
 export abstract class AuthStateAdapter {
   constructor(
@@ -41,6 +52,30 @@ export abstract class AuthStateAdapter {
         return { ok: false, item: error.Item ? unmarshall(error.Item) : undefined };
       }
       throw new DependencyError('DynamoDB', operation, error);
+    }
+  }
+
+  /**
+   * Sends a TransactWriteItems; a cancelled transaction (nothing written) comes back as the reason
+   * of every item. Any other error leaves as a `DependencyError`.
+   */
+  protected async transact(
+    command: TransactWriteCommand,
+  ): Promise<{ ok: true } | { ok: false; reasons: CancellationReason[] }> {
+    try {
+      await this.client.send(command, { abortSignal: this.signal });
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons) {
+        return {
+          ok: false,
+          reasons: error.CancellationReasons.map((reason) => ({
+            code: reason.Code ?? 'None',
+            item: reason.Item ? unmarshall(reason.Item) : undefined,
+          })),
+        };
+      }
+      throw new DependencyError('DynamoDB', 'TransactWriteItems', error);
     }
   }
 

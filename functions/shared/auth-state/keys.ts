@@ -6,10 +6,9 @@
  * Everything the pre-authentication trigger needs about a user is under pk `USER#<sub>` and is
  * read with ONE Query on that pk:
  *   FAIL#<ISO at>#<8 hex>   a failed answer (wrong code, rejected phone, …), TTL at + 24 h
- *   SIGNIN#LAST_SUCCESS     the last completed 2FA sign-in (failures before it do not count)
  *   SUSPENSION              set by the users CLI
  * The triggers' working state lives under other prefixes, never mixed into that Query:
- *   CHALLENGE#<sub> / CODE              the user's current SMS code (hash, phone, attempts)
+ *   CHALLENGE#<sub> / CODE              the user's current SMS code (hash, phone, round)
  *   CHALLENGE#<sub> / PHONE#<round id>  a phone number accepted in a PHONE_REQUIRED round
  *   CHALLENGE#DECOY#<hash> / DECOY      the masked destination shown for an unknown username
  *   SENDS#USER#<sub or DECOY#hash> / HOUR#<yyyy-mm-ddThh>   codes sent for a user in that UTC hour
@@ -21,7 +20,6 @@ import { createHash } from 'node:crypto';
 
 export const USER_PK_PREFIX = 'USER#';
 export const FAILURE_SK_PREFIX = 'FAIL#';
-export const LAST_SUCCESS_SK = 'SIGNIN#LAST_SUCCESS';
 export const SUSPENSION_SK = 'SUSPENSION';
 /** How long a failure record lives (DynamoDB deletes it some time after). */
 export const FAILURE_TTL_SECONDS = 24 * 60 * 60;
@@ -38,9 +36,7 @@ export type FailureReason =
   | 'wrong_code'
   /** A PHONE_REQUIRED answer that is not a valid mobile number in an allowed country. */
   | 'invalid_phone'
-  /** A wrong code that used the last attempt, or any answer to a code with none left. */
-  | 'attempts_exhausted'
-  /** An answer to a code that expired, was already used or was replaced by a newer one. */
+  /** The right code or not, after the code's expiry. */
   | 'expired_code';
 
 export interface FailureRecord {
@@ -53,13 +49,6 @@ export interface FailureRecord {
   ttl: number;
 }
 
-export interface LastSuccessRecord {
-  pk: string;
-  sk: typeof LAST_SUCCESS_SK;
-  /** ISO-8601. */
-  at: string;
-}
-
 export interface SuspensionRecord {
   pk: string;
   sk: typeof SUSPENSION_SK;
@@ -70,17 +59,13 @@ export interface SuspensionRecord {
   by: string;
 }
 
-export type UserRecord =
-  | ({ kind: 'failure' } & FailureRecord)
-  | ({ kind: 'last_success' } & LastSuccessRecord)
-  | ({ kind: 'suspension' } & SuspensionRecord);
+export type UserRecord = ({ kind: 'failure' } & FailureRecord) | ({ kind: 'suspension' } & SuspensionRecord);
 
 /** Sorts the items of the `USER#<sub>` Query into typed records; unknown items are skipped. */
 export function classifyUserItem(item: Record<string, unknown>): UserRecord | undefined {
   const sk = item.sk;
   if (typeof sk !== 'string' || typeof item.pk !== 'string') return undefined;
   if (sk.startsWith(FAILURE_SK_PREFIX)) return { kind: 'failure', ...(item as unknown as FailureRecord) };
-  if (sk === LAST_SUCCESS_SK) return { kind: 'last_success', ...(item as unknown as LastSuccessRecord) };
   if (sk === SUSPENSION_SK) return { kind: 'suspension', ...(item as unknown as SuspensionRecord) };
   return undefined;
 }
@@ -90,7 +75,7 @@ export function classifyUserItem(item: Record<string, unknown>): UserRecord | un
 export const challengePk = (sub: string): string => `CHALLENGE#${sub}`;
 export const CODE_SK = 'CODE';
 export const phoneCandidateSk = (phoneRoundId: string): string => `PHONE#${phoneRoundId}`;
-/** Marks that the answer to the round with this private-parameter nonce was judged (retry detection). */
+/** Marks that a failed answer to the round with this private-parameter nonce was recorded (retry detection). */
 export const answeredSk = (nonce: string): string => `ANSWERED#${nonce}`;
 
 /**

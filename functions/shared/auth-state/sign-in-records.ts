@@ -1,6 +1,6 @@
 /**
  * Per-user sign-in records under pk `USER#<sub>` (see keys.ts): a failure record for every failed
- * answer and the marker of the last completed 2FA sign-in. The pre-authentication trigger reads
+ * answer. The pre-authentication trigger reads
  * them (and the suspension record) with one Query: `readUserRecords`.
  */
 
@@ -13,8 +13,6 @@ import {
   type FailureReason,
   type FailureRecord,
   failureSk,
-  LAST_SUCCESS_SK,
-  type LastSuccessRecord,
   type UserRecord,
   userPk,
 } from '#shared/auth-state/keys';
@@ -30,21 +28,6 @@ export class SignInRecords extends AuthStateAdapter {
     };
     await this.call('PutItem', new PutCommand({ TableName: this.tableName, Item: record }));
     return record;
-  }
-
-  /** Overwrites the marker; a later success always wins (it is only ever moved forward in time). */
-  async recordSuccess(sub: string, at: Date): Promise<void> {
-    const record: LastSuccessRecord = { pk: userPk(sub), sk: LAST_SUCCESS_SK, at: at.toISOString() };
-    await this.send(
-      'PutItem',
-      new PutCommand({
-        TableName: this.tableName,
-        Item: record,
-        ConditionExpression: 'attribute_not_exists(#at) OR #at < :at',
-        ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':at': record.at },
-      }),
-    );
   }
 
   /** Everything about a user, in one strongly consistent Query. */

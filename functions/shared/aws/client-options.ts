@@ -6,7 +6,7 @@
  * timeout and at most two attempts (one retry, with the SDK's jittered back-off), which bounds a
  * single call at about 2 x (0.3 + 1.0) s plus back-off. Endpoints are not configured here: the
  * SDK honours `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` on its own, which is how local
- * runs reach dynalite and the local stack.
+ * runs reach DynamoDB Local and the local stack.
  */
 import { defaultProvider } from '#shared/aws/credentials';
 

@@ -8,7 +8,8 @@
  * possible codes a hash cannot make a stolen record safe against brute force; what it does is
  * keep codes out of clear text wherever the record travels (console, backups, exports) and make
  * two records with the same code look different. The real protections are the short expiry, the
- * attempt limit and the one-time use, all enforced server-side.
+ * wrong-code limit per sign-in (Define) and the lockout across sign-ins, and that a code works
+ * only with the password proven in the same sign-in, all enforced server-side.
  */
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 

@@ -1,15 +1,15 @@
 /**
- * Settings that Define and Verify read (environment variables, read once at cold start). Create's
- * own settings (code, send limits, delivery) are in functions/create-auth-challenge/settings.ts,
- * so the Define and Verify bundles do not build their schemas at start. Each handler spreads only
- * the groups it reads into its `readConfig` call. docs/two-factor.md lists every setting with its
+ * Settings that Define reads (environment variables, read once at cold start). Create's own
+ * settings (code, send limits, delivery) are in functions/create-auth-challenge/settings.ts, so
+ * the Define bundle does not build their schemas at start. Each handler spreads only the groups
+ * it reads into its `readConfig` call. docs/two-factor.md lists every setting with its
  * default and the reason for it.
  */
 import { setting } from '#shared/config';
 
-/** Define, Verify and Create must agree on these: deploy them with the same values. */
+/** Define's limit on wrong codes (Define counts them in the session). */
 export const attemptSettings = {
-  /** Wrong SMS codes per sign-in (and per code) before the sign-in fails. */
+  /** Wrong SMS codes per sign-in before the sign-in fails. */
   MAX_CODE_ATTEMPTS: setting.integer(3, 1, 10),
 };
 

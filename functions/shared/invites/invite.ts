@@ -22,8 +22,6 @@ export interface Invite {
   /** The accepting user's `sub`. */
   acceptedBy?: string | undefined;
   revokedAt?: string | undefined;
-  /** Set once the user has been added to `group`, so retries do not add again. */
-  groupAssignedAt?: string | undefined;
 }
 
 export const DEFAULT_INVITE_DAYS = 7;

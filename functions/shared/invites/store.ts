@@ -138,22 +138,9 @@ export class InviteStore {
     }
   }
 
-  /** Records that the accepting user was added to the invite's group. */
-  async markGroupAssigned(email: string, sub: string, now: Date): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { email },
-        UpdateExpression: 'SET groupAssignedAt = if_not_exists(groupAssignedAt, :now)',
-        ConditionExpression: 'acceptedBy = :sub',
-        ExpressionAttributeValues: { ':sub': sub, ':now': now.toISOString() },
-      }),
-    );
-  }
-
   /**
    * The item that made a condition fail. DynamoDB returns it with the error
-   * (ReturnValuesOnConditionCheckFailure); engines that do not (dynalite) get a consistent read.
+   * (ReturnValuesOnConditionCheckFailure); an engine that does not gets a consistent read.
    */
   private async currentAfterConditionFailure(
     email: string,

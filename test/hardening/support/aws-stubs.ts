@@ -11,7 +11,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import {
   DeleteCommand,
@@ -19,6 +19,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -119,10 +120,8 @@ function codeRecord(sub: string, overrides: Record<string, unknown> = {}): Recor
     length: 6,
     codeHash: createHmac('sha256', Buffer.from(salt, 'hex')).update(FUZZ_OTP, 'utf8').digest('hex'),
     salt,
-    attempts: 0,
     createdAt: now - 10_000,
     expiresAt: now + 170_000,
-    sentAt: now - 9_000,
     ttl: Math.ceil((now + 170_000) / 1000) + 3600,
     ...overrides,
   };
@@ -197,9 +196,7 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
       const options = [
         undefined,
         codeRecord(sub),
-        codeRecord(sub, { consumedAt: now - 1000 }),
         codeRecord(sub, { expiresAt: now - 1000 }),
-        codeRecord(sub, { attempts: 3 }),
         codeRecord(sub, { purpose: 'verify_phone' }),
       ];
       return { Item: options[pick(options.length)] };
@@ -221,17 +218,45 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
   ddb.on(PutCommand).callsFake(async (input: PutCommand['input']) => {
     enter('DynamoDB.PutItem');
     if (!input.ConditionExpression) return {};
-    const item = input.Item as Record<string, unknown>;
-    const sub = String(item.pk ?? '').replace(/^CHALLENGE#/, '');
+    // markAnswered: first answer for the round, or a retry of it.
+    if (pick(2) === 1) throw conditionFailed();
+    return {};
+  });
+
+  ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommand['input']) => {
+    enter('DynamoDB.TransactWriteItems');
+    const items = input.TransactItems ?? [];
+    const claim = items[0]?.Put?.Item as Record<string, unknown> | undefined;
+    const sub = String(claim?.pk ?? '').replace(/^CHALLENGE#/, '');
     // A failed claim means the stored code is the one to reuse for this round: keep it consistent.
-    const reusable = codeRecord(sub, { roundKey: item.roundKey });
-    switch (pick(3)) {
+    const reusable = codeRecord(sub, { roundKey: claim?.roundKey });
+    const reasons = (failing: number, code: string, item?: Record<string, unknown>) =>
+      items.map((_, index) =>
+        index === failing
+          ? { Code: code, ...(item ? { Item: marshall(item, { removeUndefinedValues: true }) } : {}) }
+          : { Code: 'None' },
+      );
+    const cancelled = (CancellationReasons: ReturnType<typeof reasons>) =>
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: { httpStatusCode: 400 },
+        CancellationReasons,
+      });
+    switch (pick(6)) {
       case 1:
-        // DynamoDB returns the stored item (ReturnValuesOnConditionCheckFailure), phone included.
-        throw conditionFailed(reusable);
+        // DynamoDB returns the stored item with the reason, phone included.
+        throw cancelled(reasons(0, 'ConditionalCheckFailed', reusable));
       case 2:
         storedCode = reusable;
-        throw conditionFailed();
+        throw cancelled(reasons(0, 'ConditionalCheckFailed'));
+      case 3:
+        throw cancelled(reasons(1, 'ConditionalCheckFailed'));
+      case 4:
+        throw cancelled(reasons(items.length - 1, 'ConditionalCheckFailed'));
+      case 5:
+        // Contention is a fault of the environment: if it never clears, the generic message is right.
+        record.faultThrown = true;
+        throw cancelled(reasons(1, 'TransactionConflict'));
       default:
         return {};
     }
@@ -253,12 +278,7 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
             throw conditionFailed(invite(email, { status: 'accepted', acceptedBy: 'someone-else' }));
           case 3:
             return {
-              Attributes: invite(email, {
-                status: 'accepted',
-                acceptedBy: values[':sub'],
-                acceptedAt: ISO(now),
-                groupAssignedAt: ISO(now),
-              }),
+              Attributes: invite(email, { status: 'accepted', acceptedBy: values[':sub'], group: undefined }),
             };
           default:
             return {
@@ -270,8 +290,6 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
             };
         }
       }
-      // markGroupAssigned (`acceptedBy = :sub`) follows a consume by the same user, which no one
-      // else can undo: its condition holds.
       return {};
     }
     const pk = String(key.pk);
@@ -280,22 +298,6 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
       return {};
     }
     if (key.sk === 'DECOY') return { Attributes: { ...key, lastDigits: '0427', ttl: 1 } };
-    const sub = pk.replace(/^CHALLENGE#/, '');
-    if (expression.includes('ADD attempts')) {
-      const id = String(values[':id']);
-      switch (pick(5)) {
-        case 1:
-          throw conditionFailed();
-        case 2:
-          throw conditionFailed(codeRecord(sub, { id, attempts: 3 }));
-        case 3:
-          return { Attributes: codeRecord(sub, { id, attempts: 3 }) };
-        case 4:
-          return { Attributes: codeRecord(sub, { id, attempts: 1, purpose: 'verify_phone' }) };
-        default:
-          return { Attributes: codeRecord(sub, { id, attempts: 1 }) };
-      }
-    }
     if (pick(3) === 1) throw conditionFailed();
     return {};
   });
@@ -319,6 +321,7 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
     const options = [
       [],
       [1, 2, 3, 4, 5].map((n) => failure(n * 60_000, n)),
+      // An earlier version's last-success marker: read and ignored.
       [failure(60_000, 1), { pk, sk: 'SIGNIN#LAST_SUCCESS', at: ISO(now - 30_000) }],
       [{ pk, sk: 'SUSPENSION', reason: 'fraud', at: ISO(now), by: 'ops' }],
       [{ pk, sk: 'INVITE#RECONCILED', at: ISO(now - 86_400_000) }],

@@ -60,6 +60,35 @@ export function iamActionFor(sdkPackage: string, commandClass: string): string {
   return `${prefix}:${commandClass.replace(/Command$/, '')}`;
 }
 
+/** The item kinds of TransactWriteItems and the action each is authorised as. */
+const TRANSACT_ITEM_ACTIONS: Record<string, string> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+};
+
+/**
+ * The item actions of a `new TransactWriteCommand(...)`: every `Put: / Update: / Delete: /
+ * ConditionCheck:` property written in the function that builds it (the items are usually built
+ * in variables just before). None found is an error, not an empty grant.
+ */
+function transactionItemActions(expression: ts.NewExpression): string[] {
+  let scope: ts.Node = expression;
+  while (scope.parent && !ts.isFunctionLike(scope)) scope = scope.parent;
+  const actions = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name)) {
+      const action = TRANSACT_ITEM_ACTIONS[node.name.text];
+      if (action) actions.add(action);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(scope);
+  if (actions.size === 0) throw new Error('found no items of a TransactWriteCommand to map to IAM actions');
+  return [...actions];
+}
+
 export interface SdkCall {
   action: string;
   /** `file:line` of the `new XxxCommand(` expression. */
@@ -180,10 +209,14 @@ function reachableCalls(entry: ts.SourceFile, checker: ts.TypeChecker): SdkCall[
       if (!match || !symbol?.name.endsWith('Command')) continue;
       const file = expression.getSourceFile();
       const { line } = file.getLineAndCharacterOfPosition(expression.getStart());
-      calls.push({
-        action: iamActionFor(match[1] as string, symbol.name),
-        at: `${file.fileName.slice(ROOT.length + 1)}:${line + 1}`,
-      });
+      const at = `${file.fileName.slice(ROOT.length + 1)}:${line + 1}`;
+      const action = iamActionFor(match[1] as string, symbol.name);
+      if (action === 'dynamodb:TransactWriteItems') {
+        // Not an IAM action: a transaction is authorised item by item (PutItem, UpdateItem, ...).
+        for (const itemAction of transactionItemActions(expression)) calls.push({ action: itemAction, at });
+      } else {
+        calls.push({ action, at });
+      }
       return;
     }
   };

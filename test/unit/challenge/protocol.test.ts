@@ -38,38 +38,76 @@ test.each([
 });
 
 const NONCE = expect.stringMatching(/^[0-9a-f]{32}$/);
+const HASH = 'ab'.repeat(32);
+const SALT = 'cd'.repeat(16);
+const ROUND = {
+  type: 'SMS_OTP',
+  id: ID,
+  length: 6,
+  codeHash: HASH,
+  salt: SALT,
+  expiresAt: 1_800_000_000_000,
+  purpose: 'sign_in',
+} as const;
 
-test('private parameters carry only type, id, a fresh nonce and (for codes) length', () => {
-  const code = privateParameters({ type: 'SMS_OTP', id: ID, length: 6 });
-  expect(code).toEqual({ type: 'SMS_OTP', id: ID, length: '6', nonce: NONCE });
-  expect(privateParameters({ type: 'PHONE_REQUIRED', id: ID })).toEqual({
-    type: 'PHONE_REQUIRED',
-    id: ID,
-    nonce: NONCE,
-  });
-  expect(privateParameters({ type: 'SMS_OTP', id: ID, length: 6 }).nonce).not.toBe(code.nonce);
-  expect(parsePrivateParameters({ type: 'SMS_OTP', id: ID, length: '8', nonce: ID })).toEqual({
+test('a code round carries what Verify needs to judge an answer with no read, with a fresh nonce', () => {
+  const params = privateParameters(ROUND);
+  expect(params).toEqual({
     type: 'SMS_OTP',
     id: ID,
-    length: 8,
-    nonce: ID,
+    length: '6',
+    nonce: NONCE,
+    hash: HASH,
+    salt: SALT,
+    expiresAt: '1800000000000',
+    purpose: 'sign_in',
   });
-  expect(parsePrivateParameters({ type: 'PHONE_REQUIRED', id: ID })).toEqual({
-    type: 'PHONE_REQUIRED',
-    id: ID,
-  });
+  expect(privateParameters(ROUND).nonce).not.toBe(params.nonce);
+  expect(parsePrivateParameters(params)).toEqual({ ...ROUND, nonce: params.nonce });
 });
+
+test('a verify_phone round carries the number the code went to; a sign-in round never does', () => {
+  const phone = privateParameters({ ...ROUND, purpose: 'verify_phone', phone: '+12015550123' });
+  expect(phone.phone).toBe('+12015550123');
+  expect(parsePrivateParameters(phone)).toMatchObject({ purpose: 'verify_phone', phone: '+12015550123' });
+  expect(privateParameters({ ...ROUND, phone: '+12015550123' }).phone).toBeUndefined();
+});
+
+test('a phone round carries only type, id and a nonce', () => {
+  const params = privateParameters({ type: 'PHONE_REQUIRED', id: ID });
+  expect(params).toEqual({ type: 'PHONE_REQUIRED', id: ID, nonce: NONCE });
+  expect(parsePrivateParameters(params)).toEqual({ type: 'PHONE_REQUIRED', id: ID, nonce: params.nonce });
+});
+
+const GOOD = {
+  type: 'SMS_OTP',
+  id: ID,
+  nonce: ID,
+  length: '6',
+  hash: HASH,
+  salt: SALT,
+  expiresAt: '1800000000000',
+  purpose: 'sign_in',
+};
 
 test.each([
   [{}],
-  [{ type: 'SMS_OTP', id: ID }],
-  [{ type: 'SMS_OTP', id: ID, length: 'six' }],
-  [{ type: 'SMS_OTP', id: ID, length: '3' }],
-  [{ type: 'SMS_OTP', id: ID, length: '11' }],
-  [{ type: 'SMS_OTP', id: 'short', length: '6' }],
-  [{ type: 'PHONE_REQUIRED' }],
-  [{ type: 'OTHER', id: ID }],
+  [{ type: 'PHONE_REQUIRED', id: ID }],
   [{ type: 'PHONE_REQUIRED', id: ID, nonce: 'not-hex' }],
-])('private parameters %j are refused', (params) => {
-  expect(parsePrivateParameters(params)).toBeUndefined();
+  [{ type: 'PHONE_REQUIRED', nonce: ID }],
+  [{ type: 'OTHER', id: ID, nonce: ID }],
+  [{ ...GOOD, length: 'six' }],
+  [{ ...GOOD, length: '3' }],
+  [{ ...GOOD, length: '11' }],
+  [{ ...GOOD, id: 'short' }],
+  [{ ...GOOD, hash: 'ab' }],
+  [{ ...GOOD, salt: undefined }],
+  [{ ...GOOD, expiresAt: 'soon' }],
+  [{ ...GOOD, expiresAt: '-5' }],
+  [{ ...GOOD, purpose: 'other' }],
+  [{ ...GOOD, phone: '+12015550123' }],
+  [{ ...GOOD, purpose: 'verify_phone' }],
+  [{ ...GOOD, purpose: 'verify_phone', phone: '2015550123' }],
+])('private parameters %j are refused as a whole', (params) => {
+  expect(parsePrivateParameters(params as Record<string, string>)).toBeUndefined();
 });

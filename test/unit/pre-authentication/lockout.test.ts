@@ -43,16 +43,10 @@ test('failures older than the window do not count', () => {
   expect(lockoutState({ failures: failures(20, 19, 18, 17, 16, 1) }, NOW, policy)).toEqual({ counted: 1 });
 });
 
-test('a successful sign-in resets the count without the records being deleted', () => {
-  const records = { failures: failures(10, 9, 8, 7, 6), lastSuccessAt: minutesAgo(5) };
-  expect(lockoutState(records, NOW, policy)).toEqual({ counted: 0 });
-  expect(records.failures).toHaveLength(5);
-});
-
-test('failures after the last success count again', () => {
-  const records = { failures: failures(10, 9, 4, 3, 2, 1, 0.5), lastSuccessAt: minutesAgo(5) };
+test('every failure inside the window counts: a sign-in in between resets nothing', () => {
+  const records = { failures: failures(10, 9, 8, 7, 6) };
   expect(lockoutState(records, NOW, policy)).toMatchObject({ counted: 5 });
-  expect(lockoutState(records, NOW, policy).lockedUntil).toBeDefined();
+  expect(lockoutState(records, NOW, policy).lockedUntil?.toISOString()).toBe(minutesAgo(-5));
 });
 
 test('a policy of 1 failure in 1 minute locks at once and frees after a minute', () => {
@@ -62,9 +56,7 @@ test('a policy of 1 failure in 1 minute locks at once and frees after a minute',
 });
 
 test('unreadable timestamps are ignored rather than counted or crashing', () => {
-  expect(
-    lockoutState({ failures: [{ at: 'garbage' }, { at: '' }], lastSuccessAt: 'nope' }, NOW, policy),
-  ).toEqual({
+  expect(lockoutState({ failures: [{ at: 'garbage' }, { at: '' }] }, NOW, policy)).toEqual({
     counted: 0,
   });
 });
@@ -84,20 +76,15 @@ test('property: locked exactly when the counted failures reach the limit, never 
   fc.assert(
     fc.property(
       fc.array(fc.integer({ min: 0, max: 30 * 60_000 }), { maxLength: 20 }),
-      fc.option(fc.integer({ min: 0, max: 30 * 60_000 }), { nil: undefined }),
       fc.integer({ min: 1, max: 10 }),
       fc.integer({ min: 1, max: 30 }),
-      (agesMs, successAgeMs, maxFailures, windowMinutes) => {
+      (agesMs, maxFailures, windowMinutes) => {
         const records = {
           failures: agesMs.map((age) => ({ at: new Date(NOW.getTime() - age).toISOString() })),
-          lastSuccessAt:
-            successAgeMs === undefined ? undefined : new Date(NOW.getTime() - successAgeMs).toISOString(),
         };
         const state = lockoutState(records, NOW, { maxFailures, windowMinutes });
         const windowMs = windowMinutes * 60_000;
-        const expected = agesMs.filter(
-          (age) => age < windowMs && (successAgeMs === undefined || age < successAgeMs),
-        );
+        const expected = agesMs.filter((age) => age < windowMs);
         expect(state.counted).toBe(expected.length);
         expect(state.lockedUntil !== undefined).toBe(expected.length >= maxFailures);
         if (state.lockedUntil) {

@@ -1,18 +1,11 @@
 import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  type PutCommandInput,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { CodeRecord } from '#shared/auth-state/challenge-store';
 import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { hashCode } from '#shared/challenge/code';
+import { type CodeRound, privateParameters } from '#shared/challenge/protocol';
 import phoneRequired from '../../../fixtures/verify-auth-challenge.phone-required.json';
 import smsOtp from '../../../fixtures/verify-auth-challenge.sms-otp.json';
 import userNotFound from '../../../fixtures/verify-auth-challenge.user-not-found.json';
@@ -28,40 +21,20 @@ const SUB = smsOtp.request.userAttributes.sub;
 const CODE_ID = smsOtp.request.privateChallengeParameters.id;
 const PHONE_ROUND_ID = phoneRequired.request.privateChallengeParameters.id;
 
-const conditionFailed = (item?: object) =>
-  new ConditionalCheckFailedException({
-    message: 'The conditional request failed',
-    $metadata: {},
-    Item: item ? marshall(item as Record<string, unknown>, { removeUndefinedValues: true }) : undefined,
-  });
-
-function storedCode(overrides: Partial<CodeRecord> = {}): CodeRecord {
-  const now = Date.now();
-  return {
-    pk: `CHALLENGE#${SUB}`,
-    sk: 'CODE',
+/** An SMS_OTP answer event whose round was built by Create for code 123456 (or as overridden). */
+function codeAnswer(answer: string, round: Partial<CodeRound> = {}) {
+  const event = structuredClone(smsOtp);
+  event.request.challengeAnswer = answer;
+  event.request.privateChallengeParameters = privateParameters({
+    type: 'SMS_OTP',
     id: CODE_ID,
-    roundKey: 'k',
-    purpose: 'sign_in',
-    phone: '+12015550123',
-    destination: '+*******0123',
     length: 6,
     ...hashCode('123456'),
-    attempts: 1,
-    createdAt: now - 10_000,
-    expiresAt: now + 170_000,
-    sentAt: now - 9_000,
-    ttl: Math.floor(now / 1000) + 3780,
-    ...overrides,
-  };
-}
-
-/** The attempt counter returns the code after counting; the consume write succeeds. */
-function codeStored(code: CodeRecord, consume: () => unknown = () => ({})) {
-  ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
-    if (input.UpdateExpression === 'ADD attempts :one') return { Attributes: code };
-    return consume();
-  });
+    expiresAt: Date.now() + 170_000,
+    purpose: 'sign_in',
+    ...round,
+  }) as typeof event.request.privateChallengeParameters;
+  return event;
 }
 
 const putsBySk = (prefix: string) =>
@@ -125,38 +98,23 @@ describe('PHONE_REQUIRED answers', () => {
 });
 
 describe('SMS_OTP answers', () => {
-  test('the right code to the verified phone: counted, used once, last success recorded; the user is not changed', async () => {
-    codeStored(storedCode());
-    const { response } = await run(smsOtp);
+  test('the right code to the verified phone: accepted with no AWS call at all', async () => {
+    const { response } = await run(codeAnswer('123456'));
     expect(response.answerCorrect).toBe(true);
-    const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
-    expect(updates[0]).toMatchObject({
-      UpdateExpression: 'ADD attempts :one',
-      ExpressionAttributeValues: { ':id': CODE_ID, ':maxAttempts': 3 },
-    });
-    expect(updates[1]).toMatchObject({
-      UpdateExpression: 'SET consumedAt = :at',
-      ConditionExpression: expect.stringContaining('attribute_not_exists(consumedAt)'),
-    });
-    expect(putsBySk('SIGNIN#LAST_SUCCESS')).toEqual([
-      expect.objectContaining({
-        Item: { pk: `USER#${SUB}`, sk: 'SIGNIN#LAST_SUCCESS', at: expect.any(String) },
-      }),
-    ]);
-    expect(failures()).toHaveLength(0);
+    expect(ddb.calls()).toHaveLength(0);
     expect(idp.calls()).toHaveLength(0);
   });
 
-  test('the answer is trimmed before it is checked', async () => {
-    codeStored(storedCode());
-    const event = structuredClone(smsOtp);
-    event.request.challengeAnswer = '  123456\n';
-    expect((await run(event)).response.answerCorrect).toBe(true);
+  test('the fixture (a round built for 123456) is right too', async () => {
+    expect((await run(smsOtp)).response.answerCorrect).toBe(true);
   });
 
-  test('the right code to a new number: that number (from the stored code, not any answer) becomes the verified phone', async () => {
-    codeStored(storedCode({ purpose: 'verify_phone', phone: '+447400123456', destination: '+*******3456' }));
-    const event = structuredClone(smsOtp);
+  test('the answer is trimmed before it is checked', async () => {
+    expect((await run(codeAnswer('  123456\n'))).response.answerCorrect).toBe(true);
+  });
+
+  test('the right code to a new number: that number (from the private parameters, never an answer) becomes the verified phone, in 1 call', async () => {
+    const event = codeAnswer('123456', { purpose: 'verify_phone', phone: '+447400123456' });
     event.request.userAttributes.phone_number = '+19999999999';
     const { response } = await run(event);
     expect(response.answerCorrect).toBe(true);
@@ -168,82 +126,63 @@ describe('SMS_OTP answers', () => {
         { Name: 'phone_number_verified', Value: 'true' },
       ],
     });
+    expect(idp.calls()).toHaveLength(1);
+    expect(ddb.calls()).toHaveLength(0);
   });
 
-  test('if Cognito fails to save the number, the code stays unused and the caller gets the generic message', async () => {
-    codeStored(storedCode({ purpose: 'verify_phone' }));
+  test('if Cognito fails to save the number, the caller gets the generic message (Cognito retries; the write is idempotent)', async () => {
     idp.on(AdminUpdateUserAttributesCommand).rejects(new Error('Invalid phone number format +447400123456'));
-    await expect(run(smsOtp)).rejects.toThrow('Something went wrong, please try again');
-    expect(ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.UpdateExpression)).toEqual([
-      'ADD attempts :one',
-    ]);
+    const event = codeAnswer('123456', { purpose: 'verify_phone', phone: '+447400123456' });
+    await expect(run(event)).rejects.toThrow('Something went wrong, please try again');
   });
 
-  test('a wrong code: wrong_code recorded, nothing else', async () => {
-    codeStored(storedCode());
-    const event = structuredClone(smsOtp);
-    event.request.challengeAnswer = '654321';
-    const { response } = await run(event);
+  test('a wrong code: wrong_code recorded once for the round, nothing else', async () => {
+    const { response } = await run(codeAnswer('654321'));
     expect(response.answerCorrect).toBe(false);
     expect(failures().map((item) => item?.reason)).toEqual(['wrong_code']);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
-    expect(putsBySk('SIGNIN#')).toHaveLength(0);
+    expect(putsBySk('ANSWERED#')).toHaveLength(1);
+    expect(idp.calls()).toHaveLength(0);
   });
 
-  test('a wrong code that used the last attempt is recorded as attempts_exhausted', async () => {
-    codeStored(storedCode({ attempts: 3 }));
-    const event = structuredClone(smsOtp);
-    event.request.challengeAnswer = '654321';
+  test('a wrong code to a new number changes nothing about the user', async () => {
+    const event = codeAnswer('654321', { purpose: 'verify_phone', phone: '+447400123456' });
     expect((await run(event)).response.answerCorrect).toBe(false);
-    expect(failures().map((item) => item?.reason)).toEqual(['attempts_exhausted']);
+    expect(idp.calls()).toHaveLength(0);
   });
 
   test.each([['12345'], ['1234567'], ['abcdef'], ['12 456'], ['']])(
-    'a malformed answer %j is wrong without touching the code (wrong_code recorded)',
+    'a malformed answer %j is wrong (wrong_code recorded)',
     async (answer) => {
-      const event = structuredClone(smsOtp);
-      event.request.challengeAnswer = answer;
-      expect((await run(event)).response.answerCorrect).toBe(false);
-      expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+      expect((await run(codeAnswer(answer))).response.answerCorrect).toBe(false);
       expect(failures().map((item) => item?.reason)).toEqual(['wrong_code']);
     },
   );
 
-  test.each([
-    ['gone', undefined, 'expired_code'],
-    ['replaced by a newer code', storedCode({ id: 'b'.repeat(32) }), 'expired_code'],
-    ['already used', storedCode({ consumedAt: Date.now() }), 'expired_code'],
-    ['out of attempts', storedCode({ attempts: 3 }), 'attempts_exhausted'],
-    ['expired', storedCode({ expiresAt: Date.now() - 1 }), 'expired_code'],
-  ])('an answer to a code that is %s is wrong even if it matches (%s)', async (_name, current, reason) => {
-    ddb.on(UpdateCommand).rejects(conditionFailed(current));
-    ddb.on(GetCommand).resolves({ Item: current });
-    const { response } = await run(smsOtp);
-    expect(response.answerCorrect).toBe(false);
-    expect(failures().map((item) => item?.reason)).toEqual([reason]);
-  });
-
-  test('a correct code that someone else used a moment earlier is wrong (one-time use)', async () => {
-    codeStored(storedCode(), () => {
-      throw conditionFailed();
-    });
-    const { response } = await run(smsOtp);
+  test('the right code after its expiry is wrong (expired_code recorded)', async () => {
+    const { response } = await run(codeAnswer('123456', { expiresAt: Date.now() - 1 }));
     expect(response.answerCorrect).toBe(false);
     expect(failures().map((item) => item?.reason)).toEqual(['expired_code']);
   });
 
-  test('failing to record the last success does not fail a correct sign-in', async () => {
-    codeStored(storedCode());
-    ddb.on(PutCommand).rejects(new Error('throttled'));
-    expect((await run(smsOtp)).response.answerCorrect).toBe(true);
+  test('a retried wrong answer (same round nonce, Cognito retrying) records no second failure', async () => {
+    const event = codeAnswer('654321');
+    const answered = new Set<string>();
+    ddb.on(PutCommand).callsFake(async (input: PutCommandInput) => {
+      if (String(input.Item?.sk).startsWith('ANSWERED#') && answered.has(String(input.Item?.sk)))
+        throw new ConditionalCheckFailedException({
+          message: 'The conditional request failed',
+          $metadata: {},
+        });
+      answered.add(String(input.Item?.sk));
+      return {};
+    });
+    for (let i = 0; i < 3; i++) expect((await run(event)).response.answerCorrect).toBe(false);
+    expect(failures()).toHaveLength(1);
   });
 
   test('failing to record a failure fails closed: an error, never a silent pass', async () => {
-    codeStored(storedCode());
     ddb.on(PutCommand).rejects(new Error('throttled'));
-    const event = structuredClone(smsOtp);
-    event.request.challengeAnswer = '000000';
-    await expect(run(event)).rejects.toThrow('Something went wrong, please try again');
+    await expect(run(codeAnswer('000000'))).rejects.toThrow('Something went wrong, please try again');
   });
 });
 
@@ -275,6 +214,22 @@ describe('other events', () => {
         request.privateChallengeParameters = { code: '123456' };
       },
     ],
+    [
+      'a code round without its hash',
+      (request) => {
+        const { hash: _hash, ...rest } = request.privateChallengeParameters as Record<string, string>;
+        request.privateChallengeParameters = rest;
+      },
+    ],
+    [
+      'a verify_phone round without its number',
+      (request) => {
+        request.privateChallengeParameters = {
+          ...(request.privateChallengeParameters as Record<string, string>),
+          purpose: 'verify_phone',
+        };
+      },
+    ],
   ];
   test.each(changes)('%s: the short generic message, nothing written', async (_name, change) => {
     const event = structuredClone(smsOtp);
@@ -290,10 +245,10 @@ describe('other events', () => {
   });
 
   test('every AWS call carries the invocation deadline as an abort signal', async () => {
-    codeStored(storedCode({ purpose: 'verify_phone' }));
-    await run(smsOtp);
+    await run(codeAnswer('123456', { purpose: 'verify_phone', phone: '+447400123456' }));
+    await run(codeAnswer('000000'));
     const calls = [...ddb.calls(), ...idp.calls()];
-    expect(calls.length).toBe(4);
+    expect(calls.length).toBe(3);
     for (const call of calls)
       expect(
         ((call.args as unknown[])[1] as { abortSignal?: unknown } | undefined)?.abortSignal,
