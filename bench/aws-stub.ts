@@ -40,6 +40,7 @@ const DEFAULTS: CannedResponses = {
   'dynamodb:PutItem': {},
   'dynamodb:UpdateItem': {},
   'dynamodb:DeleteItem': {},
+  'dynamodb:TransactWriteItems': {},
   'dynamodb:Query': { Items: [], Count: 0, ScannedCount: 0 },
   'cognito:AdminAddUserToGroup': {},
   'cognito:AdminUpdateUserAttributes': {},
