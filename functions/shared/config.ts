@@ -7,14 +7,11 @@
  * first invocation with a message that says what to fix.
  *
  * Each variable is checked through the Standard Schema interface (#shared/standard-schema), which
- * zod schemas implement. The scalar helpers (`required`, `text`, `flag`, `integer`) are written
- * without zod: they are small, and a function that reads only such settings (Define) then builds
- * and runs no zod schema at its cold start (~3 ms there, docs/performance.md). They behave as the
- * zod schemas they replaced, messages included (test/unit/shared/config.test.ts checks them
- * against those schemas). `list` is a zod schema, because callers refine it with zod
- * (`ALLOWED_COUNTRIES` in #shared/phone).
+ * zod schemas implement. The `setting.*` helpers are written without zod: they are small, and a
+ * function that reads only such settings (Define) then neither bundles nor runs zod at its cold
+ * start (~3-4 ms there, docs/performance.md). They behave as the zod schemas they replaced,
+ * messages included (test/unit/shared/config.test.ts checks them against those schemas).
  */
-import * as z from 'zod/mini';
 import {
   type OutputOf,
   pathText,
@@ -75,6 +72,14 @@ function plain<T>(
 
 const WHOLE_NUMBER = /^-?\d+$/;
 
+/** `' Example.org, ,PARTNER.com,, '` -> `['example.org', 'partner.com']`. */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item.length > 0);
+}
+
 /** Schema helpers for environment variables (all values arrive as strings or undefined). */
 export const setting = {
   /** A required, non-empty string, trimmed. */
@@ -112,15 +117,6 @@ export const setting = {
       return { value };
     }),
 
-  /** A comma-separated list, trimmed and lower-cased, empty entries dropped (a zod schema). */
-  list: (fallback = '') =>
-    z.pipe(
-      z._default(z.string({ error: 'must be text' }), fallback),
-      z.transform((value: string) =>
-        value
-          .split(',')
-          .map((item) => item.trim().toLowerCase())
-          .filter((item) => item.length > 0),
-      ),
-    ),
+  /** A comma-separated list, trimmed and lower-cased, empty entries dropped (`splitList`). */
+  list: (fallback = '') => plain<string[]>('must be text', (raw) => ({ value: splitList(raw ?? fallback) })),
 };

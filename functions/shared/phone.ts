@@ -10,7 +10,7 @@
  */
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 import * as z from 'zod/mini';
-import { setting } from '#shared/config';
+import { splitList } from '#shared/config';
 
 export type PhoneCheck =
   | { ok: true; e164: string; country: string }
@@ -56,8 +56,8 @@ export function checkPhone(input: string, allowedCountries: readonly string[]): 
 export const allowedCountriesSetting = {
   ALLOWED_COUNTRIES: z
     .pipe(
-      setting.list('US,CA,GB'),
-      z.transform((codes: string[]) => codes.map((code) => code.toUpperCase())),
+      z._default(z.string({ error: 'must be text' }), 'US,CA,GB'),
+      z.transform((value: string) => splitList(value).map((code) => code.toUpperCase())),
     )
     .check(
       z.refine((codes: string[]) => codes.length > 0, { error: 'must name at least one country' }),

@@ -89,7 +89,7 @@ describe('setting.text and setting.list', () => {
 });
 
 /**
- * The scalar helpers were zod schemas; they are written out by hand now (so Define's cold start
+ * The helpers were zod schemas; they are written out by hand now (so Define's cold start
  * runs no zod). These are the zod schemas they were, kept here as the reference: for any value
  * (absent, generated text, edge cases), each helper gives the same value or the same message.
  */
@@ -128,6 +128,16 @@ describe('setting helpers behave as the zod schemas they replaced', () => {
             z.maximum(max, { error: `must be at most ${max}` }),
           ),
       ),
+    list: (fallback = '') =>
+      z.pipe(
+        z._default(z.string({ error: 'must be text' }), fallback),
+        z.transform((value: string) =>
+          value
+            .split(',')
+            .map((item) => item.trim().toLowerCase())
+            .filter((item) => item.length > 0),
+        ),
+      ),
   };
 
   /** readConfig's answer for one variable: its value, or the message it throws. */
@@ -146,6 +156,9 @@ describe('setting helpers behave as the zod schemas they replaced', () => {
     fc.integer({ min: -50, max: 5000 }).map(String),
     fc.integer({ min: -50, max: 5000 }).map((n) => ` ${n}\t`),
     fc.constantFrom('9'.repeat(400), '-'.concat('9'.repeat(400)), '2.5', '١٢'),
+    fc
+      .array(fc.constantFrom('a', 'B', ' ', ',', 'x.ORG', '\t'), { maxLength: 12 })
+      .map((parts) => parts.join('')),
   );
 
   test.each([
@@ -156,6 +169,8 @@ describe('setting helpers behave as the zod schemas they replaced', () => {
     ['integer(3, 1, 10)', setting.integer(3, 1, 10), zodReference.integer(3, 1, 10)],
     ['integer(180, 30, 900)', setting.integer(180, 30, 900), zodReference.integer(180, 30, 900)],
     ['integer(0, -5, 0)', setting.integer(0, -5, 0), zodReference.integer(0, -5, 0)],
+    ['list()', setting.list(), zodReference.list()],
+    ['list("US,CA,GB")', setting.list('US,CA,GB'), zodReference.list('US,CA,GB')],
   ])('setting.%s', (_name, helper, reference) => {
     fc.assert(
       fc.property(raw, (value) => {
