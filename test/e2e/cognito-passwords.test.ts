@@ -93,6 +93,9 @@ describe('persist files', () => {
       expect([srp.kind, clear.kind]).toEqual(['tokens', 'tokens']);
       expect(pool.server.store.find('kept@example.com')?.password).not.toHaveProperty('hash');
     } finally {
+      // Close first: the pool's debounced save could otherwise write into the folder being removed.
+      await pool?.close();
+      pool = undefined;
       rmSync(dir, { recursive: true, force: true });
     }
   });
