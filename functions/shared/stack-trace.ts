@@ -14,8 +14,11 @@ import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { dirname, resolve } from 'node:path';
 
-/** `    at name (file:line:column)` or `    at file:line:column`. */
-const FRAME = /^(\s*at (?:.+? \()?)(.+?):(\d+):(\d+)(\)?)$/;
+/**
+ * `    at name (file:line:column)`, `    at file:line:column`, and the same after `at async ` (the
+ * frames of an awaited call: `at async file:line:column` names no function).
+ */
+const FRAME = /^(\s*at (?:async )?(?:.+? \()?)(.+?):(\d+):(\d+)(\)?)$/;
 
 /** Parsed maps by generated file; `null` when a file has none. */
 const maps = new Map<string, SourceMap | null>();

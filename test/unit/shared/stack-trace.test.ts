@@ -49,6 +49,15 @@ describe('sourceMappedStack', () => {
     expect(mapped).not.toContain(bundle);
   });
 
+  test('maps the frames of awaited calls too (`at async file:line:column`, `at async name (...)`)', () => {
+    const frame = rawStack.split('\n').find((line) => line.includes(`${bundle}:1:`)) ?? '';
+    const position = frame.slice(frame.lastIndexOf(bundle)).replace(/\)$/, '');
+    const stack = ['Error: boom', `    at async ${position}`, `    at async boom (${position})`].join('\n');
+    expect(sourceMappedStack(stack)).toBe(
+      ['Error: boom', `    at async ${source}:2:9`, `    at async boom (${source}:2:9)`].join('\n'),
+    );
+  });
+
   test('leaves frames without a map as they are: node internals, TypeScript run directly, no .map file', () => {
     writeFileSync(join(dir, 'out', 'plain.js'), 'module.exports = 1;\n');
     const stack = [
