@@ -35,8 +35,12 @@ export function hashInviteCode(canonicalCode: string): string {
   return createHash('sha256').update(canonicalCode, 'utf8').digest('hex');
 }
 
-/** Constant-time comparison of two hex hashes of equal length. */
+/**
+ * Constant-time comparison of two hex hashes of equal length. A stored hash comes from DynamoDB
+ * and may be anything: a value that is not a string never matches (rather than a TypeError).
+ */
 export function hashesEqual(a: string, b: string): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
   return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);

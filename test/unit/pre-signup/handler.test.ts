@@ -184,6 +184,11 @@ describe('PreSignUp_SignUp refusals: one message for every reason, nothing writt
     await expectRefused(signUp(CODE), ['GetCommand']);
   });
 
+  test('a damaged invite item (codeHash not a string) is refused like a wrong code, not a crash', async () => {
+    table.set(ADA, invite(ADA, { codeHash: 12345 as unknown as string }));
+    await expectRefused(signUp(CODE), ['GetCommand']);
+  });
+
   test('revoked', async () => {
     table.set(ADA, invite(ADA, { status: 'revoked', revokedAt: new Date().toISOString() }));
     await expectRefused(signUp(CODE), ['GetCommand']);

@@ -115,5 +115,8 @@ describe('hashing and comparison', () => {
     expect(hashesEqual(hash, hash.slice(0, 62))).toBe(false);
     expect(hashesEqual('', '')).toBe(false);
     expect(hashesEqual(hash, 'not hex at all')).toBe(false);
+    // A damaged stored value (DynamoDB may hold anything) never matches and never throws.
+    expect(hashesEqual(hash, 12345 as unknown as string)).toBe(false);
+    expect(hashesEqual(undefined as unknown as string, hash)).toBe(false);
   });
 });
