@@ -1,7 +1,7 @@
 /**
- * `npm run users -- <command>`: suspend and unsuspend users, and show what pre-authentication
- * sees of them (suspension, recent failed sign-ins, lockout, last successful sign-in). See
- * docs/pre-authentication.md.
+ * `npm run users -- <command>`: suspend and unsuspend users, lift a lockout early, and show what
+ * pre-authentication sees of them (suspension, recent failed sign-ins, lockout, lockout reset).
+ * See docs/pre-authentication.md.
  *
  * Users are named by email; the CLI finds the user's `sub` (the key of the auth-state records)
  * in the user pool with ListUsers (`email = "..."`), falling back to AdminGetUser for pools whose
@@ -21,6 +21,7 @@ import {
   AccountStatusStore,
   DEFAULT_LOCKOUT,
   type LockoutPolicy,
+  type LockoutReset,
   lockoutState,
   MAX_WINDOW_MINUTES,
   type Suspension,
@@ -70,16 +71,23 @@ export interface UserStatusView {
   /** Every failure still retained (24 hours), counted or not. */
   failuresLast24h: number;
   lockedOutUntil?: string | undefined;
+  /** The latest `users unlock`: failures up to its time no longer count. */
+  lockoutReset?: LockoutReset | undefined;
   inviteReconciledAt?: string | undefined;
   lockout: LockoutPolicy;
 }
 
-function reasonOption(options: OptionValues): string {
-  const reason = options.string('reason') ?? 'no reason given';
-  if (reason.length > REASON_MAX || /\p{Cc}/u.test(reason)) {
+/** `--reason`, checked; undefined when it is not given. */
+function optionalReason(options: OptionValues): string | undefined {
+  const reason = options.string('reason');
+  if (reason !== undefined && (reason.length > REASON_MAX || /\p{Cc}/u.test(reason))) {
     throw new UsageError(`--reason must be at most ${REASON_MAX} characters on one line`);
   }
   return reason;
+}
+
+function reasonOption(options: OptionValues): string {
+  return optionalReason(options) ?? 'no reason given';
 }
 
 function operator(options: OptionValues): string {
@@ -260,6 +268,7 @@ export async function userStatus(
     recentFailures: lockout.counted,
     failuresLast24h: records.failures.length,
     lockedOutUntil: lockout.lockedUntil?.toISOString(),
+    lockoutReset: records.lockoutReset,
     inviteReconciledAt: records.inviteReconciledAt,
     lockout: policy,
   };
@@ -288,6 +297,11 @@ function statusDetails(view: UserStatusView, now: Date): string {
       `${view.recentFailures} of ${view.lockout.maxFailures} allowed in ${view.lockout.windowMinutes} min (${view.failuresLast24h} in the last ${AUDIT_HOURS} h)`,
     ],
     ['Locked out until', view.lockedOutUntil ? formatTime(view.lockedOutUntil) : '-'],
+    [
+      'Lockout reset',
+      view.lockoutReset &&
+        `${formatTime(view.lockoutReset.at)} by ${view.lockoutReset.by}${view.lockoutReset.reason ? `: ${view.lockoutReset.reason}` : ''}`,
+    ],
     ['Invite reconciled', formatTime(view.inviteReconciledAt) ?? 'not yet (at the next sign-in)'],
   ]);
 }
@@ -296,11 +310,24 @@ const userOptions = {
   email: { type: 'string', valueName: 'EMAIL', description: "The user's email address (required)" },
 } as const;
 
+/** What `unlock` did (and `--json` returns). */
+export interface UnlockResult {
+  user: PoolUser;
+  /** False when a later reset was already stored (another operator's clock ran ahead): it stands. */
+  written: boolean;
+  reset: LockoutReset;
+  /** Failures that counted toward the lockout just before, and that count now. */
+  countedBefore: number;
+  countedNow: number;
+  lockedOutUntilBefore?: string | undefined;
+  suspended: boolean;
+}
+
 export const usersProgram: Program = {
   name: 'users',
   invocation: 'npm run users --',
   summary:
-    'Suspend, unsuspend and inspect users as the pre-authentication trigger sees them (see docs/pre-authentication.md).',
+    'Suspend, unsuspend, unlock and inspect users as the pre-authentication trigger sees them (see docs/pre-authentication.md).',
   globalOptions: {
     'user-pool-id': {
       type: 'string',
@@ -318,7 +345,7 @@ export const usersProgram: Program = {
   footer: [
     'Exit status: 0 done, 1 failed (unknown user, AWS unreachable), 2 bad command line.',
     'AWS access uses the standard credential chain and AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER /',
-    'AWS_ENDPOINT_URL_DYNAMODB. `show` applies LOCKOUT_MAX_FAILURES / LOCKOUT_WINDOW_MINUTES (default 5 / 15).',
+    'AWS_ENDPOINT_URL_DYNAMODB. `show` and `unlock` apply LOCKOUT_MAX_FAILURES / LOCKOUT_WINDOW_MINUTES (default 5 / 15).',
   ].join('\n'),
   commands: {
     suspend: {
@@ -424,8 +451,91 @@ export const usersProgram: Program = {
       },
     },
 
+    unlock: {
+      summary: 'Lift a lockout now: failures so far stop counting (the records stay)',
+      usage: '--email EMAIL [--reason TEXT] [--by NAME]',
+      details:
+        'Writes a lockout reset to the auth-state table; pre-authentication counts only failures later\n' +
+        'than it (and inside the window), so the user may sign in again at once. The failure records\n' +
+        'are kept for their 24 h audit trail. A suspension is not touched (`users unsuspend` lifts it),\n' +
+        'and the user is not signed out. Unlocking a user who is not locked out is harmless: it only\n' +
+        'forgives the failures so far.',
+      options: {
+        ...userOptions,
+        reason: {
+          type: 'string',
+          valueName: 'TEXT',
+          description: `Why (kept with the reset, ${REASON_MAX} chars max)`,
+        },
+        by: { type: 'string', valueName: 'NAME', description: 'Who unlocks (default: your login name)' },
+      },
+      run: async (context) => {
+        const { options, io } = context;
+        const reason = optionalReason(options);
+        const by = operator(options);
+        const policy = lockoutPolicy(io.env);
+        const now = io.now();
+        const result = await withUser(context, async ({ user, accounts, fail }): Promise<UnlockResult> => {
+          const since = new Date(now.getTime() - policy.windowMinutes * 60_000);
+          const records = await accounts.read(user.sub, since).catch((error: unknown) => {
+            throw fail(error, 'dynamodb');
+          });
+          const before = lockoutState(records, now, policy);
+          const requested: LockoutReset = { at: now.toISOString(), by, reason };
+          const written = await accounts.resetLockout(user.sub, requested).catch((error: unknown) => {
+            throw fail(error, 'dynamodb');
+          });
+          // Not written: the stored reset is later than ours, so the one read above is at least as late.
+          const reset = written ? requested : records.lockoutReset;
+          if (!reset) {
+            // Only a hand-edited item (an `at` that is a string but no time) refuses the write unread.
+            throw new CliError(`the stored lockout reset of ${user.email} is unreadable; nothing changed`);
+          }
+          const after = lockoutState({ ...records, lockoutReset: reset }, now, policy);
+          return {
+            user,
+            written,
+            reset,
+            countedBefore: before.counted,
+            countedNow: after.counted,
+            lockedOutUntilBefore: before.lockedUntil?.toISOString(),
+            suspended: records.suspension !== undefined,
+          };
+        });
+        if (options.flag('json')) {
+          context.print(
+            formatJson({
+              email: result.user.email,
+              sub: result.user.sub,
+              lockoutReset: result.reset,
+              updated: result.written,
+              countedBefore: result.countedBefore,
+              countedNow: result.countedNow,
+              lockedOutUntilBefore: result.lockedOutUntilBefore,
+              suspended: result.suspended,
+            }),
+          );
+          return;
+        }
+        const { user, reset } = result;
+        context.print(
+          [
+            result.written
+              ? `Unlocked ${user.email} (${user.sub}).`
+              : `${user.email} (${user.sub}) already has a later lockout reset (${formatTime(reset.at)} by ${reset.by}); it stands.`,
+            `Failures counted toward the lockout: ${result.countedBefore} before, ${result.countedNow} now` +
+              (result.lockedOutUntilBefore
+                ? ` (was locked out until ${formatTime(result.lockedOutUntilBefore)}).`
+                : ' (was not locked out).'),
+            'The failure records are kept (24 h audit trail); sessions were not signed out.',
+            ...(result.suspended ? ['The user is still suspended: `users unsuspend` lifts that.'] : []),
+          ].join('\n'),
+        );
+      },
+    },
+
     show: {
-      summary: 'Show suspension, recent failures, lockout and last successful sign-in of a user',
+      summary: 'Show suspension, recent failures, lockout and lockout reset of a user',
       usage: '--email EMAIL',
       options: userOptions,
       run: async (context) => {

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { AccountStatusStore } from '#shared/auth-state/account-status';
 import { dynamodb } from '#shared/aws/dynamodb';
@@ -300,6 +300,132 @@ describe('show', () => {
   });
 });
 
+/** Every failure record of a user still in the table (the audit trail), read directly. */
+async function storedFailures(sub: string): Promise<number> {
+  const { Items = [] } = await dynamodb.send(
+    new QueryCommand({
+      TableName: TABLE,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fail)',
+      ExpressionAttributeValues: { ':pk': `USER#${sub}`, ':fail': 'FAIL#' },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.length;
+}
+
+describe('unlock', () => {
+  test('as a child process: a locked-out user is let in at once, and the failures stay in the table', async () => {
+    const user = pool.add();
+    for (const minutes of [10, 8, 6, 4, 2]) await putFailure(user.sub, minutes);
+    await expect(signIn(user)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+
+    const result = await runChild([
+      'unlock',
+      '--email',
+      user.email ?? '',
+      '--reason',
+      'attacker hammered the account',
+      '--by',
+      'ops-oncall',
+      ...target,
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain(`Unlocked ${user.email} (${user.sub}).`);
+    expect(result.stdout).toMatch(
+      /Failures counted toward the lockout: 5 before, 0 now \(was locked out until .* UTC\)\./,
+    );
+    expect(result.stdout).toContain('sessions were not signed out');
+    expect(pool.requests.map((r) => r.target)).not.toContain('AdminUserGlobalSignOut');
+
+    await expect(signIn(user)).resolves.toBeDefined();
+    expect(await storedFailures(user.sub)).toBe(5);
+
+    const show = await run(['show', '--email', user.email ?? '', '--json', ...target]);
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      recentFailures: 0,
+      failuresLast24h: 5,
+      lockoutReset: { by: 'ops-oncall', reason: 'attacker hammered the account' },
+    });
+    expect(JSON.parse(show.stdout).lockedOutUntil).toBeUndefined();
+    const table = await run(['show', '--email', user.email ?? '', ...target]);
+    expect(table.stdout).toMatch(/Sign-in:\s+allowed/);
+    expect(table.stdout).toMatch(
+      /Lockout reset:\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC by ops-oncall: attacker hammered/,
+    );
+  });
+
+  test('failures after the unlock count again: five more lock the user again', async () => {
+    const user = pool.add();
+    for (const minutes of [5, 4, 3, 2, 1]) await putFailure(user.sub, minutes);
+    await run(['unlock', '--email', user.email ?? '', ...target]);
+    // Stamped a second or so ahead, so they are surely later than the reset, even within its millisecond.
+    for (const minutes of [0.04, 0.03, 0.02, 0.01]) await putFailure(user.sub, -minutes);
+    await expect(signIn(user)).resolves.toBeDefined();
+    await putFailure(user.sub, -0.05);
+    await expect(signIn(user)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+  });
+
+  test('--json; the default operator; a suspension is left alone and still denies', async () => {
+    const user = pool.add();
+    await run(['suspend', '--email', user.email ?? '', '--keep-sessions', ...target]);
+    for (const minutes of [3, 2, 1]) await putFailure(user.sub, minutes);
+    const result = await run(['unlock', '--email', user.email ?? '', '--json', ...target]);
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout);
+    expect(output).toMatchObject({
+      email: user.email,
+      sub: user.sub,
+      updated: true,
+      countedBefore: 3,
+      countedNow: 0,
+      suspended: true,
+      lockoutReset: { by: expect.stringMatching(/users CLI/) },
+    });
+    expect(output.lockoutReset).not.toHaveProperty('reason');
+    expect(output.lockedOutUntilBefore).toBeUndefined();
+    expect((await accounts.read(user.sub, new Date())).suspension).toBeDefined();
+    await expect(signIn(user)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+    const text = await run(['unlock', '--email', user.email ?? '', ...target]);
+    expect(text.stdout).toContain('The user is still suspended: `users unsuspend` lifts that.');
+  });
+
+  test('an earlier reset never replaces a later one (an operator whose clock is behind)', async () => {
+    const user = pool.add();
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    await accounts.resetLockout(user.sub, { at: later, by: 'clock-ahead' });
+    const result = await run(['unlock', '--email', user.email ?? '', '--json', ...target]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      updated: false,
+      lockoutReset: { at: later, by: 'clock-ahead' },
+    });
+    expect((await accounts.read(user.sub, new Date())).lockoutReset).toMatchObject({
+      at: later,
+      by: 'clock-ahead',
+    });
+    const text = await run(['unlock', '--email', user.email ?? '', ...target]);
+    expect(text.stdout).toContain('already has a later lockout reset');
+  });
+
+  test('a later unlock replaces an earlier one', async () => {
+    const user = pool.add();
+    await accounts.resetLockout(user.sub, { at: minutesAgo(30), by: 'first', reason: 'old' });
+    await run(['unlock', '--email', user.email ?? '', '--by', 'second', ...target]);
+    expect((await accounts.read(user.sub, new Date())).lockoutReset).toEqual({
+      at: expect.any(String),
+      by: 'second',
+      reason: undefined,
+    });
+  });
+
+  test('an unknown email exits 1 with one line and writes nothing', async () => {
+    const result = await run(['unlock', '--email', 'nobody-unlock@example.com', ...target]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`users: no user with the email nobody-unlock@example.com in ${POOL}\n`);
+    expect(result.stdout).toBe('');
+  });
+});
+
 describe('suspend and unsuspend', () => {
   test('suspending again updates the reason; --keep-sessions skips the sign-out', async () => {
     const user = pool.add();
@@ -387,6 +513,7 @@ describe('where it acts', () => {
 describe('bad input gets one line and changes nothing', () => {
   test.each([
     [['suspend'], 2, 'users: --email is required'],
+    [['unlock', '--reason', 'x'], 2, 'users: --email is required'],
     [
       ['suspend', '--email', 'not-an-email', ...target],
       2,

@@ -1,19 +1,19 @@
 /**
- * A user's account status in the auth-state table: suspension, recent failed sign-ins, and whether
- * the user's invite has been reconciled. Everything lives in the
+ * A user's account status in the auth-state table: suspension, recent failed sign-ins, an
+ * operator's lockout reset, and whether the user's invite has been reconciled. Everything lives in the
  * user's partition `USER#<sub>`, so pre-authentication reads it with ONE Query:
  *
  *   sk BETWEEN `FAIL#<since>` AND `SUSPENSION`
  *
  * Sort keys are compared as strings and ISO-8601 timestamps sort in time order, so that range
  * holds exactly: the failures at or after `since` (older ones, kept for the 24 h audit trail, are
- * not read at all, which keeps the read small even under attack), `INVITE#RECONCILED` and
- * `SUSPENSION`. Other items a later feature puts in between are ignored.
+ * not read at all, which keeps the read small even under attack), `INVITE#RECONCILED`,
+ * `LOCKOUT#RESET` and `SUSPENSION`. Other items a later feature puts in between are ignored.
  *
  * Decisions (`lockoutState`, `accountDecision`) are pure functions over the records read here.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { FAILURE_SK_PREFIX, SUSPENSION_SK, userPk } from '#shared/auth-state/keys';
+import { FAILURE_SK_PREFIX, LOCKOUT_RESET_SK, SUSPENSION_SK, userPk } from '#shared/auth-state/keys';
 
 /**
  * Written by pre-authentication once the user's invite is settled (see its reconciliation). An
@@ -27,6 +27,14 @@ export interface Suspension {
   by: string;
 }
 
+/** An operator lifted the lockout early (`users unlock`): failures up to `at` no longer count. */
+export interface LockoutReset {
+  /** ISO-8601; always a readable time (an item whose `at` is not is ignored when read). */
+  at: string;
+  by: string;
+  reason?: string | undefined;
+}
+
 export interface FailureEntry {
   at: string;
   reason?: string | undefined;
@@ -36,6 +44,7 @@ export interface AccountRecords {
   suspension?: Suspension | undefined;
   /** Failures at or after the `since` the records were read with, oldest first. */
   failures: FailureEntry[];
+  lockoutReset?: LockoutReset | undefined;
   inviteReconciledAt?: string | undefined;
 }
 
@@ -57,20 +66,26 @@ export interface LockoutState {
 
 /**
  * Sliding-window lockout. Failures count when they are later than the window start
- * (`now - window`); a successful sign-in does not reset the count (that would cost a write on
- * every sign-in, and an attacker holding the password gains nothing from it). With `max` or more
+ * (`now - window`) and later than an operator's lockout reset, if any (the failure records stay,
+ * as the audit trail; the reset only moves the start of what counts). A successful sign-in does
+ * not reset the count (that would cost a write on every sign-in, and an attacker holding the
+ * password gains nothing from it). With `max` or more
  * counted failures the user is locked until the oldest failure
  * that keeps the count at `max` leaves the window; at that instant sign-in is allowed again.
  * Because a locked user cannot reach the challenge, no failures are added while locked, and at
  * most `max` failures can ever happen within any window.
  */
 export function lockoutState(
-  records: Pick<AccountRecords, 'failures'>,
+  records: Pick<AccountRecords, 'failures' | 'lockoutReset'>,
   now: Date,
   policy: LockoutPolicy,
 ): LockoutState {
   const windowMs = policy.windowMinutes * 60_000;
-  const cutoff = now.getTime() - windowMs;
+  // An unreadable reset time is NaN, and Math.max with NaN is NaN: fall back to the window alone.
+  const resetAt = Date.parse(records.lockoutReset?.at ?? '');
+  const cutoff = Number.isNaN(resetAt)
+    ? now.getTime() - windowMs
+    : Math.max(now.getTime() - windowMs, resetAt);
   const times = records.failures
     .map((failure) => Date.parse(failure.at))
     .filter((time) => !Number.isNaN(time) && time > cutoff)
@@ -140,6 +155,36 @@ export class AccountStatusStore {
     );
   }
 
+  /**
+   * Writes the lockout reset: one PutItem that replaces an earlier reset but never a later one
+   * (two operators with skewed clocks: the later `at` stands, so no failure the later reset
+   * forgave counts again). Returns false, writing nothing, when a later reset is already stored.
+   */
+  async resetLockout(sub: string, reset: LockoutReset): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: userPk(sub),
+            sk: LOCKOUT_RESET_SK,
+            at: reset.at,
+            by: reset.by,
+            ...(reset.reason === undefined ? {} : { reason: reset.reason }),
+          },
+          // A stored `at` that is not a string (never written by us) is replaced rather than obeyed.
+          ConditionExpression: 'attribute_not_exists(pk) OR NOT attribute_type(#at, :string) OR #at <= :at',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': reset.at, ':string': 'S' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
   /** Creates or replaces the suspension (a repeat updates reason, time and actor). */
   async suspend(sub: string, suspension: Suspension): Promise<void> {
     await this.client.send(
@@ -175,7 +220,13 @@ function addRecord(records: AccountRecords, item: Record<string, unknown>): void
   const sk = text(item.sk) ?? '';
   if (sk === SUSPENSION_SK) records.suspension = toSuspension(item);
   else if (sk === INVITE_RECONCILED_SK) records.inviteReconciledAt = text(item.at) ?? '';
-  else if (sk.startsWith(FAILURE_SK_PREFIX)) {
+  else if (sk === LOCKOUT_RESET_SK) {
+    // A reset whose time cannot be read is ignored: it must never unlock by accident.
+    const at = text(item.at);
+    if (at !== undefined && !Number.isNaN(Date.parse(at))) {
+      records.lockoutReset = { at, by: text(item.by) ?? '', reason: text(item.reason) };
+    }
+  } else if (sk.startsWith(FAILURE_SK_PREFIX)) {
     // `at` is authoritative; the timestamp in the sort key is the fallback.
     const at = text(item.at) ?? sk.slice(FAILURE_SK_PREFIX.length).split('#')[0] ?? '';
     records.failures.push({ at, reason: text(item.reason) });

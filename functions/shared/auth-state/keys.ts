@@ -6,7 +6,11 @@
  * Everything the pre-authentication trigger needs about a user is under pk `USER#<sub>` and is
  * read with ONE Query on that pk:
  *   FAIL#<ISO at>#<8 hex>   a failed answer (wrong code, rejected phone, …), TTL at + 24 h
+ *   INVITE#RECONCILED       set by pre-authentication once the user's invite is settled
+ *   LOCKOUT#RESET           set by the users CLI (`unlock`): failures up to its `at` no longer count
  *   SUSPENSION              set by the users CLI
+ * They sort in that order (`FAIL#…` < `INVITE#…` < `LOCKOUT#…` < `SUSPENSION`), so the Query's
+ * range `FAIL#<window start>` .. `SUSPENSION` holds all of them.
  * The triggers' working state lives under other prefixes, never mixed into that Query:
  *   CHALLENGE#<sub> / CODE              the user's current SMS code (hash, phone, round)
  *   CHALLENGE#<sub> / PHONE#<round id>  a phone number accepted in a PHONE_REQUIRED round
@@ -21,6 +25,8 @@ import { createHash } from 'node:crypto';
 export const USER_PK_PREFIX = 'USER#';
 export const FAILURE_SK_PREFIX = 'FAIL#';
 export const SUSPENSION_SK = 'SUSPENSION';
+/** An operator's early end of a lockout (attributes `at`, `by`, optional `reason`); no TTL. */
+export const LOCKOUT_RESET_SK = 'LOCKOUT#RESET';
 /** How long a failure record lives (DynamoDB deletes it some time after). */
 export const FAILURE_TTL_SECONDS = 24 * 60 * 60;
 

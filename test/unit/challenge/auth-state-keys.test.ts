@@ -5,6 +5,7 @@ import {
   decoyPk,
   failureSk,
   hourWindowSk,
+  LOCKOUT_RESET_SK,
   phoneSendsPk,
   SUSPENSION_SK,
   userPk,
@@ -19,6 +20,18 @@ test('per-user records share one partition, and failures sort by time', () => {
   expect(early < late).toBe(true);
   // The range pre-authentication reads, FAIL#<window start> .. SUSPENSION, holds the other records too.
   expect(late < 'INVITE#RECONCILED' && 'INVITE#RECONCILED' < SUSPENSION_SK).toBe(true);
+});
+
+test("an operator's lockout reset sorts inside the range pre-authentication reads, so it costs no extra read", () => {
+  expect(LOCKOUT_RESET_SK).toBe('LOCKOUT#RESET');
+  // The latest failure key a Query could meet (year 9999) still sorts before it.
+  const latest = failureSk(new Date('9999-12-31T23:59:59.999Z'), 'ffffffff');
+  expect([SUSPENSION_SK, LOCKOUT_RESET_SK, 'INVITE#RECONCILED', latest].sort()).toEqual([
+    latest,
+    'INVITE#RECONCILED',
+    LOCKOUT_RESET_SK,
+    SUSPENSION_SK,
+  ]);
 });
 
 test('send windows are UTC calendar hours and days', () => {
@@ -47,6 +60,7 @@ test.each([
   [{ pk: 'USER#a', sk: 'SIGNIN#LAST_SUCCESS', at: 'x' }, undefined],
   [{ pk: 'USER#a', sk: SUSPENSION_SK, reason: 'r', at: 'x', by: 'ops' }, 'suspension'],
   [{ pk: 'USER#a', sk: 'INVITE#RECONCILED' }, undefined],
+  [{ pk: 'USER#a', sk: LOCKOUT_RESET_SK, at: 'x', by: 'ops' }, undefined],
   [{ sk: SUSPENSION_SK }, undefined],
 ])('classifyUserItem(%j) is %s', (item, kind) => {
   expect(classifyUserItem(item)?.kind).toBe(kind);

@@ -1,4 +1,4 @@
-/** The pure lockout and account decisions: counting, window expiry, reset by a success, suspension. */
+/** The pure lockout and account decisions: counting, window expiry, an operator's reset, suspension. */
 import fc from 'fast-check';
 import { accountDecision, DEFAULT_LOCKOUT, lockoutState } from '#shared/auth-state/account-status';
 
@@ -61,6 +61,57 @@ test('unreadable timestamps are ignored rather than counted or crashing', () => 
   });
 });
 
+describe("an operator's lockout reset (users unlock)", () => {
+  const reset = (minutes: number) => ({ at: minutesAgo(minutes), by: 'ops' });
+
+  test('failures up to the reset no longer count: a locked-out user is allowed at once', () => {
+    const records = { failures: failures(10, 8, 6, 4, 2) };
+    expect(accountDecision(records, NOW, policy)).toMatchObject({ allow: false, reason: 'locked_out' });
+    expect(lockoutState({ ...records, lockoutReset: reset(1) }, NOW, policy)).toEqual({ counted: 0 });
+    expect(accountDecision({ ...records, lockoutReset: reset(1) }, NOW, policy)).toMatchObject({
+      allow: true,
+    });
+  });
+
+  test('failures after the reset count again, and five of them lock again', () => {
+    const records = { failures: failures(12, 11, 10, 9, 8, 5, 4, 3, 2, 1), lockoutReset: reset(7) };
+    const state = lockoutState(records, NOW, policy);
+    expect(state.counted).toBe(5);
+    expect(state.lockedUntil?.toISOString()).toBe(minutesAgo(5 - 15));
+  });
+
+  test('a failure at the very instant of the reset is forgiven; one a millisecond later counts', () => {
+    const at = minutesAgo(3);
+    const later = new Date(Date.parse(at) + 1).toISOString();
+    expect(
+      lockoutState({ failures: [{ at }, { at: later }], lockoutReset: { at, by: 'ops' } }, NOW, policy),
+    ).toEqual({ counted: 1 });
+  });
+
+  test('a reset older than the window changes nothing: the window start is the later bound', () => {
+    const records = { failures: failures(20, 10, 8, 6, 4, 2) };
+    expect(lockoutState({ ...records, lockoutReset: reset(60) }, NOW, policy)).toEqual(
+      lockoutState(records, NOW, policy),
+    );
+  });
+
+  test('an unreadable reset time is ignored: it never unlocks', () => {
+    const records = { failures: failures(10, 8, 6, 4, 2), lockoutReset: { at: 'garbage', by: 'ops' } };
+    expect(accountDecision(records, NOW, policy)).toMatchObject({ allow: false, reason: 'locked_out' });
+  });
+
+  test('a reset does not lift a suspension', () => {
+    const suspension = { reason: 'fraud', at: minutesAgo(60), by: 'admin' };
+    expect(
+      accountDecision(
+        { failures: failures(4, 3, 2, 1, 0.5), suspension, lockoutReset: reset(0) },
+        NOW,
+        policy,
+      ),
+    ).toMatchObject({ allow: false, reason: 'suspended', lockout: { counted: 0 } });
+  });
+});
+
 test('suspension denies even without failures, and wins over a lockout', () => {
   const suspension = { reason: 'fraud', at: minutesAgo(60), by: 'admin' };
   expect(accountDecision({ failures: [], suspension }, NOW, policy)).toMatchObject({
@@ -78,13 +129,22 @@ test('property: locked exactly when the counted failures reach the limit, never 
       fc.array(fc.integer({ min: 0, max: 30 * 60_000 }), { maxLength: 20 }),
       fc.integer({ min: 1, max: 10 }),
       fc.integer({ min: 1, max: 30 }),
-      (agesMs, maxFailures, windowMinutes) => {
+      // The age of an operator's reset, if any (up to an hour: often older than the window).
+      fc.option(fc.integer({ min: 0, max: 60 * 60_000 }), { nil: undefined }),
+      (agesMs, maxFailures, windowMinutes, resetAgeMs) => {
         const records = {
           failures: agesMs.map((age) => ({ at: new Date(NOW.getTime() - age).toISOString() })),
+          lockoutReset:
+            resetAgeMs === undefined
+              ? undefined
+              : { at: new Date(NOW.getTime() - resetAgeMs).toISOString(), by: 'ops' },
         };
         const state = lockoutState(records, NOW, { maxFailures, windowMinutes });
         const windowMs = windowMinutes * 60_000;
-        const expected = agesMs.filter((age) => age < windowMs);
+        // Counted: younger than the window and younger than the reset (a failure is later than it).
+        const expected = agesMs.filter(
+          (age) => age < windowMs && (resetAgeMs === undefined || age < resetAgeMs),
+        );
         expect(state.counted).toBe(expected.length);
         expect(state.lockedUntil !== undefined).toBe(expected.length >= maxFailures);
         if (state.lockedUntil) {
