@@ -481,7 +481,16 @@ export const usersProgram: Program = {
             throw fail(error, 'dynamodb');
           });
           const before = lockoutState(records, now, policy);
-          const requested: LockoutReset = { at: now.toISOString(), by, reason };
+          // Failure times come from Lambda's clock, this one from the operator's: the reset is
+          // placed after every failure read here, so a clock running behind still forgives them.
+          const newestFailure = Math.max(
+            Number.NEGATIVE_INFINITY,
+            ...records.failures
+              .map((failure) => Date.parse(failure.at))
+              .filter((time) => !Number.isNaN(time)),
+          );
+          const at = new Date(Math.max(now.getTime(), newestFailure + 1));
+          const requested: LockoutReset = { at: at.toISOString(), by, reason };
           const written = await accounts.resetLockout(user.sub, requested).catch((error: unknown) => {
             throw fail(error, 'dynamodb');
           });

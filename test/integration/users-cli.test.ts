@@ -314,6 +314,19 @@ async function storedFailures(sub: string): Promise<number> {
 }
 
 describe('unlock', () => {
+  test("forgives failures stamped by a clock ahead of the operator's (the reset goes after the newest)", async () => {
+    const user = pool.add();
+    // Lambda's clock 30 s ahead of this machine's: the newest failures look like the future here.
+    for (const minutes of [4, 3, 2, -0.25, -0.5]) await putFailure(user.sub, minutes);
+    await expect(signIn(user)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+    const result = await run(['unlock', '--email', user.email ?? '', '--json', ...target]);
+    const unlocked = JSON.parse(result.stdout);
+    // After the newest failure (~30 s ahead), not at this machine's now.
+    expect(Date.parse(unlocked.lockoutReset.at)).toBeGreaterThan(Date.now() + 25_000);
+    expect(unlocked).toMatchObject({ countedBefore: 5, countedNow: 0 });
+    await expect(signIn(user)).resolves.toBeDefined();
+  });
+
   test('as a child process: a locked-out user is let in at once, and the failures stay in the table', async () => {
     const user = pool.add();
     for (const minutes of [10, 8, 6, 4, 2]) await putFailure(user.sub, minutes);
