@@ -27,7 +27,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ChallengeStore, CodeRecord } from '#shared/auth-state/challenge-store';
 import { CODE_SK, challengePk, decoyKey } from '#shared/auth-state/keys';
-import { type SendLimits, sendCounters } from '#shared/auth-state/send-limits';
+import { type SendLimits, sendCounters, userCounter } from '#shared/auth-state/send-limits';
 import { generateCode, hashCode } from '#shared/challenge/code';
 import {
   ChallengeExpiredError,
@@ -71,7 +71,7 @@ export interface CreateDeps {
    */
   cleanup: () => Pick<ChallengeStore, 'releaseCode'>;
   /** The unknown-user path's counter (the real path takes its units inside `issueCode`). */
-  sendLimits: Pick<SendLimits, 'take'>;
+  sendLimits: Pick<SendLimits, 'takeUnit'>;
   sms: SmsSender;
   settings: CreateSettings;
   now: () => Date;
@@ -210,13 +210,8 @@ async function decoyRound(event: CreateAuthChallengeEvent, plan: RoundPlan, deps
     id = plan.codeRoundId;
   } else if (plan.kind === 'send_code') {
     id = newRoundId();
-    const limit = await deps.sendLimits.take({
-      userKey: decoyKey(userPoolId, userName),
-      now: deps.now(),
-      perUserPerHour: deps.settings.perUserPerHour,
-      perPhonePerDay: deps.settings.perPhonePerDay,
-    });
-    if (!limit.allowed) throw new SendLimitError('user');
+    const counter = userCounter(decoyKey(userPoolId, userName), deps.now(), deps.settings.perUserPerHour);
+    if (!(await deps.sendLimits.takeUnit(counter))) throw new SendLimitError('user');
     await deps.pauseLikeASend();
   } else {
     throw new InvalidEventError('phone round for an unknown user');

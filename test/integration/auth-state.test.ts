@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ChallengeStore, type CodeRecord, type ReusePolicy } from '#shared/auth-state/challenge-store';
-import { dayWindowSk, hourWindowSk, phoneSendsPk, userPk, userSendsPk } from '#shared/auth-state/keys';
-import { SendLimits, sendCounters } from '#shared/auth-state/send-limits';
+import { phoneSendsPk, userPk, userSendsPk } from '#shared/auth-state/keys';
+import { phoneCounter, SendLimits, sendCounters, userCounter } from '#shared/auth-state/send-limits';
 import { SignInRecords } from '#shared/auth-state/sign-in-records';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { hashCode } from '#shared/challenge/code';
@@ -18,9 +18,9 @@ const challenges = new ChallengeStore(dynamodb, TABLE);
 const limits = new SendLimits(dynamodb, TABLE);
 const records = new SignInRecords(dynamodb, TABLE);
 
-let phoneCounter = 0;
+let phoneSerial = 0;
 const uniquePhone = () =>
-  `+1202${String(process.pid % 1000).padStart(3, '0')}${String(phoneCounter++).padStart(4, '0')}`;
+  `+1202${String(process.pid % 1000).padStart(3, '0')}${String(phoneSerial++).padStart(4, '0')}`;
 
 function code(sub: string, overrides: Partial<CodeRecord> = {}): CodeRecord {
   const now = Date.now();
@@ -191,41 +191,27 @@ describe('ChallengeStore: phone candidates and decoys', () => {
   });
 });
 
-describe('SendLimits', () => {
-  const take = (userKey: string, phone: string | undefined, now = new Date()) =>
-    limits.take({ userKey, phone, now, perUserPerHour: 5, perPhonePerDay: 10 });
-
-  test('20 concurrent sends for one user: exactly 5 allowed', async () => {
-    const sub = randomUUID();
-    const results = await Promise.all(Array.from({ length: 20 }, () => take(sub, uniquePhone())));
-    expect(results.filter((r) => r.allowed)).toHaveLength(5);
-    expect(results.filter((r) => !r.allowed && r.limit === 'user')).toHaveLength(15);
+describe('SendLimits.takeUnit: one counter without a transaction (the unknown-user path)', () => {
+  test('20 concurrent units of one user hour: exactly 5 taken', async () => {
+    const hour = userCounter(randomUUID(), new Date(), 5);
+    const results = await Promise.all(Array.from({ length: 20 }, () => limits.takeUnit(hour)));
+    expect(results.filter(Boolean)).toHaveLength(5);
+    expect(await counter(hour.key)).toBe(5);
   });
 
-  test('30 concurrent sends to one number from different users: exactly 10 allowed, refused users keep their units', async () => {
-    const phone = uniquePhone();
-    const subs = Array.from({ length: 30 }, () => randomUUID());
+  test('30 concurrent units of one number day: exactly 10 taken', async () => {
     const now = new Date();
-    const results = await Promise.all(subs.map((sub) => take(sub, phone, now)));
-    expect(results.filter((r) => r.allowed)).toHaveLength(10);
-    expect(results.filter((r) => !r.allowed && r.limit === 'phone')).toHaveLength(20);
-    const { Item: counter } = await dynamodb.send(
-      new GetCommand({ TableName: TABLE, Key: { pk: phoneSendsPk(phone), sk: dayWindowSk(now) } }),
-    );
-    expect(counter?.sends).toBe(10);
-    // A refused send gave its user unit back.
-    const refused = subs[results.findIndex((r) => !r.allowed)] as string;
-    const { Item: userCounter } = await dynamodb.send(
-      new GetCommand({ TableName: TABLE, Key: { pk: userSendsPk(refused), sk: hourWindowSk(now) } }),
-    );
-    expect(userCounter?.sends).toBe(0);
+    const day = phoneCounter(uniquePhone(), now, 10);
+    const results = await Promise.all(Array.from({ length: 30 }, () => limits.takeUnit(day)));
+    expect(results.filter(Boolean)).toHaveLength(10);
+    expect(await counter(day.key)).toBe(10);
   });
 
   test('counters are per window and carry a TTL past it; the phone is never stored in clear', async () => {
     const sub = randomUUID();
     const phone = uniquePhone();
     const now = new Date('2030-05-06T07:08:09Z');
-    await take(sub, phone, now);
+    expect(await limits.takeUnit(userCounter(sub, now, 5))).toBe(true);
     const { Item } = await dynamodb.send(
       new GetCommand({ TableName: TABLE, Key: { pk: userSendsPk(sub), sk: 'HOUR#2030-05-06T07' } }),
     );
@@ -235,16 +221,17 @@ describe('SendLimits', () => {
       sends: 1,
       ttl: Date.parse('2030-05-07T08:00:00Z') / 1000,
     });
+    expect(phoneCounter(phone, now, 10).ttl).toBe(Date.parse('2030-05-08T00:00:00Z') / 1000);
     expect(phoneSendsPk(phone)).not.toContain(phone.slice(1));
     // The next hour is a new window.
-    expect(await take(sub, phone, new Date('2030-05-06T08:00:00Z'))).toEqual({ allowed: true });
+    expect(await limits.takeUnit(userCounter(sub, new Date('2030-05-06T08:00:00Z'), 5))).toBe(true);
   });
 
   test('an unknown username is limited per user only', async () => {
-    const key = `DECOY#${randomUUID()}`;
+    const hour = userCounter(`DECOY#${randomUUID()}`, new Date(), 5);
     const results = [];
-    for (let i = 0; i < 6; i++) results.push(await take(key, undefined));
-    expect(results.map((r) => r.allowed)).toEqual([true, true, true, true, true, false]);
+    for (let i = 0; i < 6; i++) results.push(await limits.takeUnit(hour));
+    expect(results).toEqual([true, true, true, true, true, false]);
   });
 });
 

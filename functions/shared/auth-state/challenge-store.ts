@@ -105,7 +105,7 @@ export class ChallengeStore extends AuthStateAdapter {
     sub: string,
     code: CodeRecord,
     policy: ReusePolicy,
-    counters: { user: SendCounter; phone?: SendCounter | undefined },
+    counters: { user: SendCounter; phone: SendCounter },
   ): Promise<IssueResult> {
     const claim = {
       Put: {
@@ -125,7 +125,7 @@ export class ChallengeStore extends AuthStateAdapter {
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     };
-    const takes = [counters.user, ...(counters.phone ? [counters.phone] : [])].map((counter) => ({
+    const takes = [counters.user, counters.phone].map((counter) => ({
       Update: takeOneUpdate(this.tableName, counter),
     }));
     for (let attempt = 1; attempt <= ISSUE_TRIES; attempt++) {

@@ -7,25 +7,22 @@
  * Windows are fixed (calendar hour / day, UTC), so a user can get up to twice the hourly limit
  * across the turn of an hour; the per-phone daily limit caps that too. Create takes one unit of
  * both counters in the same transaction that claims the code (challenge-store.ts), so a refused
- * send changes nothing. `take` is the transaction-free form for a single counter (the unknown-user
- * path): with a number too it takes the user's unit, then the phone's, and gives the user's back
- * (best effort) if the phone's is full. Counters carry a TTL a day past their window.
+ * send changes nothing. `SendLimits.takeUnit` is the transaction-free form for one counter alone:
+ * the unknown-user path, which has no number. Counters carry a TTL a day past their window.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AuthStateAdapter } from '#shared/auth-state/client';
 import { dayWindowSk, hourWindowSk, phoneSendsPk, userSendsPk } from '#shared/auth-state/keys';
 
 export interface SendLimitInput {
-  /** The user's `sub` (or the decoy key of an unknown username). */
+  /** The user's `sub`. */
   userKey: string;
-  /** E.164; omitted for an unknown username (there is no number). */
-  phone?: string | undefined;
+  /** E.164. */
+  phone: string;
   now: Date;
   perUserPerHour: number;
   perPhonePerDay: number;
 }
-
-export type SendLimitResult = { allowed: true } | { allowed: false; limit: 'user' | 'phone' };
 
 const HOUR_S = 3600;
 const DAY_S = 86_400;
@@ -37,21 +34,32 @@ export interface SendCounter {
   ttl: number;
 }
 
-/** The counters one send takes a unit of: the user's hour and, with a number, the number's day. */
-export function sendCounters(input: SendLimitInput): { user: SendCounter; phone?: SendCounter } {
-  const nowS = Math.floor(input.now.getTime() / 1000);
-  const user: SendCounter = {
-    key: { pk: userSendsPk(input.userKey), sk: hourWindowSk(input.now) },
-    limit: input.perUserPerHour,
+/** A user's (or an unknown username's decoy key's) counter for the UTC hour of `now`. */
+export function userCounter(userKey: string, now: Date, perHour: number): SendCounter {
+  const nowS = Math.floor(now.getTime() / 1000);
+  return {
+    key: { pk: userSendsPk(userKey), sk: hourWindowSk(now) },
+    limit: perHour,
     ttl: (Math.floor(nowS / HOUR_S) + 1) * HOUR_S + DAY_S,
   };
-  if (input.phone === undefined) return { user };
-  const phone: SendCounter = {
-    key: { pk: phoneSendsPk(input.phone), sk: dayWindowSk(input.now) },
-    limit: input.perPhonePerDay,
+}
+
+/** A number's counter for the UTC day of `now` (all users together). */
+export function phoneCounter(phone: string, now: Date, perDay: number): SendCounter {
+  const nowS = Math.floor(now.getTime() / 1000);
+  return {
+    key: { pk: phoneSendsPk(phone), sk: dayWindowSk(now) },
+    limit: perDay,
     ttl: (Math.floor(nowS / DAY_S) + 2) * DAY_S,
   };
-  return { user, phone };
+}
+
+/** The counters one send takes a unit of: the user's hour and the number's day. */
+export function sendCounters(input: SendLimitInput): { user: SendCounter; phone: SendCounter } {
+  return {
+    user: userCounter(input.userKey, input.now, input.perUserPerHour),
+    phone: phoneCounter(input.phone, input.now, input.perPhonePerDay),
+  };
 }
 
 /**
@@ -70,29 +78,9 @@ export function takeOneUpdate(tableName: string, counter: SendCounter) {
 }
 
 export class SendLimits extends AuthStateAdapter {
-  async take(input: SendLimitInput): Promise<SendLimitResult> {
-    const counters = sendCounters(input);
-    if (!(await this.increment(counters.user))) return { allowed: false, limit: 'user' };
-    if (!counters.phone) return { allowed: true };
-    if (await this.increment(counters.phone)) return { allowed: true };
-    await this.giveBack(counters.user.key).catch(() => undefined);
-    return { allowed: false, limit: 'phone' };
-  }
-
-  private async increment(counter: SendCounter): Promise<boolean> {
+  /** Adds one send if `counter` is below its limit; false (and nothing changed) otherwise. */
+  async takeUnit(counter: SendCounter): Promise<boolean> {
     const result = await this.send('UpdateItem', new UpdateCommand(takeOneUpdate(this.tableName, counter)));
     return result.ok;
-  }
-  private async giveBack(key: { pk: string; sk: string }): Promise<void> {
-    await this.send(
-      'UpdateItem',
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: 'ADD sends :minusOne',
-        ConditionExpression: 'sends > :zero',
-        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-      }),
-    );
   }
 }
