@@ -127,21 +127,7 @@ export async function measureCold(input: {
         if (result.code === 0 && cpu !== undefined) baselineCpuMs.push(cpu);
       } else {
         const record = runs.get(target.id) as ColdRuns;
-        const prepared = target.prepare();
-        stub.use(prepared.responses);
-        stub.takeCounts();
-        const result = await runNode(['-e', LOADER], {
-          ...target.env,
-          BENCH_HANDLER: target.handlerFile,
-          BENCH_EXPORT: target.exportName,
-          BENCH_EVENT: JSON.stringify(prepared.event),
-        });
-        const counts = stub.takeCounts();
-        const report = result.report as ChildReport | undefined;
-        const problem =
-          result.code !== 0 || !report?.ok
-            ? (report?.error ?? (result.stderr.trim().split('\n').slice(-1)[0] || `exit code ${result.code}`))
-            : prepared.check(report.output);
+        const { result, report, counts, problem } = await runOnce(target, stub);
         if (problem) {
           record.errors.push(problem);
         } else {
@@ -160,11 +146,12 @@ export async function measureCold(input: {
   return { baselineMs, baselineCpuMs, runs };
 }
 
-/** Runs one target once, untimed, to count the AWS requests of a path (the scenario variants). */
-export async function countCalls(
-  target: Omit<ColdTarget, 'id'>,
-  stub: StubServer,
-): Promise<{ calls: Record<string, number>; error?: string }> {
+/**
+ * One fresh process that loads the target's bundle and handles its scenario's event, with the
+ * stub answering the AWS calls: the result, the child's report, the requests it made and what
+ * went wrong (a failed run, or a check of the output that did not pass).
+ */
+async function runOnce(target: Omit<ColdTarget, 'id'>, stub: StubServer) {
   const prepared = target.prepare();
   stub.use(prepared.responses);
   stub.takeCounts();
@@ -174,9 +161,21 @@ export async function countCalls(
     BENCH_EXPORT: target.exportName,
     BENCH_EVENT: JSON.stringify(prepared.event),
   });
-  const calls = stub.takeCounts();
+  const counts = stub.takeCounts();
   const report = result.report as ChildReport | undefined;
-  const error = !report?.ok ? (report?.error ?? `exit code ${result.code}`) : prepared.check(report.output);
+  const problem =
+    result.code !== 0 || !report?.ok
+      ? (report?.error ?? (result.stderr.trim().split('\n').slice(-1)[0] || `exit code ${result.code}`))
+      : prepared.check(report.output);
+  return { result, report, counts, problem };
+}
+
+/** Runs one target once, untimed, to count the AWS requests of a path (the scenario variants). */
+export async function countCalls(
+  target: Omit<ColdTarget, 'id'>,
+  stub: StubServer,
+): Promise<{ calls: Record<string, number>; error?: string }> {
+  const { counts: calls, problem: error } = await runOnce(target, stub);
   return error ? { calls, error } : { calls };
 }
 
