@@ -22,9 +22,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { mockClient } from 'aws-sdk-client-mock';
-import { hashCode } from '#shared/challenge/code';
-import { privateParameters } from '#shared/challenge/protocol';
 import { GENERIC_FAILURE_MESSAGE } from '#shared/errors';
+import { codeRoundParameters } from '../helpers/code-round';
 import { type FaultServer, type FaultService, startFaultServer } from '../helpers/fault-servers';
 import { captureOutput } from './support/capture';
 import { newIdentity, State } from './support/state';
@@ -157,12 +156,8 @@ const SCENARIOS: Record<string, Scenario> = {
     calls: ['cognito'],
     seed: async (user) =>
       eventFor('verify-auth-challenge.sms-otp', user, {
-        privateChallengeParameters: privateParameters({
-          type: 'SMS_OTP',
+        privateChallengeParameters: codeRoundParameters(CODE, {
           id: ROUND_ID,
-          length: 6,
-          ...hashCode(CODE),
-          expiresAt: Date.now() + 180_000,
           purpose: 'verify_phone',
           phone: user.phone,
         }),

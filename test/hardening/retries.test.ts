@@ -20,8 +20,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cognito } from '#shared/aws/cognito';
 import { sns } from '#shared/aws/sns';
-import { hashCode } from '#shared/challenge/code';
-import { privateParameters } from '#shared/challenge/protocol';
+import { codeRoundParameters } from '../helpers/code-round';
 import { newIdentity, State } from './support/state';
 import { fixture, type Json, type JsonObject, requireHandlers, type TriggerKey } from './support/triggers';
 
@@ -341,18 +340,9 @@ describe('CreateAuthChallenge', () => {
 });
 
 describe('VerifyAuthChallengeResponse', () => {
-  /** The private parameters Create gives a round for `code` (hashed): all Verify reads. */
-  function codeRound(user: { phone: string }, code: string, purpose: 'sign_in' | 'verify_phone') {
-    return privateParameters({
-      type: 'SMS_OTP',
-      id: 'c0ffee00c0ffee00c0ffee00c0ffee00',
-      length: 6,
-      ...hashCode(code),
-      expiresAt: Date.now() + 180_000,
-      purpose,
-      ...(purpose === 'verify_phone' ? { phone: user.phone } : {}),
-    });
-  }
+  /** The private parameters Create gives a round for `code`, with the user's number for verify_phone. */
+  const codeRound = (user: { phone: string }, code: string, purpose: 'sign_in' | 'verify_phone') =>
+    codeRoundParameters(code, { purpose, ...(purpose === 'verify_phone' ? { phone: user.phone } : {}) });
 
   test('the same valid phone answer three times: accepted each time, one candidate stored, no failure', async () => {
     const user = newIdentity();

@@ -4,12 +4,12 @@ import { PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
-import { hashCode } from '#shared/challenge/code';
-import { type CodeRound, privateParameters } from '#shared/challenge/protocol';
+import type { CodeRound } from '#shared/challenge/protocol';
 import phoneRequired from '../../../fixtures/verify-auth-challenge.phone-required.json';
 import smsOtp from '../../../fixtures/verify-auth-challenge.sms-otp.json';
 import userNotFound from '../../../fixtures/verify-auth-challenge.user-not-found.json';
 import { handler } from '../../../functions/verify-auth-challenge/handler';
+import { codeRoundParameters } from '../../helpers/code-round';
 
 const ddb = mockClient(dynamodb);
 const idp = mockClient(cognito);
@@ -25,13 +25,8 @@ const PHONE_ROUND_ID = phoneRequired.request.privateChallengeParameters.id;
 function codeAnswer(answer: string, round: Partial<CodeRound> = {}) {
   const event = structuredClone(smsOtp);
   event.request.challengeAnswer = answer;
-  event.request.privateChallengeParameters = privateParameters({
-    type: 'SMS_OTP',
+  event.request.privateChallengeParameters = codeRoundParameters('123456', {
     id: CODE_ID,
-    length: 6,
-    ...hashCode('123456'),
-    expiresAt: Date.now() + 170_000,
-    purpose: 'sign_in',
     ...round,
   }) as typeof event.request.privateChallengeParameters;
   return event;
