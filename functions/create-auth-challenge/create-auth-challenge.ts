@@ -1,21 +1,32 @@
 /**
  * CreateAuthChallenge use-case: builds the custom round Define asked for.
  *
+ * First, for a real user: ONE Query of the user's account status (`assertSignInAllowed`, the same
+ * reading and rule as the users CLI). A suspended or locked-out user gets "Sign-in is not allowed"
+ * here, after the password was proven, and no code. (PreAuthentication, which runs before the
+ * password is checked, no longer denies: its answer would tell a stranger the account's state.)
+ *
  * The round comes from the session (`planCustomRound`, the same reading Define uses):
  * - PHONE_REQUIRED (no verified phone yet): a fresh round id; nothing stored, nothing sent.
  * - SMS_OTP, first round: the number is the verified `phone_number` on file, or the number that
  *   Verify accepted in the PHONE_REQUIRED round just before (stored under that round's id; the
  *   answer itself never reaches Create). Then:
- *   1. ONE transaction: the new code becomes the user's current code and one unit of the per-user
- *      and per-phone send limits is taken. If the stored code is for this very round (same session
- *      shape and number), younger than the resend cooldown and unexpired, nothing changes and that
+ *   1. ONE transaction: the new code becomes the user's current code and one unit of each send
+ *      limit is taken (the user's hour; for a sign-in code the verified number's day, for an
+ *      enrolment code the unproven number's day and the account's enrolment day). If the stored
+ *      code is for this very round (same session shape and number), younger than the resend
+ *      cooldown, unexpired, unused and within its wrong-answer budget, nothing changes and that
  *      code is reused: nothing is sent. This is what makes a Cognito retry (or a double-tapped
  *      sign-in) send one SMS and keeps that SMS's code valid. Over a limit nothing changes and the
  *      user gets a short error, nothing sent;
  *   2. the SMS through SNS; if that fails the code is removed and the error surfaces (the counters
  *      keep the attempt: a failing send still counts against SMS pumping).
- *   That is 2 calls on the success path: the transaction and the Publish.
- * - SMS_OTP after a wrong code: the same code again (found by the round id in the session), no SMS.
+ *   That is 3 calls on the success path: the status Query, the transaction and the Publish.
+ * - SMS_OTP after a wrong code: the same code again (found by the round id in the session), no SMS,
+ *   unless the code is dead meanwhile (used by another sign-in, its shared wrong-answer budget
+ *   spent, replaced or expired): then the sign-in ends with the expired-code message.
+ * - A user whose phone is verified is never asked for a number and never sent an enrolment code
+ *   (a stale sign-in left on the phone path ends with the expired-code message).
  * - `userNotFound`: an SMS_OTP round of the same shape with a stable, plausible masked destination,
  *   counted against a send limit like a real user, nothing sent, after a pause standing in for SNS.
  *
@@ -25,7 +36,12 @@
  * clear only in the SMS.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { ChallengeStore, CodeRecord } from '#shared/auth-state/challenge-store';
+import {
+  type AccountStatusStore,
+  assertSignInAllowed,
+  type LockoutPolicy,
+} from '#shared/auth-state/account-status';
+import { type ChallengeStore, type CodeRecord, deadCode } from '#shared/auth-state/challenge-store';
 import { CODE_SK, challengePk, decoyKey } from '#shared/auth-state/keys';
 import { type SendLimits, sendCounters, userCounter } from '#shared/auth-state/send-limits';
 import { generateCode, hashCode } from '#shared/challenge/code';
@@ -45,7 +61,13 @@ import {
   PARAM,
   privateParameters,
 } from '#shared/challenge/protocol';
-import { phoneVerified, planCustomRound, type RoundPlan, sessionShape } from '#shared/challenge/session';
+import {
+  onPhonePath,
+  phoneVerified,
+  planCustomRound,
+  type RoundPlan,
+  sessionShape,
+} from '#shared/challenge/session';
 import { InvalidEventError } from '#shared/errors';
 import type { CreateAuthChallengeEvent } from '#shared/events/create-auth-challenge';
 import { logger } from '#shared/logger';
@@ -59,11 +81,18 @@ export interface CreateSettings {
   resendCooldownSeconds: number;
   perUserPerHour: number;
   perPhonePerDay: number;
+  unprovenPerPhonePerDay: number;
+  unprovenPerUserPerDay: number;
+  /** Wrong answers one code takes (all sign-ins together) before it is dead. */
+  maxCodeAttempts: number;
+  lockout: LockoutPolicy;
   allowedCountries: readonly string[];
   appName: string;
 }
 
 export interface CreateDeps {
+  /** Suspension and lockout, read once per real user's round. */
+  accounts: Pick<AccountStatusStore, 'read'>;
   challenges: Pick<ChallengeStore, 'getCode' | 'issueCode' | 'getPhoneCandidate' | 'decoyDigits'>;
   /**
    * Undoing a claimed code must work even when the invocation's deadline has just aborted the
@@ -89,12 +118,19 @@ export async function createAuthChallenge(event: CreateAuthChallengeEvent, deps:
     userNotFound: request.userNotFound === true,
   };
   const plan = planCustomRound(request.session, user);
-  if (!plan) throw new InvalidEventError('the session does not call for a custom round');
+  if (!plan) {
+    // Define fails such a session too; a Create that runs anyway (a race with the enrolment)
+    // sends nothing.
+    if (user.phoneVerified && onPhonePath(request.session))
+      throw new ChallengeExpiredError('phone_already_verified');
+    throw new InvalidEventError('the session does not call for a custom round');
+  }
   logger.debug('custom round planned', { plan: plan.kind, rounds: request.session.length });
   if (user.userNotFound) return decoyRound(event, plan, deps);
 
   const sub = request.userAttributes.sub;
   if (!sub) throw new InvalidEventError('user attribute sub missing');
+  await assertSignInAllowed(deps.accounts, sub, deps.now(), deps.settings.lockout);
   switch (plan.kind) {
     case 'ask_phone':
       return askForPhone(event);
@@ -118,9 +154,8 @@ async function repeatCode(
   deps: CreateDeps,
 ): Promise<void> {
   const code = await deps.challenges.getCode(sub);
-  const now = deps.now().getTime();
-  if (!code || code.id !== id) throw new ChallengeExpiredError('code_replaced');
-  if (code.expiresAt <= now) throw new ChallengeExpiredError('code_expired');
+  const dead = deadCode(code, { id, now: deps.now().getTime(), maxAttempts: deps.settings.maxCodeAttempts });
+  if (dead || !code) throw new ChallengeExpiredError(`code_${dead ?? 'replaced'}`);
   respondWithCode(event, code);
   logger.info('same code asked for again; nothing sent', { roundId: id, destination: code.destination });
 }
@@ -167,13 +202,21 @@ async function sendCode(
   const issued = await deps.challenges.issueCode(
     sub,
     record,
-    { roundKey: record.roundKey, now: nowMs, cooldownStart: nowMs - settings.resendCooldownSeconds * 1000 },
+    {
+      roundKey: record.roundKey,
+      now: nowMs,
+      cooldownStart: nowMs - settings.resendCooldownSeconds * 1000,
+      maxAttempts: settings.maxCodeAttempts,
+    },
     sendCounters({
       userKey: sub,
       phone: check.e164,
+      purpose,
       now,
       perUserPerHour: settings.perUserPerHour,
       perPhonePerDay: settings.perPhonePerDay,
+      unprovenPerPhonePerDay: settings.unprovenPerPhonePerDay,
+      unprovenPerUserPerDay: settings.unprovenPerUserPerDay,
     }),
   );
   if (issued.outcome === 'reuse') {

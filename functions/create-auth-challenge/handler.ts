@@ -1,9 +1,12 @@
 import { randomInt } from 'node:crypto';
+import { AccountStatusStore } from '#shared/auth-state/account-status';
 import { ChallengeStore } from '#shared/auth-state/challenge-store';
+import { lockoutSettings } from '#shared/auth-state/lockout-settings';
 import { SendLimits } from '#shared/auth-state/send-limits';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { sns } from '#shared/aws/sns';
 import { CLEANUP_GRACE_MS, sleep, TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
+import { attemptSettings } from '#shared/challenge/settings';
 import { readConfig, setting } from '#shared/config';
 import { createAuthChallengeEvent } from '#shared/events/create-auth-challenge';
 import { brandingSettings } from '#shared/messages/index';
@@ -19,6 +22,8 @@ const config = readConfig({
   ...sendLimitSettings,
   ...deliverySettings,
   ...allowedCountriesSetting,
+  ...attemptSettings,
+  ...lockoutSettings,
   APP_NAME: brandingSettings.APP_NAME,
 });
 checkCodeTimings(config);
@@ -29,10 +34,18 @@ const settings = {
   resendCooldownSeconds: config.RESEND_COOLDOWN_SECONDS,
   perUserPerHour: config.SEND_LIMIT_PER_USER_PER_HOUR,
   perPhonePerDay: config.SEND_LIMIT_PER_PHONE_PER_DAY,
+  unprovenPerPhonePerDay: config.SEND_LIMIT_UNPROVEN_PER_PHONE_PER_DAY,
+  unprovenPerUserPerDay: config.SEND_LIMIT_UNPROVEN_PER_USER_PER_DAY,
+  maxCodeAttempts: config.MAX_CODE_ATTEMPTS,
+  lockout: { maxFailures: config.LOCKOUT_MAX_FAILURES, windowMinutes: config.LOCKOUT_WINDOW_MINUTES },
   allowedCountries: config.ALLOWED_COUNTRIES,
   appName: config.APP_NAME,
 };
-const smsOptions = { senderId: config.SMS_SENDER_ID, originationNumber: config.SMS_ORIGINATION_NUMBER };
+const smsOptions = {
+  senderId: config.SMS_SENDER_ID,
+  originationNumber: config.SMS_ORIGINATION_NUMBER,
+  maxPriceUsd: config.SMS_MAX_PRICE_USD,
+};
 
 /** Rough time of the real path's calls (a DynamoDB transaction and an SNS Publish). */
 const DECOY_PAUSE_MS = { min: 80, max: 200 };
@@ -40,6 +53,7 @@ const DECOY_PAUSE_MS = { min: 80, max: 200 };
 /** Adapters are cheap objects: built per invocation so every call carries this invocation's deadline. */
 function deps(signal: AbortSignal): CreateDeps {
   return {
+    accounts: new AccountStatusStore(dynamodb, config.AUTH_STATE_TABLE, signal),
     challenges: new ChallengeStore(dynamodb, config.AUTH_STATE_TABLE, signal),
     cleanup: () =>
       new ChallengeStore(dynamodb, config.AUTH_STATE_TABLE, AbortSignal.timeout(CLEANUP_GRACE_MS - 50)),

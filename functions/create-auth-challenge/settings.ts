@@ -20,8 +20,17 @@ export const codeSettings = {
 };
 
 export const sendLimitSettings = {
+  /** Every code a user is sent (sign-in and enrolment), per UTC hour. */
   SEND_LIMIT_PER_USER_PER_HOUR: setting.integer(5, 1, 100),
+  /** Sign-in codes to one verified number (all its users), per UTC day. */
   SEND_LIMIT_PER_PHONE_PER_DAY: setting.integer(10, 1, 1000),
+  /**
+   * Enrolment codes to one number nobody has proven yet, per UTC day (all accounts together).
+   * Stricter, and apart from the verified owner's budget: a typed number may be anyone's.
+   */
+  SEND_LIMIT_UNPROVEN_PER_PHONE_PER_DAY: setting.integer(3, 1, 100),
+  /** Enrolment codes one account may ask for, per UTC day (whatever numbers it types). */
+  SEND_LIMIT_UNPROVEN_PER_USER_PER_DAY: setting.integer(5, 1, 100),
 };
 
 /** An optional string: unset or empty means "not configured". */
@@ -40,6 +49,14 @@ export const deliverySettings = {
   ),
   /** An origination number of the account (E.164), e.g. a toll-free or 10DLC number for the US. */
   SMS_ORIGINATION_NUMBER: optional(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 (+15555550100)'),
+  /**
+   * The most (USD) one SMS may cost; SNS does not send a message that would cost more
+   * (`AWS.SNS.SMS.MaxPrice`). Unset: no cap beyond the account's monthly spend limit.
+   */
+  SMS_MAX_PRICE_USD: optional(
+    /^(0|[1-9]\d?)(\.\d{1,5})?$/,
+    'must be a price in USD such as 0.05 (below 100)',
+  ),
 };
 
 /** Cross-setting rules readConfig cannot express on one variable. */

@@ -1,7 +1,13 @@
 /**
  * The SMS port and its SNS adapter: a direct `Publish` to one phone number (never a topic), SMS
  * type Transactional (delivery optimised for reliability, as OTPs need), with the optional sender
- * ID and origination number of the account.
+ * ID, origination number and per-message price cap of the account.
+ *
+ * A Publish is never retried, by us or by the SDK (the SNS client makes one attempt,
+ * functions/shared/aws/sns.ts): SNS has no idempotency key for SMS, so a retry after a lost reply
+ * could deliver the code twice. When a Publish fails or is aborted, Create removes the code's item;
+ * should SNS deliver that SMS anyway, its code is dead, because Verify accepts a code only while
+ * its item is the user's current code.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { DependencyError } from '#shared/challenge/errors';
@@ -13,14 +19,18 @@ export interface SmsSender {
 export interface SmsOptions {
   senderId?: string | undefined;
   originationNumber?: string | undefined;
+  /** USD, as SNS takes it (`AWS.SNS.SMS.MaxPrice`). */
+  maxPriceUsd?: string | undefined;
 }
 
 export function snsSmsSender(client: SNSClient, options: SmsOptions, signal?: AbortSignal): SmsSender {
-  const attributes: Record<string, { DataType: 'String'; StringValue: string }> = {
+  const attributes: Record<string, { DataType: 'String' | 'Number'; StringValue: string }> = {
     'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
   };
   if (options.senderId)
     attributes['AWS.SNS.SMS.SenderID'] = { DataType: 'String', StringValue: options.senderId };
+  if (options.maxPriceUsd)
+    attributes['AWS.SNS.SMS.MaxPrice'] = { DataType: 'Number', StringValue: options.maxPriceUsd };
   if (options.originationNumber) {
     attributes['AWS.MM.SMS.OriginationNumber'] = {
       DataType: 'String',

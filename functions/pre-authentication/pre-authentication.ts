@@ -1,23 +1,25 @@
 /**
- * PreAuthentication use-case: may this user start signing in?
+ * PreAuthentication use-case: settle the user's invite before the first sign-in goes on.
  *
- * 1. `userNotFound` (app client with PreventUserExistenceErrors): answer exactly as for a known
- *    user who passes, without any lookup, so neither the answer nor a stored trace tells whether
- *    the user exists.
- * 2. ONE strongly consistent Query of the user's auth-state partition gives the suspension, the
- *    failures inside the lockout window and the reconciliation mark.
- * 3. Deny a suspended user; deny a locked-out user (`lockoutState`) until the window passes.
- *    Every denial has the same short message; the reason is logged.
- * 4. Reconcile (only for a user who passes): if the mark `INVITE#RECONCILED` is absent, consume
- *    the user's invite with PostConfirmation's own `acceptInvite` (one conditional write; an
- *    invite already accepted by this user passes again unchanged; the idempotent group add is made
- *    again) and then set the mark. So a lost PostConfirmation is repaired at the next sign-in, and
- *    the cost is paid once per user: every later sign-in sees the mark in the Query it makes
- *    anyway and does no extra call.
+ * It does NOT deny suspended or locked-out users any more. Cognito runs this trigger before the
+ * password is checked, so anything it answers, a stranger hears: a "not allowed" here told anyone
+ * who typed an email that the account exists and is locked or suspended. Those users are refused
+ * by Create and Verify instead, after the password was proven (docs/two-factor.md, "Threat
+ * model"); with a wrong password they fail exactly like everyone else, with Cognito's own
+ * NotAuthorizedException.
  *
- * Any failure of DynamoDB or Cognito fails the sign-in with the generic message (fail closed:
- * without the Query we cannot know the user is not suspended; without the reconciliation the
- * user's tokens would lack the invite's group). Cognito's caller may simply try again.
+ * 1. `userNotFound` (app client with PreventUserExistenceErrors): nothing to do, no lookup.
+ * 2. ONE strongly consistent Query of the user's auth-state partition: the reconciliation mark
+ *    (and the lockout count, logged so that operators see a locked user's attempt).
+ * 3. Reconcile: if the mark `INVITE#RECONCILED` is absent, consume the user's invite with
+ *    PostConfirmation's own `acceptInvite` (one conditional write; an invite already accepted by
+ *    this user passes again unchanged; the idempotent group add is made again) and then set the
+ *    mark. So a lost PostConfirmation is repaired at the next sign-in, and the cost is paid once
+ *    per user: every later sign-in sees the mark in the Query it makes anyway.
+ *
+ * Any failure of DynamoDB or Cognito fails the sign-in with the generic message (without the
+ * reconciliation the user's tokens would lack the invite's group). Cognito's caller may simply try
+ * again. That message is the same for every account, so it reveals nothing either.
  */
 import {
   type AccountRecords,
@@ -25,20 +27,13 @@ import {
   accountDecision,
   type LockoutPolicy,
 } from '#shared/auth-state/account-status';
-import { InvalidEventError, UserFacingError } from '#shared/errors';
+import { InvalidEventError } from '#shared/errors';
 import type { PreAuthenticationEvent } from '#shared/events/pre-authentication';
 import { normaliseEmail } from '#shared/invites/email';
 import { logger } from '#shared/logger';
 
-export const SIGN_IN_NOT_ALLOWED_MESSAGE = 'Sign-in is not allowed right now';
-
-/** Any denial of a sign-in: one message for every cause, the cause only in `reason`. */
-export class SignInNotAllowedError extends UserFacingError {
-  override name = 'SignInNotAllowedError';
-  constructor(reason: string) {
-    super(SIGN_IN_NOT_ALLOWED_MESSAGE, reason);
-  }
-}
+/** Kept for callers of the old location: the message Create and Verify deny with. */
+export { SIGN_IN_NOT_ALLOWED_MESSAGE } from '#shared/challenge/errors';
 
 export interface ReconcileInput {
   email: string;
@@ -73,21 +68,13 @@ export async function preAuthentication(
   const since = new Date(now.getTime() - deps.lockout.windowMinutes * 60_000);
   const records = await deps.accounts.read(sub, since);
 
+  // No denial here (see above): the state is only logged, for operators.
   const decision = accountDecision(records, now, deps.lockout);
-  if (!decision.allow) {
-    if (decision.reason === 'locked_out') {
-      logger.warn('sign-in denied: locked out', {
-        failures: decision.lockout.counted,
-        lockedUntil: decision.lockout.lockedUntil.toISOString(),
-      });
-    } else {
-      logger.warn('sign-in denied: suspended');
-    }
-    throw new SignInNotAllowedError(decision.reason);
-  }
-
   await reconcileOnce(event, sub, records, deps, now);
-  logger.info('sign-in allowed', { failures: decision.lockout.counted });
+  logger.info('sign-in started', {
+    failures: decision.lockout.counted,
+    ...(decision.allow ? {} : { deniedAfterPassword: decision.reason }),
+  });
 }
 
 async function reconcileOnce(

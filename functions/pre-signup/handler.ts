@@ -9,12 +9,14 @@ const config = readConfig({
   INVITES_TABLE: setting.required(),
   AUTO_CONFIRM_INVITED_USERS: setting.flag(true),
   EXTERNAL_PROVIDER_ALLOWED_DOMAINS: setting.list(),
+  ALLOW_FEDERATED_SIGN_UP: setting.flag(false),
 });
 
 const deps = {
   store: new InviteStore(dynamodb, config.INVITES_TABLE),
   autoConfirmInvitedUsers: config.AUTO_CONFIRM_INVITED_USERS,
   externalProviderAllowedDomains: config.EXTERNAL_PROVIDER_ALLOWED_DOMAINS,
+  allowFederatedSignUp: config.ALLOW_FEDERATED_SIGN_UP,
   now: () => new Date(),
 };
 

@@ -7,8 +7,13 @@
  *   otherwise (the code reached that mailbox, which proves it). Every other case gets the same
  *   short message; the reason is logged, the code never is. Nothing is written.
  * - `PreSignUp_AdminCreateUser`: allowed; an admin creating a user is the invitation.
- * - `PreSignUp_ExternalProvider`: allowed when the email's domain is allow-listed or a pending,
- *   unexpired invite exists for the email.
+ * - `PreSignUp_ExternalProvider` (a first sign-in through Google, SAML, ...): refused unless the
+ *   operator turned federated sign-up on (`ALLOW_FEDERATED_SIGN_UP`). A federated sign-up carries
+ *   no invite code, so a pending invite alone must not let someone in: when on, the email's domain
+ *   must be allow-listed, or the pending, unexpired invite for the email is CONSUMED here (one
+ *   conditional write, accepted by the federated user name), so one invite admits one identity.
+ *   Federated sign-ins never run the SMS factor (Cognito does not run custom auth for them):
+ *   docs/two-factor.md says so plainly.
  */
 import { InvalidInvitationError } from '#shared/errors';
 import type { PreSignUpEvent } from '#shared/events/pre-signup';
@@ -19,8 +24,10 @@ import type { InviteStore } from '#shared/invites/store';
 import { logger, maskEmail } from '#shared/logger';
 
 export interface PreSignUpDeps {
-  store: Pick<InviteStore, 'get'>;
+  store: Pick<InviteStore, 'get' | 'consume'>;
   autoConfirmInvitedUsers: boolean;
+  /** Federated (external provider) sign-up at all; off by default. */
+  allowFederatedSignUp: boolean;
   externalProviderAllowedDomains: readonly string[];
   now: () => Date;
 }
@@ -61,6 +68,7 @@ async function allowInvitedSignUp(event: PreSignUpEvent, deps: PreSignUpDeps): P
 }
 
 async function allowExternalProvider(event: PreSignUpEvent, deps: PreSignUpDeps): Promise<void> {
+  if (!deps.allowFederatedSignUp) throw new InvalidInvitationError('federated_sign_up_off');
   const email = normaliseEmail(event.request.userAttributes.email ?? '');
   if (!email) throw new InvalidInvitationError('missing_email');
   if (deps.externalProviderAllowedDomains.includes(emailDomain(email))) {
@@ -73,5 +81,9 @@ async function allowExternalProvider(event: PreSignUpEvent, deps: PreSignUpDeps)
     throw new InvalidInvitationError(invite.status === 'accepted' ? 'already_accepted' : invite.status);
   }
   if (isExpired(invite, deps.now())) throw new InvalidInvitationError('expired');
-  logger.info('external provider sign-up allowed by invite', { email: maskEmail(email) });
+  // Single use, as for SignUp: the first federated identity takes it (a retry of the same one
+  // passes again), every other is refused.
+  const consumed = await deps.store.consume(email, event.userName, deps.now());
+  if (consumed.outcome !== 'accepted') throw new InvalidInvitationError(`consume_${consumed.outcome}`);
+  logger.info('external provider sign-up allowed by invite; invite consumed', { email: maskEmail(email) });
 }

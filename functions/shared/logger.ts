@@ -3,7 +3,9 @@
  * a line is actually written.
  *
  * Rules: never log a whole event, an invite code, an OTP code, a password, a token or a full
- * phone number. Log reasons and identifiers (the Cognito `userName`/`sub`, masked destinations).
+ * phone number. Log reasons and identifiers (the `sub`, masked destinations). The user name is
+ * never logged: `setUser` adds `user`, a keyed hash of it (#shared/user-ref), computed only when a
+ * line is written.
  * The level comes from `POWERTOOLS_LOG_LEVEL` (default INFO); the service name from
  * `POWERTOOLS_SERVICE_NAME`.
  *
@@ -26,6 +28,7 @@ import type {
   LogLevel,
 } from '@aws-lambda-powertools/logger/types';
 import type { Context } from 'aws-lambda';
+import { userRef } from '#shared/user-ref';
 
 /** Powertools' numeric levels (`LogLevelThreshold`). */
 export const LOG_LEVEL_THRESHOLD = {
@@ -72,6 +75,7 @@ export class LazyLogger {
   #contextsGiven = 0;
   #keys: Keys | undefined;
   #keysChanged = false;
+  #user: { userPoolId: string; userName: string } | undefined;
 
   #options: ConstructorOptions;
 
@@ -102,9 +106,16 @@ export class LazyLogger {
     this.#keysChanged = true;
   }
 
+  /** The request's user, logged as the keyed hash `user` (never the name) until `resetKeys`. */
+  setUser(userPoolId: string, userName: string): void {
+    this.#user = { userPoolId, userName };
+    this.#keysChanged = true;
+  }
+
   resetKeys(): void {
-    if (this.#keys === undefined) return;
+    if (this.#keys === undefined && this.#user === undefined) return;
     this.#keys = undefined;
+    this.#user = undefined;
     this.#keysChanged = true;
   }
 
@@ -144,6 +155,7 @@ export class LazyLogger {
     if (this.#keysChanged) {
       powertools.resetKeys();
       if (this.#keys) powertools.appendKeys(this.#keys);
+      if (this.#user) powertools.appendKeys({ user: userRef(this.#user.userPoolId, this.#user.userName) });
       this.#keysChanged = false;
     }
     return powertools;

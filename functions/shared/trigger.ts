@@ -1,7 +1,7 @@
 /**
  * `trigger()` wraps a use-case into a Cognito trigger handler. It
  * 1. validates the parts of the event the trigger reads (a zod schema, unknown fields kept),
- * 2. tags the logger with the request's non-secret identifiers,
+ * 2. tags the logger with the request's non-secret identifiers (the user as a keyed hash),
  * 3. runs the use-case, which fills `event.response`, and returns the original event,
  * 4. maps errors in one place: a `UserFacingError` keeps its short message (its reason is
  *    logged), anything else is logged (its stack mapped to the TypeScript source) and replaced by
@@ -47,13 +47,9 @@ export function trigger<S extends StandardSchema<unknown, TriggerEventBase>>(
       }
       const parsed = result.value as OutputOf<S>;
       const { triggerSource, userPoolId, userName, callerContext } = parsed;
-      logger.appendKeys({
-        trigger: name,
-        triggerSource,
-        userPoolId,
-        userName,
-        clientId: callerContext?.clientId,
-      });
+      logger.appendKeys({ trigger: name, triggerSource, userPoolId, clientId: callerContext?.clientId });
+      // Never the name itself: for an unknown user it is whatever was typed (an email, a number).
+      logger.setUser(userPoolId, userName);
       await useCase(parsed);
       // The use-case fills the response on the parsed copy; hand it back on the original event
       // so fields this project does not know about travel through untouched.

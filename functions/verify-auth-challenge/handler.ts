@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { AccountStatusStore } from '#shared/auth-state/account-status';
 import { ChallengeStore } from '#shared/auth-state/challenge-store';
-import { SignInRecords } from '#shared/auth-state/sign-in-records';
+import { lockoutSettings } from '#shared/auth-state/lockout-settings';
 import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
+import { attemptSettings } from '#shared/challenge/settings';
 import { readConfig, setting } from '#shared/config';
 import { verifyAuthChallengeEvent } from '#shared/events/verify-auth-challenge';
 import { allowedCountriesSetting } from '#shared/phone';
@@ -13,18 +16,25 @@ import { type VerifyDeps, verifyAuthChallenge } from './verify-auth-challenge';
 const config = readConfig({
   AUTH_STATE_TABLE: setting.required(),
   ...allowedCountriesSetting,
+  ...attemptSettings,
+  ...lockoutSettings,
 });
 
-const settings = { allowedCountries: config.ALLOWED_COUNTRIES };
+const settings = {
+  allowedCountries: config.ALLOWED_COUNTRIES,
+  maxCodeAttempts: config.MAX_CODE_ATTEMPTS,
+  lockout: { maxFailures: config.LOCKOUT_MAX_FAILURES, windowMinutes: config.LOCKOUT_WINDOW_MINUTES },
+};
 
 /** Adapters are cheap objects: built per invocation so every call carries this invocation's deadline. */
 function deps(signal: AbortSignal): VerifyDeps {
   return {
+    accounts: new AccountStatusStore(dynamodb, config.AUTH_STATE_TABLE, signal),
     challenges: new ChallengeStore(dynamodb, config.AUTH_STATE_TABLE, signal),
-    records: new SignInRecords(dynamodb, config.AUTH_STATE_TABLE, signal),
     users: cognitoPhoneWriter(cognito, signal),
     settings,
     now: () => new Date(),
+    randomHex8: () => randomBytes(4).toString('hex'),
   };
 }
 

@@ -1,33 +1,43 @@
 /**
  * VerifyAuthChallengeResponse use-case: is the answer to this round right?
  *
- * PHONE_REQUIRED: the answer (trimmed, at most 32 characters, international format) must be a
- * valid, possible mobile number in an allowed country (libphonenumber-js). If it is, the E.164
- * number is stored under this round's id for the next round's Create to send a code to; it is not
- * the user's number yet. If not: `answerCorrect = false`, a failure record, nothing else stored.
+ * For a real user, first ONE Query of the account status (`assertSignInAllowed`, the rule Create
+ * applies too): a suspended or locked-out user's answer is never accepted, whatever it is, and the
+ * sign-in ends with "Sign-in is not allowed" (the password was proven before any custom round).
  *
- * SMS_OTP: everything needed is in the round's private parameters (the code's hash and salt, its
- * expiry, its purpose and, for `verify_phone`, the number it went to), so a sign-in code is judged
- * with no call at all. The answer (trimmed) must be exactly `length` digits, the round unexpired,
- * and its HMAC equal to the stored one (constant-time). On a correct `verify_phone` code the number
- * (from the private parameters, never from any answer) becomes the user's `phone_number`, verified:
- * the one call of the success path, and only on the first sign-in.
- * Every failed answer writes a failure record under `USER#<sub>` for the lockout. Wrong codes per
- * sign-in are limited by Define (it counts them in the session, which Cognito keeps server-side);
- * wrong codes across sign-ins by the lockout (pre-authentication).
+ * PHONE_REQUIRED: refused for a user whose phone is verified (a stale sign-in left on the phone
+ * path must not bind another number). Otherwise the answer (trimmed, at most 32 characters,
+ * international format) must be a valid, possible mobile number in an allowed country
+ * (libphonenumber-js). If it is, the E.164 number is stored under this round's id for the next
+ * round's Create to send a code to; it is not the user's number yet.
  *
- * Cognito retries a Verify that took too long with the very same event. Judging the answer is a
- * pure function of the event, so a retry gets the same answer; the failure record is written once
- * per round (keyed by the round's fresh `nonce`), and the phone write is idempotent.
+ * SMS_OTP: the round's private parameters carry the code's hash and salt, expiry, purpose and, for
+ * `verify_phone`, the number it went to, so the digits are judged without a read (length, expiry,
+ * constant-time HMAC). Every answer is then recorded on the code's item with ONE write:
+ * - right digits: a conditional UpdateItem marks the code used. It succeeds only while the code is
+ *   the user's current code, unused (or used by this very answer: a Cognito retry), within its
+ *   shared wrong-answer budget (MAX_CODE_ATTEMPTS, all sign-ins together) and unexpired; otherwise
+ *   the answer is wrong, right digits or not;
+ * - wrong digits (or a dead code): one transaction counts the wrong answer on the code's item,
+ *   writes the failure record the lockout reads and the round's `ANSWERED#<nonce>` mark, so a
+ *   retried Verify counts nothing twice.
+ * A right `verify_phone` code binds the number (from the private parameters, never from an answer)
+ * as the user's verified `phone_number`, only if the user has no verified phone now; a code is used
+ * once, and a user has one current code, so two sign-ins cannot both bind.
  *
- * An unknown user (`userNotFound`) is always wrong and nothing is written.
+ * An unknown user (`userNotFound`) is always wrong and nothing is read or written.
  */
+import {
+  type AccountStatusStore,
+  assertSignInAllowed,
+  type LockoutPolicy,
+} from '#shared/auth-state/account-status';
 import type { ChallengeStore } from '#shared/auth-state/challenge-store';
-import type { FailureReason } from '#shared/auth-state/keys';
-import type { SignInRecords } from '#shared/auth-state/sign-in-records';
+import { type FailureReason, failureRecord } from '#shared/auth-state/keys';
 import { codeMatches, normaliseCodeAnswer } from '#shared/challenge/code';
 import { maskPhone } from '#shared/challenge/mask';
 import { type PrivateRound, parsePrivateParameters } from '#shared/challenge/protocol';
+import { phoneVerified } from '#shared/challenge/session';
 import { InvalidEventError } from '#shared/errors';
 import type { VerifyAuthChallengeEvent } from '#shared/events/verify-auth-challenge';
 import { logger } from '#shared/logger';
@@ -36,14 +46,19 @@ import type { PhoneWriter } from './cognito';
 
 export interface VerifySettings {
   allowedCountries: readonly string[];
+  /** Wrong answers one code takes (all sign-ins together) before it is dead. */
+  maxCodeAttempts: number;
+  lockout: LockoutPolicy;
 }
 
 export interface VerifyDeps {
-  challenges: Pick<ChallengeStore, 'savePhoneCandidate' | 'markAnswered'>;
-  records: Pick<SignInRecords, 'recordFailure'>;
+  accounts: Pick<AccountStatusStore, 'read'>;
+  challenges: Pick<ChallengeStore, 'savePhoneCandidate' | 'useCode' | 'countWrongAnswer'>;
   users: PhoneWriter;
   settings: VerifySettings;
   now: () => Date;
+  /** 4 random bytes as hex: keeps failure records of the same millisecond apart. */
+  randomHex8: () => string;
 }
 
 /**
@@ -52,6 +67,8 @@ export interface VerifyDeps {
  * included, so a few minutes is generous.
  */
 export const PHONE_CANDIDATE_TTL_SECONDS = 300;
+
+type CodeRoundOf = Extract<PrivateRound, { type: 'SMS_OTP' }>;
 
 export async function verifyAuthChallenge(event: VerifyAuthChallengeEvent, deps: VerifyDeps): Promise<void> {
   event.response.answerCorrect = false;
@@ -65,22 +82,31 @@ export async function verifyAuthChallenge(event: VerifyAuthChallengeEvent, deps:
   const round = parsePrivateParameters(request.privateChallengeParameters);
   if (!round) throw new InvalidEventError('private challenge parameters malformed');
 
+  const now = deps.now();
+  await assertSignInAllowed(deps.accounts, sub, now, deps.settings.lockout);
+  const verified = phoneVerified(request.userAttributes);
   event.response.answerCorrect =
     round.type === 'PHONE_REQUIRED'
-      ? await verifyPhoneAnswer(sub, round, request.challengeAnswer, deps)
-      : await verifyCodeAnswer(event, sub, round, deps);
+      ? await verifyPhoneAnswer(sub, round, request.challengeAnswer, verified, now, deps)
+      : await verifyCodeAnswer(event, sub, round, verified, now, deps);
 }
 
 async function verifyPhoneAnswer(
   sub: string,
   round: Extract<PrivateRound, { type: 'PHONE_REQUIRED' }>,
   answer: string,
+  verified: boolean,
+  now: Date,
   deps: VerifyDeps,
 ): Promise<boolean> {
+  if (verified) {
+    // Not a guess, so not a failure: the user's own stale tab is the usual cause.
+    logger.warn('phone number refused: the user has a verified phone', { roundId: round.id });
+    return false;
+  }
   const check = checkPhone(answer, deps.settings.allowedCountries);
-  const now = deps.now();
   if (!check.ok) {
-    await recordFailureOnce(sub, round, 'invalid_phone', now, deps);
+    await countWrong(sub, round, 'invalid_phone', now, deps);
     logger.info('phone number rejected', {
       roundId: round.id,
       reason: 'invalid_phone',
@@ -106,20 +132,33 @@ async function verifyPhoneAnswer(
 async function verifyCodeAnswer(
   event: VerifyAuthChallengeEvent,
   sub: string,
-  round: Extract<PrivateRound, { type: 'SMS_OTP' }>,
+  round: CodeRoundOf,
+  verified: boolean,
+  now: Date,
   deps: VerifyDeps,
 ): Promise<boolean> {
-  const now = deps.now();
   const failed = async (reason: FailureReason, detail: string): Promise<false> => {
-    await recordFailureOnce(sub, round, reason, now, deps);
+    await countWrong(sub, round, reason, now, deps);
     logger.info('code rejected', { roundId: round.id, reason, detail });
     return false;
   };
 
+  if (round.purpose === 'verify_phone' && verified) {
+    logger.warn('enrolment code refused: the user has a verified phone', { roundId: round.id });
+    return false;
+  }
   const answer = normaliseCodeAnswer(event.request.challengeAnswer, round.length);
   if (answer === undefined) return failed('wrong_code', 'malformed');
   if (round.expiresAt <= now.getTime()) return failed('expired_code', 'expired');
   if (!codeMatches(answer, round)) return failed('wrong_code', 'mismatch');
+
+  const used = await deps.challenges.useCode(sub, {
+    id: round.id,
+    nonce: round.nonce,
+    now: now.getTime(),
+    maxAttempts: deps.settings.maxCodeAttempts,
+  });
+  if (used.outcome === 'dead') return failed('dead_code', used.why);
 
   if (round.purpose === 'verify_phone') {
     if (!round.phone) throw new InvalidEventError('private challenge parameters malformed');
@@ -134,17 +173,19 @@ async function verifyCodeAnswer(
   return true;
 }
 
-/** A failure record for the answer to this round: once per round, Cognito's retries included. */
-async function recordFailureOnce(
+/** One wrong answer to this round, counted once (Cognito's retries included). */
+async function countWrong(
   sub: string,
   round: PrivateRound,
   reason: FailureReason,
   now: Date,
   deps: VerifyDeps,
 ): Promise<void> {
-  if (!(await deps.challenges.markAnswered(sub, round.nonce, now.getTime()))) {
-    logger.info('retried answer; failure already recorded', { roundId: round.id });
-    return;
-  }
-  await deps.records.recordFailure(sub, reason, now);
+  const outcome = await deps.challenges.countWrongAnswer(sub, {
+    nonce: round.nonce,
+    now: now.getTime(),
+    failure: failureRecord(sub, reason, now, deps.randomHex8()),
+    codeId: round.type === 'SMS_OTP' ? round.id : undefined,
+  });
+  if (outcome === 'already_counted') logger.info('retried answer; already counted', { roundId: round.id });
 }

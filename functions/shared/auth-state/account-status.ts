@@ -14,6 +14,8 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { FAILURE_SK_PREFIX, LOCKOUT_RESET_SK, SUSPENSION_SK, userPk } from '#shared/auth-state/keys';
+import { DependencyError, SignInNotAllowedError } from '#shared/challenge/errors';
+import { logger } from '#shared/logger';
 
 /**
  * Written by pre-authentication once the user's invite is settled (see its reconciliation). An
@@ -110,11 +112,40 @@ export function accountDecision(records: AccountRecords, now: Date, policy: Lock
   return { allow: true, lockout };
 }
 
-/** Reads and writes of a user's status items. One instance per table, created at module scope. */
+/**
+ * Create and Verify: throws `SignInNotAllowedError` when the user is suspended or locked out now.
+ * They run only after the password was proven (Define asks for no custom round before), so the
+ * denial tells nothing to someone without the password. The reason is logged, never shown.
+ */
+export async function assertSignInAllowed(
+  accounts: Pick<AccountStatusStore, 'read'>,
+  sub: string,
+  now: Date,
+  policy: LockoutPolicy,
+): Promise<void> {
+  const records = await accounts.read(sub, new Date(now.getTime() - policy.windowMinutes * 60_000));
+  const decision = accountDecision(records, now, policy);
+  if (decision.allow) return;
+  if (decision.reason === 'locked_out') {
+    logger.warn('sign-in denied after the password: locked out', {
+      failures: decision.lockout.counted,
+      lockedUntil: decision.lockout.lockedUntil.toISOString(),
+    });
+  } else {
+    logger.warn('sign-in denied after the password: suspended');
+  }
+  throw new SignInNotAllowedError(decision.reason);
+}
+
+/**
+ * Reads and writes of a user's status items. PreAuthentication and the CLIs make one instance per
+ * table at module scope; Create and Verify one per invocation, with the invocation's deadline.
+ */
 export class AccountStatusStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     readonly tableName: string,
+    private readonly signal?: AbortSignal,
   ) {}
 
   /**
@@ -126,19 +157,22 @@ export class AccountStatusStore {
     const records: AccountRecords = { failures: [] };
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': userPk(sub),
-            ':from': `${FAILURE_SK_PREFIX}${since.toISOString()}`,
-            ':to': SUSPENSION_SK,
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
+      const query = new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': userPk(sub),
+          ':from': `${FAILURE_SK_PREFIX}${since.toISOString()}`,
+          ':to': SUSPENSION_SK,
+        },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      });
+      const page = await this.client.send(query, { abortSignal: this.signal }).catch((error: unknown) => {
+        // Without the signal (CLIs, PreAuthentication) errors leave as they always did.
+        if (this.signal) throw new DependencyError('DynamoDB', 'Query', error);
+        throw error;
+      });
       for (const item of page.Items ?? []) addRecord(records, item);
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);

@@ -1,10 +1,13 @@
 /**
  * The state of custom-auth rounds in the auth-state table (see keys.ts).
  *
- * - The user's current SMS code: ONE item per user (`CHALLENGE#<sub>` / `CODE`). Verify never
- *   reads it (the round's private parameters carry the hash); it exists so that a Cognito retry of
- *   Create, or a double-tapped sign-in, gets the code already on its way instead of a second SMS,
- *   and so that the round after a wrong code can ask for the same code again.
+ * - The user's current SMS code: ONE item per user (`CHALLENGE#<sub>` / `CODE`). The round's
+ *   private parameters carry the code's hash, so Verify judges the digits without reading it; but
+ *   every answer is recorded on it with one conditional write: wrong answers counted (`attempts`,
+ *   one budget shared by every sign-in that was given the code) and the right one marked
+ *   (`usedAt`/`usedBy`), so a code is single-use and a spent or used code is dead for everyone.
+ *   The item also makes a Cognito retry of Create, or a double-tapped sign-in, get the code already
+ *   on its way instead of a second SMS, and lets the round after a wrong code ask for it again.
  * - A phone number accepted in a PHONE_REQUIRED round, under that round's id, for the next
  *   round's Create to send the code to.
  * - The decoy destination shown to a username that does not exist.
@@ -22,6 +25,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { AuthStateAdapter, type CancellationReason } from '#shared/auth-state/client';
+import type { FailureRecord } from '#shared/auth-state/keys';
 import {
   answeredSk,
   CODE_SK,
@@ -30,8 +34,8 @@ import {
   decoyPk,
   phoneCandidateSk,
 } from '#shared/auth-state/keys';
-import { type SendCounter, takeOneUpdate } from '#shared/auth-state/send-limits';
-import { DependencyError } from '#shared/challenge/errors';
+import { type NamedCounter, takeOneUpdate } from '#shared/auth-state/send-limits';
+import { DependencyError, type SendLimitName } from '#shared/challenge/errors';
 import type { CodePurpose } from '#shared/challenge/protocol';
 
 export interface CodeRecord {
@@ -54,6 +58,27 @@ export interface CodeRecord {
   expiresAt: number;
   /** Epoch seconds. */
   ttl: number;
+  /** Wrong answers so far, all sign-ins together (absent: none). */
+  attempts?: number | undefined;
+  /** Epoch milliseconds: when the right answer used the code (absent: unused). */
+  usedAt?: number | undefined;
+  /** The nonce of the round whose answer used it: a retry of that very answer is right again. */
+  usedBy?: string | undefined;
+}
+
+/** Why a stored code can take no more answers (or `undefined` while it can). */
+export type DeadCode = 'replaced' | 'used' | 'exhausted' | 'expired';
+
+/** The pure twin of `useCode`'s condition. */
+export function deadCode(
+  code: CodeRecord | undefined,
+  expect: { id: string; now: number; maxAttempts: number },
+): DeadCode | undefined {
+  if (!code || code.id !== expect.id) return 'replaced';
+  if (code.usedAt !== undefined) return 'used';
+  if ((code.attempts ?? 0) >= expect.maxAttempts) return 'exhausted';
+  if (code.expiresAt <= expect.now) return 'expired';
+  return undefined;
 }
 
 /** When a new Create may reuse the stored code instead of sending another. */
@@ -62,6 +87,8 @@ export interface ReusePolicy {
   now: number;
   /** Codes created at or before this instant are outside the resend cooldown. */
   cooldownStart: number;
+  /** A code with this many wrong answers is dead and is replaced, never reused. */
+  maxAttempts: number;
 }
 
 /** The pure twin of the claim's condition: is `code` the one to reuse for this round? */
@@ -70,14 +97,26 @@ export function isReusable(code: CodeRecord | undefined, policy: ReusePolicy): c
     code !== undefined &&
     code.roundKey === policy.roundKey &&
     code.createdAt > policy.cooldownStart &&
-    code.expiresAt > policy.now
+    code.expiresAt > policy.now &&
+    code.usedAt === undefined &&
+    (code.attempts ?? 0) < policy.maxAttempts
   );
 }
 
 export type IssueResult =
   | { outcome: 'claimed' }
   | { outcome: 'reuse'; code: CodeRecord }
-  | { outcome: 'limited'; limit: 'user' | 'phone' };
+  | { outcome: 'limited'; limit: SendLimitName };
+
+/** How one answer was recorded on the code's item. */
+export type AnswerRecord =
+  /** The right answer used the code (or this very answer already had: a retry). */
+  | { outcome: 'used' }
+  /** The code takes no more answers: this one is wrong whatever its digits. */
+  | { outcome: 'dead'; why: DeadCode };
+
+/** How a wrong answer was counted. */
+export type WrongAnswerRecord = 'counted' | 'already_counted';
 
 /** How often a transaction cancelled by a concurrent writer (or a changed item) is tried again. */
 const ISSUE_TRIES = 3;
@@ -105,7 +144,7 @@ export class ChallengeStore extends AuthStateAdapter {
     sub: string,
     code: CodeRecord,
     policy: ReusePolicy,
-    counters: { user: SendCounter; phone: SendCounter },
+    counters: readonly NamedCounter[],
   ): Promise<IssueResult> {
     const claim = {
       Put: {
@@ -116,22 +155,23 @@ export class ChallengeStore extends AuthStateAdapter {
           'roundKey <> :roundKey',
           'createdAt <= :cooldownStart',
           'expiresAt <= :now',
+          'attribute_exists(usedAt)',
+          'attempts >= :maxAttempts',
         ].join(' OR '),
         ExpressionAttributeValues: {
           ':roundKey': policy.roundKey,
           ':cooldownStart': policy.cooldownStart,
           ':now': policy.now,
+          ':maxAttempts': policy.maxAttempts,
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     };
-    const takes = [counters.user, counters.phone].map((counter) => ({
-      Update: takeOneUpdate(this.tableName, counter),
-    }));
+    const takes = counters.map(({ counter }) => ({ Update: takeOneUpdate(this.tableName, counter) }));
     for (let attempt = 1; attempt <= ISSUE_TRIES; attempt++) {
       const result = await this.transact(new TransactWriteCommand({ TransactItems: [claim, ...takes] }));
       if (result.ok) return { outcome: 'claimed' };
-      const [codeReason, userReason, phoneReason] = result.reasons;
+      const [codeReason, ...counterReasons] = result.reasons;
       if (codeReason?.code === 'ConditionalCheckFailed') {
         // DynamoDB returns the item with the reason; read it if an engine does not.
         const current = (codeReason.item as CodeRecord | undefined) ?? (await this.getCode(sub));
@@ -142,8 +182,9 @@ export class ChallengeStore extends AuthStateAdapter {
         await pause(attempt);
         continue;
       }
-      if (userReason?.code === 'ConditionalCheckFailed') return { outcome: 'limited', limit: 'user' };
-      if (phoneReason?.code === 'ConditionalCheckFailed') return { outcome: 'limited', limit: 'phone' };
+      const refused = counterReasons.findIndex((reason) => reason.code === 'ConditionalCheckFailed');
+      const limit = counters[refused]?.name;
+      if (limit) return { outcome: 'limited', limit };
       throw new DependencyError('DynamoDB', 'TransactWriteItems', new Error(describe(result.reasons)));
     }
     throw new DependencyError('DynamoDB', 'TransactWriteItems', new Error('contention'));
@@ -163,20 +204,93 @@ export class ChallengeStore extends AuthStateAdapter {
   }
 
   /**
-   * Records that a failed answer to the round with this nonce was recorded; false if it already
-   * was (Cognito retrying Verify), so that a retry writes no second failure record. Kept as long
-   * as a sign-in can last.
+   * Records the right digits of code `id` on the user's code item: ONE conditional UpdateItem that
+   * marks the code used, if it is still the user's current code, unused (or used by this very
+   * round's answer: Cognito retrying Verify gets the same result), within its wrong-answer budget
+   * and unexpired. Otherwise the code is dead and the answer wrong, whatever its digits.
    */
-  async markAnswered(sub: string, nonce: string, now: number): Promise<boolean> {
+  async useCode(
+    sub: string,
+    answer: { id: string; nonce: string; now: number; maxAttempts: number },
+  ): Promise<AnswerRecord> {
     const result = await this.send(
-      'PutItem',
-      new PutCommand({
+      'UpdateItem',
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: { pk: challengePk(sub), sk: answeredSk(nonce), at: now, ttl: Math.ceil(now / 1000) + 3600 },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        Key: { pk: challengePk(sub), sk: CODE_SK },
+        UpdateExpression: 'SET usedAt = if_not_exists(usedAt, :now), usedBy = if_not_exists(usedBy, :nonce)',
+        ConditionExpression: [
+          'id = :id',
+          'expiresAt > :now',
+          '(attribute_not_exists(attempts) OR attempts < :maxAttempts)',
+          '(attribute_not_exists(usedAt) OR usedBy = :nonce)',
+        ].join(' AND '),
+        ExpressionAttributeValues: {
+          ':id': answer.id,
+          ':nonce': answer.nonce,
+          ':now': answer.now,
+          ':maxAttempts': answer.maxAttempts,
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return result.ok;
+    if (result.ok) return { outcome: 'used' };
+    const current = result.item as CodeRecord | undefined;
+    return { outcome: 'dead', why: deadCode(current, answer) ?? 'used' };
+  }
+
+  /**
+   * Counts one wrong answer, once per round (Cognito may retry Verify with the same event): ONE
+   * transaction of the round's `ANSWERED#<nonce>` mark (fails when it exists: a retry, nothing
+   * counted twice), the failure record the lockout reads and, for a code round, one more wrong
+   * answer on the code's item (`codeId`: only while it is still the user's current code).
+   */
+  async countWrongAnswer(
+    sub: string,
+    answer: { nonce: string; now: number; failure: FailureRecord; codeId?: string | undefined },
+  ): Promise<WrongAnswerRecord> {
+    const mark = {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk: challengePk(sub),
+          sk: answeredSk(answer.nonce),
+          at: answer.now,
+          ttl: Math.ceil(answer.now / 1000) + 3600,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    const failure = { Put: { TableName: this.tableName, Item: answer.failure } };
+    const count = answer.codeId
+      ? {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: challengePk(sub), sk: CODE_SK },
+            UpdateExpression: 'ADD attempts :one',
+            ConditionExpression: 'id = :id',
+            ExpressionAttributeValues: { ':one': 1, ':id': answer.codeId },
+          },
+        }
+      : undefined;
+    let items = count ? [mark, failure, count] : [mark, failure];
+    for (let attempt = 1; attempt <= ISSUE_TRIES; attempt++) {
+      const result = await this.transact(new TransactWriteCommand({ TransactItems: items }));
+      if (result.ok) return 'counted';
+      const [markReason, , countReason] = result.reasons;
+      if (markReason?.code === 'ConditionalCheckFailed') return 'already_counted';
+      if (countReason?.code === 'ConditionalCheckFailed') {
+        // The code was replaced or removed meanwhile: the answer still counts for the lockout.
+        items = [mark, failure];
+        continue;
+      }
+      if (result.reasons.some(conflict)) {
+        await pause(attempt);
+        continue;
+      }
+      throw new DependencyError('DynamoDB', 'TransactWriteItems', new Error(describe(result.reasons)));
+    }
+    throw new DependencyError('DynamoDB', 'TransactWriteItems', new Error('contention'));
   }
 
   /** Keeps a number accepted in PHONE_REQUIRED round `roundId` for the next round's Create. */

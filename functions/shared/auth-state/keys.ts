@@ -16,7 +16,10 @@
  *   CHALLENGE#<sub> / PHONE#<round id>  a phone number accepted in a PHONE_REQUIRED round
  *   CHALLENGE#DECOY#<hash> / DECOY      the masked destination shown for an unknown username
  *   SENDS#USER#<sub or DECOY#hash> / HOUR#<yyyy-mm-ddThh>   codes sent for a user in that UTC hour
- *   SENDS#PHONE#<hash> / DAY#<yyyy-mm-dd>   SMS sent to a number in that UTC day (all users)
+ *   SENDS#PHONE#<hash> / DAY#<yyyy-mm-dd>   sign-in SMS sent to a verified number that UTC day
+ *   SENDS#UNPROVEN#PHONE#<hash> / DAY#<yyyy-mm-dd>   enrolment SMS to a number not yet proven
+ *   SENDS#UNPROVEN#USER#<sub> / DAY#<yyyy-mm-dd>     enrolment SMS one account asked for that day
+ *   CHALLENGE#<sub> / ANSWERED#<nonce>  a failed answer to the round with that nonce was counted
  */
 import { createHash } from 'node:crypto';
 
@@ -43,7 +46,9 @@ export type FailureReason =
   /** A PHONE_REQUIRED answer that is not a valid mobile number in an allowed country. */
   | 'invalid_phone'
   /** The right code or not, after the code's expiry. */
-  | 'expired_code';
+  | 'expired_code'
+  /** The right digits of a code that was already used, spent its wrong-answer budget or was replaced. */
+  | 'dead_code';
 
 export interface FailureRecord {
   pk: string;
@@ -100,11 +105,35 @@ export const userSendsPk = (userKey: string): string => `SENDS#USER#${userKey}`;
 /** Numbers are counted under a hash (pseudonymous, not secret: the number space is small). */
 export const phoneSendsPk = (e164: string): string =>
   `SENDS#PHONE#${sha256Hex(`phone:${e164}`).slice(0, 32)}`;
+/**
+ * Enrolment sends (a number typed at PHONE_REQUIRED, not yet proven) are counted apart from the
+ * sign-in sends of the number's verified owner, so nobody else's enrolment attempts can use up the
+ * owner's budget (docs/two-factor.md, "Send limits").
+ */
+export const unprovenPhoneSendsPk = (e164: string): string =>
+  `SENDS#UNPROVEN#PHONE#${sha256Hex(`phone:${e164}`).slice(0, 32)}`;
+export const unprovenUserSendsPk = (sub: string): string => `SENDS#UNPROVEN#USER#${sub}`;
 
 /** `HOUR#2025-01-31T13` (UTC). */
 export const hourWindowSk = (at: Date): string => `HOUR#${at.toISOString().slice(0, 13)}`;
 /** `DAY#2025-01-31` (UTC). */
 export const dayWindowSk = (at: Date): string => `DAY#${at.toISOString().slice(0, 10)}`;
+
+/** A failure record for the lockout (written by Verify, inside the transaction that counts it). */
+export function failureRecord(
+  sub: string,
+  reason: FailureReason,
+  at: Date,
+  randomHex8: string,
+): FailureRecord {
+  return {
+    pk: userPk(sub),
+    sk: failureSk(at, randomHex8),
+    at: at.toISOString(),
+    reason,
+    ttl: Math.floor(at.getTime() / 1000) + FAILURE_TTL_SECONDS,
+  };
+}
 
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');

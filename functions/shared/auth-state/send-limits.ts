@@ -12,16 +12,28 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AuthStateAdapter } from '#shared/auth-state/client';
-import { dayWindowSk, hourWindowSk, phoneSendsPk, userSendsPk } from '#shared/auth-state/keys';
+import {
+  dayWindowSk,
+  hourWindowSk,
+  phoneSendsPk,
+  unprovenPhoneSendsPk,
+  unprovenUserSendsPk,
+  userSendsPk,
+} from '#shared/auth-state/keys';
+import type { SendLimitName } from '#shared/challenge/errors';
 
 export interface SendLimitInput {
   /** The user's `sub`. */
   userKey: string;
   /** E.164. */
   phone: string;
+  /** A sign-in code to the verified number, or an enrolment code to a number not yet proven. */
+  purpose: 'sign_in' | 'verify_phone';
   now: Date;
   perUserPerHour: number;
   perPhonePerDay: number;
+  unprovenPerPhonePerDay: number;
+  unprovenPerUserPerDay: number;
 }
 
 const HOUR_S = 3600;
@@ -46,20 +58,45 @@ export function userCounter(userKey: string, now: Date, perHour: number): SendCo
 
 /** A number's counter for the UTC day of `now` (all users together). */
 export function phoneCounter(phone: string, now: Date, perDay: number): SendCounter {
-  const nowS = Math.floor(now.getTime() / 1000);
-  return {
-    key: { pk: phoneSendsPk(phone), sk: dayWindowSk(now) },
-    limit: perDay,
-    ttl: (Math.floor(nowS / DAY_S) + 2) * DAY_S,
-  };
+  return dayCounter(phoneSendsPk(phone), now, perDay);
 }
 
-/** The counters one send takes a unit of: the user's hour and the number's day. */
-export function sendCounters(input: SendLimitInput): { user: SendCounter; phone: SendCounter } {
-  return {
-    user: userCounter(input.userKey, input.now, input.perUserPerHour),
-    phone: phoneCounter(input.phone, input.now, input.perPhonePerDay),
+function dayCounter(pk: string, now: Date, perDay: number): SendCounter {
+  const nowS = Math.floor(now.getTime() / 1000);
+  return { key: { pk, sk: dayWindowSk(now) }, limit: perDay, ttl: (Math.floor(nowS / DAY_S) + 2) * DAY_S };
+}
+
+/** A counter with the name of the limit it enforces (what a refusal reports). */
+export interface NamedCounter {
+  name: SendLimitName;
+  counter: SendCounter;
+}
+
+/**
+ * The counters one send takes a unit of. Every send: the user's hour. A sign-in code: the verified
+ * number's day. An enrolment code: the unproven number's day and the account's enrolment day,
+ * never the verified owner's counter, so two phone-less accounts typing a victim's number cannot
+ * use up the victim's sign-in SMS.
+ */
+export function sendCounters(input: SendLimitInput): NamedCounter[] {
+  const user: NamedCounter = {
+    name: 'user',
+    counter: userCounter(input.userKey, input.now, input.perUserPerHour),
   };
+  if (input.purpose === 'sign_in') {
+    return [user, { name: 'phone', counter: phoneCounter(input.phone, input.now, input.perPhonePerDay) }];
+  }
+  return [
+    user,
+    {
+      name: 'unproven_phone',
+      counter: dayCounter(unprovenPhoneSendsPk(input.phone), input.now, input.unprovenPerPhonePerDay),
+    },
+    {
+      name: 'unproven_user',
+      counter: dayCounter(unprovenUserSendsPk(input.userKey), input.now, input.unprovenPerUserPerDay),
+    },
+  ];
 }
 
 /**

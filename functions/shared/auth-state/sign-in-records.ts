@@ -9,23 +9,16 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AuthStateAdapter } from '#shared/auth-state/client';
 import {
   classifyUserItem,
-  FAILURE_TTL_SECONDS,
   type FailureReason,
   type FailureRecord,
-  failureSk,
+  failureRecord,
   type UserRecord,
   userPk,
 } from '#shared/auth-state/keys';
 
 export class SignInRecords extends AuthStateAdapter {
   async recordFailure(sub: string, reason: FailureReason, at: Date): Promise<FailureRecord> {
-    const record: FailureRecord = {
-      pk: userPk(sub),
-      sk: failureSk(at, randomBytes(4).toString('hex')),
-      at: at.toISOString(),
-      reason,
-      ttl: Math.floor(at.getTime() / 1000) + FAILURE_TTL_SECONDS,
-    };
+    const record = failureRecord(sub, reason, at, randomBytes(4).toString('hex'));
     await this.call('PutItem', new PutCommand({ TableName: this.tableName, Item: record }));
     return record;
   }

@@ -7,11 +7,27 @@ import { UserFacingError } from '#shared/errors';
 export const SEND_LIMIT_MESSAGE = 'Too many codes requested. Please try again later';
 export const CODE_EXPIRED_MESSAGE = 'Your sign-in code has expired. Please sign in again';
 export const SMS_UNAVAILABLE_MESSAGE = 'A code cannot be sent to this phone number';
+export const SIGN_IN_NOT_ALLOWED_MESSAGE = 'Sign-in is not allowed right now';
+
+/**
+ * A suspended or locked-out user proved the password: one message for every cause, the cause only
+ * in `reason`. Thrown by Create and Verify, never before the password is checked (a stranger must
+ * not learn that an account exists or what state it is in; docs/two-factor.md, "Threat model").
+ */
+export class SignInNotAllowedError extends UserFacingError {
+  override name = 'SignInNotAllowedError';
+  constructor(reason: string) {
+    super(SIGN_IN_NOT_ALLOWED_MESSAGE, reason);
+  }
+}
+
+/** The send counters a code takes a unit of (see send-limits.ts). */
+export type SendLimitName = 'user' | 'phone' | 'unproven_phone' | 'unproven_user';
 
 /** A per-user or per-phone send limit is reached; nothing was sent. */
 export class SendLimitError extends UserFacingError {
   override name = 'SendLimitError';
-  constructor(limit: 'user' | 'phone') {
+  constructor(limit: SendLimitName) {
     super(SEND_LIMIT_MESSAGE, `send_limit_${limit}`);
   }
 }

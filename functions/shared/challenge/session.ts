@@ -5,6 +5,8 @@
  * on every entry, not only the last one):
  *
  *   SRP_A ok, PASSWORD_VERIFIER ok,                      the password, proven by SRP
+ *   [NEW_PASSWORD_REQUIRED ok]                           a user created by AdminCreateUser, if
+ *                                                        Cognito records that step as an entry
  *   [PHONE_REQUIRED failed]* PHONE_REQUIRED ok,          only for a user without a verified phone
  *   [SMS_OTP failed]* SMS_OTP ok                          every SMS_OTP entry carries the same id
  *
@@ -13,6 +15,14 @@
  * custom round carries the `<TYPE>:<id>` tag Create gave it (see protocol.ts). Anything else (a
  * custom round first, a missing or failed password step, an unknown challenge name, an untagged
  * or foreign custom round, a round after the final code) fails authentication.
+ *
+ * Two rules tie the session to the user as Cognito sees them now (the attributes of this event):
+ * - a user whose phone is verified is never on the phone path: a session with a PHONE_REQUIRED
+ *   round fails unless it has just ended in the right code (the Verify that bound the number
+ *   checked, at the moment of binding, that no verified phone was there; docs/two-factor.md);
+ * - challenge names that other pool features bring (SMS_MFA, SOFTWARE_TOKEN_MFA, device tracking)
+ *   fail closed with a reason that names them (`foreign_challenge_<NAME>`), so an operator can see
+ *   what to switch off (docs/two-factor.md, "Pools with other MFA or device tracking").
  *
  * Define (`decide`) and Create (`planCustomRound`) read the session with the same function, so the
  * round Create builds is always the round Define agreed to.
@@ -50,7 +60,7 @@ export interface CustomRound {
 
 export type SessionReading =
   | { valid: false; reason: string }
-  | { valid: true; passwordSteps: 0 | 1 | 2; custom: CustomRound[] };
+  | { valid: true; passwordSteps: 0 | 1 | 2; newPasswordStep: boolean; custom: CustomRound[] };
 
 export type Decision =
   | { outcome: 'challenge'; challengeName: 'PASSWORD_VERIFIER' | 'CUSTOM_CHALLENGE' }
@@ -69,6 +79,31 @@ export type RoundPlan =
 
 const PASSWORD_STEPS = ['SRP_A', 'PASSWORD_VERIFIER'] as const;
 
+/**
+ * Cognito's own step for a user created by AdminCreateUser (status FORCE_CHANGE_PASSWORD): the new
+ * password is set right after PASSWORD_VERIFIER. Accepted once, directly after the password, with
+ * or without an entry of its own in the session.
+ */
+const NEW_PASSWORD_STEP = 'NEW_PASSWORD_REQUIRED';
+
+/**
+ * Challenges of Cognito's own MFA and device tracking. They never belong in this flow; they appear
+ * only in a pool where those features are on (an existing pool the triggers were attached to).
+ */
+const FOREIGN_CHALLENGES = new Set([
+  'SMS_MFA',
+  'SOFTWARE_TOKEN_MFA',
+  'EMAIL_OTP',
+  'MFA_SETUP',
+  'SELECT_MFA_TYPE',
+  'SELECT_CHALLENGE',
+  'DEVICE_SRP_AUTH',
+  'DEVICE_PASSWORD_VERIFIER',
+  'ADMIN_NO_SRP_AUTH',
+  'PASSWORD',
+  'WEB_AUTHN',
+]);
+
 function isEmpty(metadata: string | null | undefined): boolean {
   return metadata === undefined || metadata === null || metadata === '';
 }
@@ -78,8 +113,17 @@ export function readSession(session: readonly SessionEntry[]): SessionReading {
   const invalid = (reason: string): SessionReading => ({ valid: false, reason });
   const custom: CustomRound[] = [];
   let passwordSteps: 0 | 1 | 2 = 0;
+  let newPasswordStep = false;
 
   for (const [index, entry] of session.entries()) {
+    if (FOREIGN_CHALLENGES.has(entry.challengeName))
+      return invalid(`foreign_challenge_${entry.challengeName}`);
+    if (index === PASSWORD_STEPS.length && entry.challengeName === NEW_PASSWORD_STEP) {
+      if (!isEmpty(entry.challengeMetadata)) return invalid(`metadata_on_${NEW_PASSWORD_STEP}`);
+      if (entry.challengeResult !== true) return invalid('new_password_failed');
+      newPasswordStep = true;
+      continue;
+    }
     if (index < PASSWORD_STEPS.length) {
       const expected = PASSWORD_STEPS[index];
       if (entry.challengeName !== expected) return invalid(`expected_${expected}_at_${index}`);
@@ -104,7 +148,7 @@ export function readSession(session: readonly SessionEntry[]): SessionReading {
     }
     custom.push({ type: tag.type, id: tag.id, ok: entry.challengeResult === true });
   }
-  return { valid: true, passwordSteps, custom };
+  return { valid: true, passwordSteps, newPasswordStep, custom };
 }
 
 const count = (rounds: CustomRound[], type: ChallengeType, ok: boolean) =>
@@ -116,7 +160,9 @@ export function decide(session: readonly SessionEntry[], user: SignInUser, limit
   const reading = readSession(session);
   if (!reading.valid) return fail(reading.reason);
   if (reading.passwordSteps === 0) return fail('password_step_missing');
-  if (session.length > limits.maxRounds) return fail('too_many_rounds');
+  // Cognito's own new-password step is not one of our rounds: it does not use up the limit.
+  const rounds = session.length - (reading.newPasswordStep ? 1 : 0);
+  if (rounds > limits.maxRounds) return fail('too_many_rounds');
   if (reading.passwordSteps === 1) return { outcome: 'challenge', challengeName: 'PASSWORD_VERIFIER' };
 
   const { custom } = reading;
@@ -133,7 +179,10 @@ export function decide(session: readonly SessionEntry[], user: SignInUser, limit
   if (last?.type === 'SMS_OTP' && last.ok) {
     return user.userNotFound ? fail('user_not_found') : { outcome: 'tokens' };
   }
-  if (session.length >= limits.maxRounds) return fail('too_many_rounds');
+  // A stale enrolment: this sign-in is on the phone path, but the user has a verified phone now
+  // (enrolled meanwhile, in another sign-in). It may not go on to bind another number.
+  if (first?.type === 'PHONE_REQUIRED' && user.phoneVerified) return fail('phone_path_for_verified_user');
+  if (rounds >= limits.maxRounds) return fail('too_many_rounds');
   return { outcome: 'challenge', challengeName: 'CUSTOM_CHALLENGE' };
 }
 
@@ -150,12 +199,20 @@ export function planCustomRound(session: readonly SessionEntry[], user: SignInUs
       ? { kind: 'send_code', phoneFrom: 'profile' }
       : { kind: 'ask_phone' };
   }
+  // The phone path is for users without a verified phone, at every step (see `decide`).
+  if (reading.custom[0]?.type === 'PHONE_REQUIRED' && user.phoneVerified) return undefined;
   if (last.type === 'PHONE_REQUIRED') {
     return last.ok
       ? { kind: 'send_code', phoneFrom: 'phone_round', phoneRoundId: last.id }
       : { kind: 'ask_phone' };
   }
   return last.ok ? undefined : { kind: 'repeat_code', codeRoundId: last.id };
+}
+
+/** Is this sign-in on the phone path (its first custom round asked for a number)? */
+export function onPhonePath(session: readonly SessionEntry[]): boolean {
+  const reading = readSession(session);
+  return reading.valid && reading.custom[0]?.type === 'PHONE_REQUIRED';
 }
 
 /** Read from Cognito's user attributes; only the exact string `'true'` counts as verified. */

@@ -7,9 +7,13 @@
  */
 import { setting } from '#shared/config';
 
-/** Define's limit on wrong codes (Define counts them in the session). */
+/**
+ * The wrong-answer budget of one code. Define counts a sign-in's wrong codes in its session; Create
+ * and Verify count every wrong answer to a code on the code's item, shared by every sign-in that
+ * was given that code, so N parallel sign-ins still get MAX_CODE_ATTEMPTS guesses in all.
+ */
 export const attemptSettings = {
-  /** Wrong SMS codes per sign-in before the sign-in fails. */
+  /** Wrong answers to one SMS code (all sign-ins together) before the code is dead. */
   MAX_CODE_ATTEMPTS: setting.integer(3, 1, 10),
 };
 

@@ -16,6 +16,7 @@
  */
 import type { Branding } from './branding';
 import type { MessageKind } from './catalog';
+import { smsSize, toGsm7 } from './gsm7';
 import { type EmailValues, renderEmailHtml } from './html';
 import { catalogFor, resolveLocale } from './registry';
 import { cleanUserValue, fill, shorten, slotsOf, smsLength, utf8Length } from './text';
@@ -154,25 +155,32 @@ export function renderCustomMessage(input: CustomMessageInput): RenderedCustomMe
 }
 
 /**
- * The first variant that fits in 140 characters, trying each first with the full app name, then
- * with the app name shortened (never below 8 characters). If nothing fits (only possible with
- * absurd placeholders), the placeholders alone: a placeholder is never dropped.
+ * The SMS text: every variant in GSM-7 form where letters allow (`toGsm7`: one SMS part holds 160
+ * GSM-7 characters but only 70 UCS-2 ones). The first variant that fits in 140 characters AND one
+ * SMS part; if none does (an app name with characters GSM-7 lacks), the first that fits in 140
+ * characters. Each variant is tried first with the full app name, then with the app name shortened
+ * (never below 8 characters). If nothing fits (only possible with absurd placeholders), the
+ * placeholders alone: a placeholder is never dropped.
  */
 function fitSms(
   variants: readonly string[],
   values: Readonly<Record<string, string>>,
   required: readonly string[],
 ): string {
-  for (const template of variants) {
-    const text = fill(template, values);
-    if (smsLength(text) <= SMS_MAX_CHARS) return text;
-    const appName = values.appName ?? '';
-    const uses = slotsOf(template).filter((slot) => slot === 'appName').length;
-    if (uses === 0) continue;
-    const without = smsLength(fill(template, { ...values, appName: '' }));
-    for (let room = Math.floor((SMS_MAX_CHARS - without) / uses); room >= APP_NAME_MIN_CHARS; room--) {
-      const shortened = fill(template, { ...values, appName: shorten(appName, room) });
-      if (smsLength(shortened) <= SMS_MAX_CHARS) return shortened;
+  const oneSegment = (text: string) => smsLength(text) <= SMS_MAX_CHARS && smsSize(text).segments === 1;
+  const withinLimit = (text: string) => smsLength(text) <= SMS_MAX_CHARS;
+  for (const fits of [oneSegment, withinLimit]) {
+    for (const template of variants) {
+      const text = toGsm7(fill(template, values));
+      if (fits(text)) return text;
+      const appName = values.appName ?? '';
+      const uses = slotsOf(template).filter((slot) => slot === 'appName').length;
+      if (uses === 0) continue;
+      const without = smsLength(toGsm7(fill(template, { ...values, appName: '' })));
+      for (let room = Math.floor((SMS_MAX_CHARS - without) / uses); room >= APP_NAME_MIN_CHARS; room--) {
+        const shortened = toGsm7(fill(template, { ...values, appName: shorten(appName, room) }));
+        if (fits(shortened)) return shortened;
+      }
     }
   }
   return required.map((slot) => values[slot] ?? '').join(' ');
