@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ChallengeStore, type CodeRecord, type ReusePolicy } from '#shared/auth-state/challenge-store';
-import { phoneSendsPk, userPk, userSendsPk } from '#shared/auth-state/keys';
+import { failureRecord, phoneSendsPk, userPk, userSendsPk } from '#shared/auth-state/keys';
 import { phoneCounter, SendLimits, sendCounters, userCounter } from '#shared/auth-state/send-limits';
 import { SignInRecords } from '#shared/auth-state/sign-in-records';
 import { dynamodb } from '#shared/aws/dynamodb';
@@ -47,12 +47,27 @@ const policy = (overrides: Partial<ReusePolicy> = {}): ReusePolicy => {
     roundKey: 'round-1',
     now,
     cooldownStart: now - 60_000,
+    maxAttempts: 3,
     ...overrides,
   };
 };
 
-const counters = (sub: string, phone: string, now = new Date(), perUserPerHour = 5, perPhonePerDay = 10) =>
-  sendCounters({ userKey: sub, phone, now, perUserPerHour, perPhonePerDay });
+/** A sign-in code's counters (the list issueCode takes), with the two named for the checks. */
+const counters = (sub: string, phone: string, now = new Date(), perUserPerHour = 5, perPhonePerDay = 10) => {
+  const list = sendCounters({
+    userKey: sub,
+    phone,
+    purpose: 'sign_in',
+    now,
+    perUserPerHour,
+    perPhonePerDay,
+    unprovenPerPhonePerDay: 3,
+    unprovenPerUserPerDay: 5,
+  });
+  const [user, perPhone] = list;
+  if (!user || !perPhone) throw new Error('a sign-in code takes two counters');
+  return Object.assign(list, { user: user.counter, phone: perPhone.counter });
+};
 const counter = async (key: { pk: string; sk: string }) =>
   (await dynamodb.send(new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }))).Item?.sends;
 
@@ -77,6 +92,8 @@ describe('ChallengeStore.issueCode: one transaction claims the code and takes th
     ['for another round', {}, { roundKey: 'round-2' }],
     ['created before the cooldown', { createdAt: Date.now() - 61_000 }, {}],
     ['that expired', { expiresAt: Date.now() - 1 }, {}],
+    ['that was used', { usedAt: Date.now() - 1000, usedBy: 'f'.repeat(32) }, {}],
+    ['that spent its wrong answers', { attempts: 3 }, {}],
   ])('a stored code %s is replaced by the new one', async (_name, stored, overrides) => {
     const sub = randomUUID();
     const phone = uniquePhone();
@@ -157,12 +174,71 @@ describe('ChallengeStore.issueCode: one transaction claims the code and takes th
     await challenges.releaseCode(sub, stored.id);
     expect(await challenges.getCode(sub)).toBeUndefined();
   });
+});
 
-  test('markAnswered is true once per nonce', async () => {
+describe('ChallengeStore: every answer recorded on the code, once', () => {
+  const failure = (sub: string) => failureRecord(sub, 'wrong_code', new Date(), randomUUID().slice(0, 8));
+  const issue = async (sub: string, overrides: Partial<CodeRecord> = {}) => {
+    const stored = code(sub, overrides);
+    await challenges.issueCode(sub, stored, policy({ roundKey: stored.roundKey }), counters(sub, uniquePhone()));
+    return stored;
+  };
+
+  test('useCode: the first right answer uses the code, its retry is right again, any other answer finds it dead', async () => {
     const sub = randomUUID();
-    const nonce = 'e'.repeat(32);
-    expect(await challenges.markAnswered(sub, nonce, Date.now())).toBe(true);
-    expect(await challenges.markAnswered(sub, nonce, Date.now())).toBe(false);
+    const stored = await issue(sub);
+    const answer = (nonce: string) =>
+      challenges.useCode(sub, { id: stored.id, nonce, now: Date.now(), maxAttempts: 3 });
+    expect(await answer('a'.repeat(32))).toEqual({ outcome: 'used' });
+    expect(await answer('a'.repeat(32))).toEqual({ outcome: 'used' });
+    expect(await answer('b'.repeat(32))).toEqual({ outcome: 'dead', why: 'used' });
+  });
+
+  test('countWrongAnswer counts once per nonce; at the budget the right digits find the code dead', async () => {
+    const sub = randomUUID();
+    const stored = await issue(sub);
+    const wrong = (nonce: string) =>
+      challenges.countWrongAnswer(sub, { nonce, now: Date.now(), failure: failure(sub), codeId: stored.id });
+    expect(await wrong('1'.repeat(32))).toBe('counted');
+    expect(await wrong('1'.repeat(32))).toBe('already_counted');
+    expect(await wrong('2'.repeat(32))).toBe('counted');
+    expect((await challenges.getCode(sub))?.attempts).toBe(2);
+    expect(await wrong('3'.repeat(32))).toBe('counted');
+    expect(
+      await challenges.useCode(sub, {
+        id: stored.id,
+        nonce: '4'.repeat(32),
+        now: Date.now(),
+        maxAttempts: 3,
+      }),
+    ).toEqual({ outcome: 'dead', why: 'exhausted' });
+    const failures = (await new SignInRecords(dynamodb, TABLE).readUserRecords(sub)).filter(
+      (r) => r.kind === 'failure',
+    );
+    expect(failures).toHaveLength(3);
+  });
+
+  test('a wrong answer to a replaced code still counts for the lockout, and leaves the new code alone', async () => {
+    const sub = randomUUID();
+    const old = await issue(sub);
+    const fresh = await issue(sub, { roundKey: 'round-2' });
+    expect(
+      await challenges.countWrongAnswer(sub, {
+        nonce: '5'.repeat(32),
+        now: Date.now(),
+        failure: failure(sub),
+        codeId: old.id,
+      }),
+    ).toBe('counted');
+    expect((await challenges.getCode(sub))?.id).toBe(fresh.id);
+    expect((await challenges.getCode(sub))?.attempts).toBeUndefined();
+    expect(
+      await challenges.useCode(sub, { id: old.id, nonce: '6'.repeat(32), now: Date.now(), maxAttempts: 3 }),
+    ).toEqual({ outcome: 'dead', why: 'replaced' });
+    const failures = (await new SignInRecords(dynamodb, TABLE).readUserRecords(sub)).filter(
+      (r) => r.kind === 'failure',
+    );
+    expect(failures).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,9 @@
 /**
  * PreAuthentication against a real engine (DynamoDB Local, tables from resources/tables.yml): the one
- * Query reads exactly the records the rules need, suspension and lockout deny, and the
+ * Query reads exactly the records the rules need; suspension and lockout are NOT denied here (this
+ * trigger runs before the password is checked: a denial would tell a stranger the account's state)
+ * but by the check Create and Verify make after the password (`assertSignInAllowed`, the same
+ * records and rule, asserted here on the same engine); and the
  * reconciliation of an invite left pending by a failed PostConfirmation is idempotent, whatever
  * the number of runs. Cognito (AdminAddUserToGroup) is faked in-process. Every DynamoDB call the
  * handler makes is recorded, so the cost of each sign-in is asserted in calls.
@@ -11,9 +14,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { z } from 'zod';
-import { AccountStatusStore } from '#shared/auth-state/account-status';
+import { AccountStatusStore, assertSignInAllowed, DEFAULT_LOCKOUT } from '#shared/auth-state/account-status';
 import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
+import { SIGN_IN_NOT_ALLOWED_MESSAGE } from '#shared/challenge/errors';
 import { GENERIC_FAILURE_MESSAGE } from '#shared/errors';
 import type { preAuthenticationEvent } from '#shared/events';
 import { generateInviteCode } from '#shared/invites/code';
@@ -22,7 +26,6 @@ import { InviteStore } from '#shared/invites/store';
 import knownUserFixture from '../../fixtures/pre-authentication.json';
 import userNotFoundFixture from '../../fixtures/pre-authentication.user-not-found.json';
 import { handler } from '../../functions/pre-authentication/handler';
-import { SIGN_IN_NOT_ALLOWED_MESSAGE } from '../../functions/pre-authentication/pre-authentication';
 
 type PreAuthenticationInput = z.input<typeof preAuthenticationEvent>;
 
@@ -97,34 +100,39 @@ const queriedItems = async () => {
   if (!first) throw new Error('no call was made');
   return ((await first.output) as QueryCommandOutput).Items ?? [];
 };
+/** The check Create and Verify make after the password, on the same engine and records. */
+const afterPassword = (sub: string) => assertSignInAllowed(accounts, sub, new Date(), DEFAULT_LOCKOUT);
+
 const pendingInvite = (email: string, group?: string) =>
   invites.put(newInvite({ email, code: generateInviteCode(), group, days: 7, now: new Date() }));
 
 describe('suspension', () => {
-  test('a suspended user is denied; after unsuspending, allowed', async () => {
+  test('a suspended user: PreAuthentication lets the sign-in start, the check after the password denies; after unsuspending, allowed', async () => {
     const user = newUser();
     await markReconciled(user.sub);
     await accounts.suspend(user.sub, { reason: 'chargeback', at: new Date().toISOString(), by: 'ops' });
-    await expect(handler(user.event())).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+    await expect(handler(user.event())).resolves.toBeDefined();
     expect(calls()).toEqual(['QueryCommand']);
+    await expect(afterPassword(user.sub)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
 
     await accounts.unsuspend(user.sub);
-    await expect(handler(user.event())).resolves.toBeDefined();
+    await expect(afterPassword(user.sub)).resolves.toBeUndefined();
   });
 });
 
 describe('lockout', () => {
-  test('five failures in the window deny; an old last-success marker resets nothing; they free up as they age out', async () => {
+  test('five failures in the window deny after the password (never in PreAuthentication); an old last-success marker resets nothing', async () => {
     const user = newUser();
     await markReconciled(user.sub);
     for (const minutes of [16, 7, 5, 3, 1]) await putFailure(user.sub, minutes);
     // The oldest is outside the 15-minute window: four count.
-    await expect(handler(user.event())).resolves.toBeDefined();
+    await expect(afterPassword(user.sub)).resolves.toBeUndefined();
     await putFailure(user.sub, 0.5);
-    await expect(handler(user.event())).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+    await expect(afterPassword(user.sub)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+    await expect(handler(user.event())).resolves.toBeDefined();
 
     await putRecord(user.sub, 'SIGNIN#LAST_SUCCESS', { at: minutesAgo(0.2) });
-    await expect(handler(user.event())).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+    await expect(afterPassword(user.sub)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
     // The audit trail is all there.
     expect((await accounts.read(user.sub, new Date(Date.now() - 3_600_000))).failures).toHaveLength(6);
   });
@@ -147,7 +155,8 @@ describe('lockout', () => {
     await putRecord(user.sub, 'SIGNIN#LAST_SUCCESS', { at: minutesAgo(4) });
     await accounts.suspend(user.sub, { reason: 'x', at: new Date().toISOString(), by: 'ops' });
     await putRecord(user.sub, 'CHALLENGE#other', { at: minutesAgo(1) }); // outside the range
-    await expect(handler(user.event())).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+    await expect(handler(user.event())).resolves.toBeDefined();
+    await expect(afterPassword(user.sub)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
     expect(calls()).toEqual(['QueryCommand']);
     expect((await queriedItems()).map((item) => item.sk)).toEqual([
       expect.stringMatching(/^FAIL#/),

@@ -78,7 +78,7 @@ class SignIn {
     { challengeName: 'SRP_A', challengeResult: true, challengeMetadata: null },
     { challengeName: 'PASSWORD_VERIFIER', challengeResult: true, challengeMetadata: null },
   ];
-  private round: { metadata?: string | undefined; privateParams: Record<string, string> } | undefined;
+  private round: { metadata?: string | null | undefined; privateParams: Record<string, string> } | undefined;
 
   constructor(readonly user: User) {}
 

@@ -12,15 +12,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
-import { AccountStatusStore } from '#shared/auth-state/account-status';
+import { AccountStatusStore, assertSignInAllowed, DEFAULT_LOCKOUT } from '#shared/auth-state/account-status';
 import { dynamodb } from '#shared/aws/dynamodb';
-import type { preAuthenticationEvent } from '#shared/events';
+import { SIGN_IN_NOT_ALLOWED_MESSAGE } from '#shared/challenge/errors';
 import { runCli } from '../../cli/lib/run';
 import { emailFilter, usersProgram } from '../../cli/users/program';
-import knownUserFixture from '../../fixtures/pre-authentication.json';
-import { handler as preAuthentication } from '../../functions/pre-authentication/handler';
-import { SIGN_IN_NOT_ALLOWED_MESSAGE } from '../../functions/pre-authentication/pre-authentication';
 
 const ROOT = join(__dirname, '..', '..');
 const TABLE = 'auth-state-test';
@@ -201,15 +197,17 @@ async function putFailure(sub: string, minutes: number) {
     }),
   );
 }
+/**
+ * What a sign-in meets after the password: the account check Create and Verify make (the same
+ * records and rule; PreAuthentication, before the password, denies nothing any more).
+ */
 function signIn(user: FakeUser) {
-  const event = structuredClone(knownUserFixture) as z.input<typeof preAuthenticationEvent>;
-  event.userName = user.Username;
-  event.request.userAttributes = {
-    sub: user.sub,
-    email: user.email ?? '',
-    'cognito:user_status': 'CONFIRMED',
-  };
-  return preAuthentication(event);
+  return assertSignInAllowed(
+    new AccountStatusStore(dynamodb, TABLE),
+    user.sub,
+    new Date(),
+    DEFAULT_LOCKOUT,
+  ).then(() => 'allowed');
 }
 
 describe('as a child process: suspend -> show -> unsuspend', () => {
