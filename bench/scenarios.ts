@@ -144,10 +144,12 @@ function createAuthChallenge(): Prepared {
   };
 }
 
-function verifyAuthChallenge(purpose: CodePurpose): () => Prepared {
+function verifyAuthChallenge(purpose: CodePurpose, answer: 'right' | 'wrong' = 'right'): () => Prepared {
   return () => {
     const event = readFixture('verify-auth-challenge.sms-otp');
     const { phone_number: phone } = event.request.userAttributes;
+    // A number is only ever bound to a user who has no verified phone yet.
+    if (purpose === 'verify_phone') delete event.request.userAttributes.phone_number_verified;
     const { id, length } = event.request.privateChallengeParameters;
     // The round as Create built it: the hash of the code the answer carries, unexpired.
     event.request.privateChallengeParameters = privateParameters({
@@ -159,10 +161,16 @@ function verifyAuthChallenge(purpose: CodePurpose): () => Prepared {
       purpose,
       ...(purpose === 'verify_phone' ? { phone } : {}),
     });
+    if (answer === 'wrong') {
+      const digits = event.request.challengeAnswer;
+      event.request.challengeAnswer = digits.replace(/\d$/, (d: string) => String((Number(d) + 1) % 10));
+    }
+    const expected = answer === 'right';
     return {
       event,
       responses: {},
-      check: (out) => (out?.response?.answerCorrect === true ? undefined : 'the right code was not accepted'),
+      check: (out) =>
+        out?.response?.answerCorrect === expected ? undefined : `the ${answer} code was judged wrongly`,
     };
   };
 }
@@ -216,20 +224,25 @@ export const SCENARIOS: Record<string, Scenario> = {
     fixture: 'create-auth-challenge.sms-otp',
     path: 'code sent to the phone on file',
     prepare: createAuthChallenge,
-    floor: '2: one SNS publish + one state write (issue)',
-    floorCalls: 2,
+    floor: '3: the lockout read + one state write + one SNS publish (issue 10)',
+    floorCalls: 3,
   },
   VerifyAuthChallengeResponse: {
     fixture: 'verify-auth-challenge.sms-otp',
     path: 'right sign-in code',
     prepare: verifyAuthChallenge('sign_in'),
-    floor: '0, 1 on first phone proof (issue)',
-    floorCalls: 0,
+    floor: '2: the lockout read + the answer recorded on the code (issue 10); +1 on first phone proof',
+    floorCalls: 2,
     variants: [
       {
         label: 'first phone proof (code to a new number)',
         prepare: verifyAuthChallenge('verify_phone'),
-        floorCalls: 1,
+        floorCalls: 3,
+      },
+      {
+        label: 'wrong code (counted on the code, failure recorded)',
+        prepare: verifyAuthChallenge('sign_in', 'wrong'),
+        floorCalls: 2,
       },
     ],
   },
