@@ -10,8 +10,9 @@
  * Then every secret the story used is looked for in what was written: each OTP code (from the
  * outbox, as the user's phone received it), the password, the invite code (as printed and in its
  * canonical forms), each full phone number (E.164, national digits and national formatting), the
- * ID / access / refresh tokens the pool returned (read from the HTTP responses), and anything that
- * looks like a JWT. None may appear.
+ * ID / access / refresh tokens the pool returned (read from the HTTP responses), anything that
+ * looks like a JWT, and the user's email address (what the user typed as their user name). None
+ * may appear. Every line of a trigger names the user only by the keyed hash `user`.
  */
 import {
   CognitoIdentityProviderClient,
@@ -105,6 +106,9 @@ function secretsOf(story: string, outbox: OutboxMessage[], tokens: Set<string>):
     secrets.push(literal('phone (international format)', phone.formatInternational()));
   }
   for (const token of tokens) secrets.push(literal('token', token));
+  const email = /An admin invites (\S+@\S+)/.exec(story)?.[1];
+  if (!email) throw new Error(`the demo named no user:\n${story}`);
+  secrets.push(literal('email (the user name typed)', email), literal('email', email.toLowerCase()));
   return secrets;
 }
 
@@ -199,6 +203,11 @@ describe.each(['DEBUG', 'INFO'] as const)('the demo story with the triggers logg
     expect(tokens.size).toBeGreaterThanOrEqual(3);
     const secrets = secretsOf(story, outbox, tokens);
     expect(leaks(logs, secrets)).toEqual([]);
+
+    // The user appears as the keyed hash only, the same on every line of one user name.
+    const triggerLines = records.filter((record) => record.trigger !== undefined);
+    expect(triggerLines.filter((record) => 'userName' in record)).toEqual([]);
+    for (const record of triggerLines) expect(record.user).toMatch(/^u_[0-9a-f]{16}$/);
   }, 60_000);
 });
 
@@ -206,7 +215,8 @@ test('the leak detector finds each kind of secret it looks for (so its silence a
   const outbox: OutboxMessage[] = [
     { channel: 'sms', to: '+14155550123', body: '123456 is your code', at: '' },
   ];
-  const story = 'invite code 7K2M-QX9D-4HTV-B8RW (only its hash is stored)';
+  const story =
+    'An admin invites ada.l@example.com\n  invite code 7K2M-QX9D-4HTV-B8RW (only its hash is stored)';
   const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
   const secrets = secretsOf(story, outbox, new Set([token]));
   const samples = [
@@ -218,12 +228,13 @@ test('the leak detector finds each kind of secret it looks for (so its silence a
     'call (415) 555-0123',
     `token ${token}`,
     'Bearer eyJraWQiOiJhYmMxMjMifQ.eyJzdWIiOiJhYmNkZWYxMjMifQ.c2lnbmF0dXJlMTIz',
+    '{"userName":"ada.l@example.com"}',
   ];
   for (const sample of samples) expect(leaks(sample, secrets)).not.toEqual([]);
   // ...and stays quiet on what the logs legitimately hold.
   expect(
     leaks(
-      '{"destination":"+*******0123","timestamp":"2025-01-01T12:34:56.123Z","at":1735734896123}',
+      '{"destination":"+*******0123","timestamp":"2025-01-01T12:34:56.123Z","at":1735734896123,"user":"u_3f9c0a1b2c3d4e5f","email":"a***@example.com"}',
       secrets,
     ),
   ).toEqual([]);

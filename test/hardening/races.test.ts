@@ -7,14 +7,26 @@
  *
  * - 20 sign-ups racing one invite: exactly one user exists afterwards and the invite is accepted
  *   by that user.
- * - Concurrent sign-ins cannot pass the SMS send limits: per phone number per day across users,
- *   and per user per hour across sign-ins (users without a phone yet, each answering the
- *   PHONE_REQUIRED round at the same moment, so the Creates that send race each other). Counted three ways: what each client was told, the SMS
- *   that reached the outbox (every SNS Publish lands there), and the limit counters in DynamoDB.
+ * - Concurrent sign-ins cannot pass the SMS send limits: per verified number per day across its
+ *   users (sign-ins of users sharing that number, all at once); per unproven number per day across
+ *   accounts and per user per hour across sign-ins (users without a phone yet, each answering the
+ *   PHONE_REQUIRED round at the same moment, so the Creates that send race each other); and an
+ *   enrolment never takes a unit of the verified owner's counter. Counted three ways: what each
+ *   client was told, the SMS that reached the outbox (every SNS Publish lands there), and the
+ *   limit counters in DynamoDB.
  */
-import { ListUsersCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminUpdateUserAttributesCommand,
+  ListUsersCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { phoneSendsPk, userSendsPk } from '#shared/auth-state/keys';
+import {
+  phoneSendsPk,
+  unprovenPhoneSendsPk,
+  unprovenUserSendsPk,
+  userSendsPk,
+} from '#shared/auth-state/keys';
 import { SEND_LIMIT_MESSAGE } from '#shared/challenge/errors';
 import { GENERIC_FAILURE_MESSAGE, INVALID_INVITATION_MESSAGE } from '#shared/errors';
 import { errorName, type SignInStep, signIn } from '../../local/client';
@@ -25,6 +37,8 @@ import { freshPhone } from './support/state';
 /** The deployed defaults (serverless.yml params), which the stack runs with. */
 const PER_PHONE_PER_DAY = 10;
 const PER_USER_PER_HOUR = 5;
+const UNPROVEN_PER_PHONE_PER_DAY = 3;
+const UNPROVEN_PER_USER_PER_DAY = 5;
 
 let env: TestStack;
 let restoreFetch: () => void;
@@ -156,23 +170,65 @@ async function counted(pk: string): Promise<number> {
   return Items.reduce((sum, item) => sum + Number(item.sends ?? 0), 0);
 }
 
-test(`${PER_PHONE_PER_DAY + 2} users giving one phone number at once: at most ${PER_PHONE_PER_DAY} SMS reach it`, async () => {
+test(`${UNPROVEN_PER_PHONE_PER_DAY + 2} accounts typing one number nobody has proven, at once: at most ${UNPROVEN_PER_PHONE_PER_DAY} SMS reach it, none on its verified owner's budget`, async () => {
+  const phone = freshPhone();
+  const users = await Promise.all(
+    Array.from({ length: UNPROVEN_PER_PHONE_PER_DAY + 2 }, () => env.signUpInvited('typed-phone')),
+  );
+  const race = await answerAllAtOnce(users.map((user) => ({ ...user, phone })));
+  expect(race.raced).toBeGreaterThan(UNPROVEN_PER_PHONE_PER_DAY);
+
+  const sms = await env.outbox({ to: phone, channel: 'sms' });
+  const units = await counted(unprovenPhoneSendsPk(phone));
+  // Never past the limit, in the counter or on the phone; every code challenge has its SMS.
+  expect(units).toBeLessThanOrEqual(UNPROVEN_PER_PHONE_PER_DAY);
+  expect(sms.length).toBeLessThanOrEqual(units);
+  expect(sms.length).toBeGreaterThanOrEqual(race.challenged);
+  // The number's own (verified) sign-in budget is untouched by anyone else's enrolment.
+  expect(await counted(phoneSendsPk(phone))).toBe(0);
+  // On a machine that kept up, exactly the limit got through and every refusal sent nothing.
+  if (race.clean)
+    expect([race.challenged, sms.length, units]).toEqual([
+      UNPROVEN_PER_PHONE_PER_DAY,
+      UNPROVEN_PER_PHONE_PER_DAY,
+      UNPROVEN_PER_PHONE_PER_DAY,
+    ]);
+}, 90_000);
+
+test(`${PER_PHONE_PER_DAY + 2} users whose verified phone is one number, signing in at once: at most ${PER_PHONE_PER_DAY} SMS reach it`, async () => {
   const phone = freshPhone();
   const users = await Promise.all(
     Array.from({ length: PER_PHONE_PER_DAY + 2 }, () => env.signUpInvited('shared-phone')),
   );
-  const race = await answerAllAtOnce(users.map((user) => ({ ...user, phone })));
-  expect(race.raced).toBeGreaterThan(PER_PHONE_PER_DAY);
+  // A number several accounts share (a family phone), verified on each by an administrator.
+  for (const user of users)
+    await env.cognito.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: env.userPoolId,
+        Username: user.email,
+        UserAttributes: [
+          { Name: 'phone_number', Value: phone },
+          { Name: 'phone_number_verified', Value: 'true' },
+        ],
+      }),
+    );
+  // The password step sends the code at once (no PHONE_REQUIRED round): the sign-ins themselves race.
+  const steps = await Promise.all(users.map((user) => signIn(env.pool, user.email, user.password)));
+  const outcomes = steps.map(describeStep);
+  expect(outcomes.filter((outcome) => !isCode(outcome) && !isLimit(outcome) && !isGeneric(outcome))).toEqual(
+    [],
+  );
+  const challenged = outcomes.filter(isCode).length;
+  const clean = outcomes.every((outcome) => !isGeneric(outcome));
 
   const sms = await env.outbox({ to: phone, channel: 'sms' });
   const units = await counted(phoneSendsPk(phone));
-  // Never past the limit, in the counter or on the phone; every code challenge has its SMS.
   expect(units).toBeLessThanOrEqual(PER_PHONE_PER_DAY);
   expect(sms.length).toBeLessThanOrEqual(units);
-  expect(sms.length).toBeGreaterThanOrEqual(race.challenged);
-  // On a machine that kept up, exactly the limit got through and every refusal sent nothing.
-  if (race.clean)
-    expect([race.challenged, sms.length, units]).toEqual([
+  expect(sms.length).toBeGreaterThanOrEqual(challenged);
+  expect(await counted(unprovenPhoneSendsPk(phone))).toBe(0);
+  if (clean)
+    expect([challenged, sms.length, units]).toEqual([
       PER_PHONE_PER_DAY,
       PER_PHONE_PER_DAY,
       PER_PHONE_PER_DAY,
@@ -188,6 +244,9 @@ test(`one user in ${PER_USER_PER_HOUR + 2} sign-ins at once, each giving another
   const sms = (await env.outbox({ channel: 'sms' })).filter((message) => phones.includes(message.to));
   const units = await counted(userSendsPk(user.sub));
   expect(units).toBeLessThanOrEqual(PER_USER_PER_HOUR);
+  // Every one was an enrolment code: the account's enrolment day counts them too.
+  expect(await counted(unprovenUserSendsPk(user.sub))).toBeLessThanOrEqual(UNPROVEN_PER_USER_PER_DAY);
+  expect(await counted(unprovenUserSendsPk(user.sub))).toBe(units);
   expect(sms.length).toBeLessThanOrEqual(units);
   expect(sms.length).toBeGreaterThanOrEqual(race.challenged);
   // Each SMS went to a different number: one per sign-in that got through, none to the others.

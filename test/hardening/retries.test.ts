@@ -6,9 +6,11 @@
  * the same and that no side effect happened twice: SMS, group additions, invite consumption,
  * failure records, send counters, markers.
  *
- * Verify judges an answer from the round's private parameters alone, so a retry gets the same
- * answer; it tells a retry from a new answer by the round's private `nonce` (fresh for every round
- * Create builds; a session can be answered only once) and writes no second failure record.
+ * Verify judges the digits from the round's private parameters, then records the answer on the
+ * code's item with one write: the right answer marks the code used by the round's private `nonce`
+ * (fresh for every round Create builds; a session can be answered only once), so a retry of that
+ * very answer is right again while any other answer with the code is not; a wrong answer is counted
+ * once per nonce (the ANSWERED mark in the same transaction), so a retry counts nothing twice.
  * Calls that set values (AdminAddUserToGroup, AdminUpdateUserAttributes) may repeat: the second
  * one changes nothing, which is what "no duplicated side effect" means for them.
  */
@@ -181,27 +183,27 @@ describe('PreAuthentication', () => {
     expect(idp.commandCalls(AdminAddUserToGroupCommand)).toHaveLength(1);
   });
 
-  test('the same sign-in start three times for a locked-out user: the same denial, nothing written', async () => {
+  test('the same sign-in start three times for a locked-out, reconciled user: passed each time (no denial before the password), nothing written', async () => {
     const user = newIdentity();
-    const now = Date.now();
-    for (let i = 1; i <= 5; i++) {
-      const at = new Date(now - i * 60_000).toISOString();
-      await state.put({
-        pk: `USER#${user.sub}`,
-        sk: `FAIL#${at}#0000000${i}`,
-        at,
-        reason: 'wrong_code',
-        ttl: 1,
-      });
-    }
+    await lockOut(user.sub);
+    await state.put({ pk: `USER#${user.sub}`, sk: 'INVITE#RECONCILED', at: new Date().toISOString() });
     const before = await state.partition(`USER#${user.sub}`);
     const outcomes = await threeTimes('pre-authentication', eventFor('pre-authentication', user));
     expectSame(outcomes);
-    expect(outcomes[0]).toEqual({ error: 'Sign-in is not allowed right now' });
+    expect(outcomes[0]).toEqual({ response: {} });
     expect(await state.partition(`USER#${user.sub}`)).toEqual(before);
     expect(idp.calls()).toHaveLength(0);
   });
 });
+
+/** Five failure records inside the lockout window (the default policy: 5 in 15 minutes). */
+async function lockOut(sub: string): Promise<void> {
+  const now = Date.now();
+  for (let i = 1; i <= 5; i++) {
+    const at = new Date(now - i * 60_000).toISOString();
+    await state.put({ pk: `USER#${sub}`, sk: `FAIL#${at}#0000000${i}`, at, reason: 'wrong_code', ttl: 1 });
+  }
+}
 
 describe('CustomMessage and Define (no state)', () => {
   test.each(['custom-message.sign-up', 'custom-message.admin-create-user', 'custom-message.forgot-password'])(
@@ -322,6 +324,20 @@ describe('CreateAuthChallenge', () => {
     expect(sent).toEqual([]);
   });
 
+  test("a locked-out user's code round three times: the same denial after the password, nothing stored, nothing sent", async () => {
+    const user = newIdentity();
+    await lockOut(user.sub);
+    const event = eventFor('create-auth-challenge.sms-otp', user, {
+      userAttributes: { phone_number: user.phone, phone_number_verified: 'true' },
+    });
+    const outcomes = await threeTimes('create-auth-challenge', event);
+    expectSame(outcomes);
+    expect(outcomes[0]).toEqual({ error: 'Sign-in is not allowed right now' });
+    expect(sent).toEqual([]);
+    expect(await state.partition(`CHALLENGE#${user.sub}`)).toEqual([]);
+    expect(await state.userSends(user.sub)).toBe(0);
+  });
+
   test('an unknown user three times: the same masked destination, nothing sent', async () => {
     const event = fixture('create-auth-challenge.user-not-found');
     event.userName = `nobody-${newIdentity().sub}`;
@@ -359,11 +375,61 @@ describe('VerifyAuthChallengeResponse', () => {
     expect(await state.failures(user.sub)).toEqual([]);
   });
 
-  test('the same wrong code three times writes one failure record', async () => {
+  /** A user without a verified phone yet, as Verify sees them. */
+  const enrolling = { phone_number_verified: 'false' };
+
+  /**
+   * A real code round for a user on the phone path, built by the handlers themselves: Create asks
+   * for a number, Verify accepts it, Create sends the code (SNS faked). Returns the SMS's code and
+   * the round's private parameters, as Cognito hands them to Verify.
+   */
+  async function enrolmentRound(user: { sub: string; email: string; phone: string }) {
+    const ask = (await handlers['create-auth-challenge'](
+      eventFor('create-auth-challenge.phone-required', user),
+    )) as JsonObject;
+    const askResponse = ask.response as JsonObject;
+    await handlers['verify-auth-challenge'](
+      eventFor('verify-auth-challenge.phone-required', user, {
+        privateChallengeParameters: askResponse.privateChallengeParameters as JsonObject,
+        challengeAnswer: user.phone,
+      }),
+    );
+    const created = (await handlers['create-auth-challenge'](
+      eventFor('create-auth-challenge.phone-required', user, {
+        session: [
+          ...PASSWORD_STEPS,
+          {
+            challengeName: 'CUSTOM_CHALLENGE',
+            challengeResult: true,
+            challengeMetadata: askResponse.challengeMetadata as Json,
+          },
+        ],
+      }),
+    )) as JsonObject;
+    const code = /\b(\d{6})\b/.exec(sent.at(-1)?.body ?? '')?.[1];
+    if (!code) throw new Error('no code was sent');
+    return { code, params: (created.response as JsonObject).privateChallengeParameters as JsonObject };
+  }
+
+  test('the same wrong code three times writes one failure record and counts one wrong answer on the code', async () => {
     const user = newIdentity();
-    const params = codeRound(user, '123456', 'sign_in');
+    const { code, params } = await enrolmentRound(user);
     const event = eventFor('verify-auth-challenge.sms-otp', user, {
       privateChallengeParameters: params,
+      challengeAnswer: code === '000000' ? '111111' : '000000',
+      userAttributes: enrolling,
+    });
+    const outcomes = await threeTimes('verify-auth-challenge', event);
+    expectSame(outcomes);
+    expect(outcomes[0]).toEqual({ response: { answerCorrect: false } });
+    expect(await state.failures(user.sub)).toHaveLength(1);
+    expect(await state.item(`CHALLENGE#${user.sub}`, 'CODE')).toMatchObject({ attempts: 1 });
+  });
+
+  test('the same wrong answer to a round whose code is gone three times still writes one failure record', async () => {
+    const user = newIdentity();
+    const event = eventFor('verify-auth-challenge.sms-otp', user, {
+      privateChallengeParameters: codeRound(user, '123456', 'sign_in'),
       challengeAnswer: '654321',
     });
     const outcomes = await threeTimes('verify-auth-challenge', event);
@@ -372,12 +438,13 @@ describe('VerifyAuthChallengeResponse', () => {
     expect(await state.failures(user.sub)).toHaveLength(1);
   });
 
-  test('the same correct code three times is accepted three times, the same phone saved (idempotent), no failure recorded', async () => {
+  test('the same correct code three times is accepted three times (the code is used by that very answer), the same phone saved (idempotent), no failure recorded', async () => {
     const user = newIdentity();
-    const params = codeRound(user, '246810', 'verify_phone');
+    const { code, params } = await enrolmentRound(user);
     const event = eventFor('verify-auth-challenge.sms-otp', user, {
       privateChallengeParameters: params,
-      challengeAnswer: '246810',
+      challengeAnswer: code,
+      userAttributes: enrolling,
     });
     const outcomes = await threeTimes('verify-auth-challenge', event);
     expect(outcomes).toEqual([
@@ -385,6 +452,10 @@ describe('VerifyAuthChallengeResponse', () => {
       { response: { answerCorrect: true } },
       { response: { answerCorrect: true } },
     ]);
+    expect(await state.item(`CHALLENGE#${user.sub}`, 'CODE')).toMatchObject({
+      usedBy: params.nonce,
+      usedAt: expect.any(Number),
+    });
     // AdminUpdateUserAttributes sets values: repeating it leaves the user exactly as once would.
     const saved = idp
       .commandCalls(AdminUpdateUserAttributesCommand)
@@ -396,6 +467,17 @@ describe('VerifyAuthChallengeResponse', () => {
         { Name: 'phone_number_verified', Value: 'true' },
       ]);
     expect(await state.failures(user.sub)).toEqual([]);
+
+    // Another round given the same code (another sign-in): its right digits are wrong now.
+    const other = eventFor('verify-auth-challenge.sms-otp', user, {
+      privateChallengeParameters: { ...params, nonce: 'c0de0000c0de0000c0de0000c0de0000' },
+      challengeAnswer: code,
+      userAttributes: enrolling,
+    });
+    expect((await threeTimes('verify-auth-challenge', other))[0]).toEqual({
+      response: { answerCorrect: false },
+    });
+    expect((await state.failures(user.sub)).map((failure) => failure.reason)).toEqual(['dead_code']);
   });
 
   test('the same invalid phone answer three times writes one failure record', async () => {

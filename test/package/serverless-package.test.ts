@@ -47,6 +47,8 @@ const onAuthState = (action: string, prefix: string) =>
 
 /** The settings every custom-auth trigger that counts code attempts must share. */
 const MAX_CODE_ATTEMPTS = '3';
+/** The lockout policy: PreAuthentication logs it, Create and Verify enforce it, all alike. */
+const LOCKOUT = { LOCKOUT_MAX_FAILURES: '5', LOCKOUT_WINDOW_MINUTES: '15' };
 const ALLOWED_COUNTRIES = 'US,CA,GB';
 const APP_NAME = 'Example App';
 
@@ -58,8 +60,14 @@ const FUNCTIONS: Record<string, Expected> = {
       INVITES_TABLE: { Ref: 'InvitesTable' },
       AUTO_CONFIRM_INVITED_USERS: 'true',
       EXTERNAL_PROVIDER_ALLOWED_DOMAINS: '',
+      // Federated sign-up is off unless the operator turns it on.
+      ALLOW_FEDERATED_SIGN_UP: 'false',
     },
-    grants: ['dynamodb:GetItem on InvitesTable'],
+    grants: [
+      'dynamodb:GetItem on InvitesTable',
+      // Consuming the invite of a federated sign-up (when allowed): one conditional update.
+      'dynamodb:UpdateItem on InvitesTable',
+    ],
   },
   postConfirmation: {
     handler: 'functions/post-confirmation/handler.handler',
@@ -77,8 +85,7 @@ const FUNCTIONS: Record<string, Expected> = {
     environment: {
       AUTH_STATE_TABLE: { Ref: 'AuthStateTable' },
       INVITES_TABLE: { Ref: 'InvitesTable' },
-      LOCKOUT_MAX_FAILURES: '5',
-      LOCKOUT_WINDOW_MINUTES: '15',
+      ...LOCKOUT,
     },
     grants: [
       // One Query of the user's partition; the INVITE#RECONCILED mark in it.
@@ -118,18 +125,25 @@ const FUNCTIONS: Record<string, Expected> = {
       RESEND_COOLDOWN_SECONDS: '30',
       SEND_LIMIT_PER_USER_PER_HOUR: '5',
       SEND_LIMIT_PER_PHONE_PER_DAY: '10',
+      SEND_LIMIT_UNPROVEN_PER_PHONE_PER_DAY: '3',
+      SEND_LIMIT_UNPROVEN_PER_USER_PER_DAY: '5',
+      MAX_CODE_ATTEMPTS,
+      ...LOCKOUT,
       ALLOWED_COUNTRIES,
       APP_NAME,
       SMS_SENDER_ID: '',
       SMS_ORIGINATION_NUMBER: '',
+      SMS_MAX_PRICE_USD: '',
     },
     grants: [
+      // The user's status (suspension, lockout): one Query of their partition, nothing written.
+      onAuthState('dynamodb:Query', 'USER#'),
       // The user's code, phone candidates and unknown-username decoys.
       onAuthState('dynamodb:GetItem', 'CHALLENGE#'),
       onAuthState('dynamodb:PutItem', 'CHALLENGE#'),
       onAuthState('dynamodb:UpdateItem', 'CHALLENGE#'),
       onAuthState('dynamodb:DeleteItem', 'CHALLENGE#'),
-      // The per-user and per-phone send counters.
+      // The send counters: per user, per verified number, per unproven number and account.
       onAuthState('dynamodb:UpdateItem', 'SENDS#'),
       // Declared exception: Publish to a phone number has no resource ARN, so it can only be
       // allowed on `*`; the Deny removes every ARN SNS has (topics, platform endpoints), leaving
@@ -141,12 +155,21 @@ const FUNCTIONS: Record<string, Expected> = {
   verifyAuthChallenge: {
     handler: 'functions/verify-auth-challenge/handler.handler',
     trigger: 'VerifyAuthChallengeResponse',
-    environment: { AUTH_STATE_TABLE: { Ref: 'AuthStateTable' }, ALLOWED_COUNTRIES },
+    environment: {
+      AUTH_STATE_TABLE: { Ref: 'AuthStateTable' },
+      ALLOWED_COUNTRIES,
+      MAX_CODE_ATTEMPTS,
+      ...LOCKOUT,
+    },
     grants: [
-      // The phone candidate of PHONE_REQUIRED and the once-per-round failure mark; no reads.
-      onAuthState('dynamodb:PutItem', 'CHALLENGE#'),
-      // Failure records, read by preAuthentication.
+      // The user's status (one Query), and the failure records the lockout counts.
+      onAuthState('dynamodb:Query', 'USER#'),
       onAuthState('dynamodb:PutItem', 'USER#'),
+      // The phone candidate of PHONE_REQUIRED and the once-per-round ANSWERED mark (PutItem); the
+      // answer recorded on the code's item (UpdateItem: used, or one more wrong answer). The
+      // code's item is never read.
+      onAuthState('dynamodb:PutItem', 'CHALLENGE#'),
+      onAuthState('dynamodb:UpdateItem', 'CHALLENGE#'),
       `cognito-idp:AdminUpdateUserAttributes on ${POOL}`,
     ],
   },
@@ -226,16 +249,22 @@ let created: Packaged;
 let existing: Packaged;
 let prod: RunResult;
 let existingWithoutId: RunResult;
-let linkAndLongerSession: RunResult;
+let changedSettings: RunResult;
 let unknownEmailStyle: RunResult;
 
 beforeAll(async () => {
-  [created, existing, prod, existingWithoutId, linkAndLongerSession, unknownEmailStyle] = await Promise.all([
+  [created, existing, prod, existingWithoutId, changedSettings, unknownEmailStyle] = await Promise.all([
     packageService('dev'),
     packageService('dev', { existingUserPoolName: EXISTING_POOL_NAME, existingUserPoolId: EXISTING_POOL_ID }),
     printService('prod'),
     printService('dev', { existingUserPoolName: EXISTING_POOL_NAME }),
-    printService('dev', { emailVerificationStyle: 'link', authSessionValidityMinutes: '5' }),
+    printService('dev', {
+      emailVerificationStyle: 'link',
+      authSessionValidityMinutes: '5',
+      maxCodeAttempts: '4',
+      lockoutMaxFailures: '7',
+      lockoutWindowMinutes: '30',
+    }),
     printService('dev', { emailVerificationStyle: 'links' }),
   ]);
 }, 180_000);
@@ -298,13 +327,25 @@ describe('serverless package: the stack creates its user pool', () => {
   });
 
   it('moves the pool and the triggers together when emailVerificationStyle or the session length change', () => {
-    expect(linkAndLongerSession.code).toBe(0);
-    const config = JSON.parse(linkAndLongerSession.stdout) as PrintedConfig;
+    expect(changedSettings.code).toBe(0);
+    const config = JSON.parse(changedSettings.stdout) as PrintedConfig;
     const { CognitoUserPoolUsers: pool, UserPoolClient: client } = config.resources.Resources;
     expect(pool?.Properties.VerificationMessageTemplate).toEqual({ DefaultEmailOption: 'CONFIRM_WITH_LINK' });
     expect(config.functions.customMessage?.environment?.EMAIL_VERIFICATION_STYLE).toBe('link');
     expect(String(client?.Properties.AuthSessionValidity)).toBe('5');
     expect(config.functions.createAuthChallenge?.environment?.AUTH_SESSION_VALIDITY_MINUTES).toBe('5');
+  });
+
+  it('gives every trigger that counts code attempts or enforces the lockout the same settings, moved by one parameter', () => {
+    expect(changedSettings.code).toBe(0);
+    const { functions } = JSON.parse(changedSettings.stdout) as PrintedConfig;
+    for (const name of ['defineAuthChallenge', 'createAuthChallenge', 'verifyAuthChallenge'])
+      expect({ name, value: functions[name]?.environment?.MAX_CODE_ATTEMPTS }).toEqual({ name, value: '4' });
+    for (const name of ['preAuthentication', 'createAuthChallenge', 'verifyAuthChallenge'])
+      expect({ name, environment: functions[name]?.environment }).toMatchObject({
+        name,
+        environment: { LOCKOUT_MAX_FAILURES: '7', LOCKOUT_WINDOW_MINUTES: '30' },
+      });
   });
 
   it('refuses to package with an emailVerificationStyle other than code or link, naming the setting it feeds', () => {
@@ -412,6 +453,8 @@ describe('serverless package: the stack creates its user pool', () => {
           Variables: {
             POWERTOOLS_SERVICE_NAME: 'cognito-auth-triggers',
             POWERTOOLS_LOG_LEVEL: 'INFO',
+            // The key of the user hash in the logs: empty unless the operator sets logHashKey.
+            LOG_HASH_KEY: '',
             ...FUNCTIONS[name]?.environment,
           },
         },

@@ -198,6 +198,10 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
         codeRecord(sub),
         codeRecord(sub, { expiresAt: now - 1000 }),
         codeRecord(sub, { purpose: 'verify_phone' }),
+        // Used by another sign-in, or out of its shared wrong-answer budget: dead for everyone.
+        codeRecord(sub, { usedAt: now - 1000, usedBy: 'f'.repeat(32) }),
+        codeRecord(sub, { attempts: 3 }),
+        codeRecord(sub, { attempts: 1 }),
       ];
       return { Item: options[pick(options.length)] };
     }
@@ -218,7 +222,7 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
   ddb.on(PutCommand).callsFake(async (input: PutCommand['input']) => {
     enter('DynamoDB.PutItem');
     if (!input.ConditionExpression) return {};
-    // markAnswered: first answer for the round, or a retry of it.
+    // A conditional put (none on the triggers' paths today): its condition holds or fails.
     if (pick(2) === 1) throw conditionFailed();
     return {};
   });
@@ -226,7 +230,9 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
   ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommand['input']) => {
     enter('DynamoDB.TransactWriteItems');
     const items = input.TransactItems ?? [];
-    const claim = items[0]?.Put?.Item as Record<string, unknown> | undefined;
+    const first = items[0]?.Put?.Item as Record<string, unknown> | undefined;
+    if (String(first?.sk).startsWith('ANSWERED#')) return countWrongAnswer(items.length);
+    const claim = first;
     const sub = String(claim?.pk ?? '').replace(/^CHALLENGE#/, '');
     // A failed claim means the stored code is the one to reuse for this round: keep it consistent.
     const reusable = codeRecord(sub, { roundKey: claim?.roundKey });
@@ -261,6 +267,34 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
         return {};
     }
   });
+
+  /**
+   * Verify's wrong-answer transaction ([ANSWERED mark, failure record, attempts on the code]): the
+   * first answer for its round, a retry of it (the mark exists), or a code replaced meanwhile (the
+   * count's `id = :id` fails; the mark and the failure are then written alone).
+   */
+  const countWrongAnswer = (length: number) => {
+    const cancelled = (failing: number, code: string) =>
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: { httpStatusCode: 400 },
+        CancellationReasons: Array.from({ length }, (_, index) => ({
+          Code: index === failing ? code : 'None',
+        })),
+      });
+    switch (pick(4)) {
+      case 1:
+        throw cancelled(0, 'ConditionalCheckFailed');
+      case 2:
+        if (length === 3) throw cancelled(2, 'ConditionalCheckFailed');
+        return {};
+      case 3:
+        record.faultThrown = true;
+        throw cancelled(2 % length, 'TransactionConflict');
+      default:
+        return {};
+    }
+  };
 
   ddb.on(UpdateCommand).callsFake(async (input: UpdateCommand['input']) => {
     enter('DynamoDB.UpdateItem');
@@ -298,6 +332,23 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
       return {};
     }
     if (key.sk === 'DECOY') return { Attributes: { ...key, lastDigits: '0427', ttl: 1 } };
+    if (key.sk === 'CODE') {
+      // Verify marking the code used: it is, or the code is dead (used, spent, replaced, removed).
+      const sub = pk.replace(/^CHALLENGE#/, '');
+      const now = Date.now();
+      switch (pick(5)) {
+        case 1:
+          throw conditionFailed();
+        case 2:
+          throw conditionFailed(codeRecord(sub, { usedAt: now - 1000, usedBy: 'f'.repeat(32) }));
+        case 3:
+          throw conditionFailed(codeRecord(sub, { attempts: 3 }));
+        case 4:
+          throw conditionFailed(codeRecord(sub, { id: 'b'.repeat(32) }));
+        default:
+          return {};
+      }
+    }
     if (pick(3) === 1) throw conditionFailed();
     return {};
   });

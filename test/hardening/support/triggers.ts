@@ -3,15 +3,20 @@
  * messages each may reject with, and what a well-formed response looks like.
  *
  * The messages are collected from the project's named errors (functions/shared/errors.ts,
- * functions/shared/challenge/errors.ts, the pre-authentication trigger's SignInNotAllowedError),
- * so a test fails if a trigger ever rejects with anything else: a stack, an SDK message, a
- * detail meant for the logs.
+ * functions/shared/challenge/errors.ts), so a test fails if a trigger ever rejects with anything
+ * else: a stack, an SDK message, a detail meant for the logs. "Sign-in is not allowed" comes only
+ * from Create and Verify, after the password; PreAuthentication, which runs before it, denies
+ * nobody (its answer would tell a stranger the account's state).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CODE_EXPIRED_MESSAGE, SEND_LIMIT_MESSAGE, SMS_UNAVAILABLE_MESSAGE } from '#shared/challenge/errors';
+import {
+  CODE_EXPIRED_MESSAGE,
+  SEND_LIMIT_MESSAGE,
+  SIGN_IN_NOT_ALLOWED_MESSAGE,
+  SMS_UNAVAILABLE_MESSAGE,
+} from '#shared/challenge/errors';
 import { GENERIC_FAILURE_MESSAGE, INVALID_INVITATION_MESSAGE, INVALID_REQUEST_MESSAGE } from '#shared/errors';
-import { SIGN_IN_NOT_ALLOWED_MESSAGE } from '../../../functions/pre-authentication/pre-authentication';
 
 export type TriggerKey =
   | 'pre-signup'
@@ -57,7 +62,7 @@ export function fixture(name: string): JsonObject {
 export const USER_SAFE_MESSAGES: Record<TriggerKey, readonly string[]> = {
   'pre-signup': [INVALID_INVITATION_MESSAGE, INVALID_REQUEST_MESSAGE],
   'post-confirmation': [INVALID_REQUEST_MESSAGE],
-  'pre-authentication': [SIGN_IN_NOT_ALLOWED_MESSAGE, INVALID_REQUEST_MESSAGE],
+  'pre-authentication': [INVALID_REQUEST_MESSAGE],
   'custom-message': [INVALID_REQUEST_MESSAGE],
   'define-auth-challenge': [INVALID_REQUEST_MESSAGE],
   'create-auth-challenge': [
@@ -65,8 +70,9 @@ export const USER_SAFE_MESSAGES: Record<TriggerKey, readonly string[]> = {
     SEND_LIMIT_MESSAGE,
     CODE_EXPIRED_MESSAGE,
     SMS_UNAVAILABLE_MESSAGE,
+    SIGN_IN_NOT_ALLOWED_MESSAGE,
   ],
-  'verify-auth-challenge': [INVALID_REQUEST_MESSAGE],
+  'verify-auth-challenge': [INVALID_REQUEST_MESSAGE, SIGN_IN_NOT_ALLOWED_MESSAGE],
 };
 
 /** Only when a dependency fails may a trigger say this (and nothing more). */

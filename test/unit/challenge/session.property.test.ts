@@ -1,10 +1,14 @@
 /**
  * Property: for ANY session, Define issues tokens exactly for the valid sequences
- *   SRP_A ok, PASSWORD_VERIFIER ok, [PHONE_REQUIRED failed]{0,k-1} PHONE_REQUIRED ok, [SMS_OTP failed]{0,m-1} SMS_OTP ok
- *   SRP_A ok, PASSWORD_VERIFIER ok, [SMS_OTP failed]{0,m-1} SMS_OTP ok     (verified phone only)
- * with one SMS_OTP id throughout, no metadata on the password steps, at most MAX_ROUNDS entries,
- * and never for an unknown user. The oracle below is written independently of session.ts: it
- * turns each entry into a letter and matches a regular expression.
+ *   SRP_A ok, PASSWORD_VERIFIER ok, [NEW_PASSWORD_REQUIRED ok], [PHONE_REQUIRED failed]{0,k-1} PHONE_REQUIRED ok, [SMS_OTP failed]{0,m-1} SMS_OTP ok
+ *   SRP_A ok, PASSWORD_VERIFIER ok, [NEW_PASSWORD_REQUIRED ok], [SMS_OTP failed]{0,m-1} SMS_OTP ok     (verified phone only)
+ * with one SMS_OTP id throughout, no metadata on the password or new-password steps, at most
+ * MAX_ROUNDS entries besides the new-password step, and never for an unknown user. The oracle below
+ * is written independently of session.ts: it turns each entry into a letter and matches a regular
+ * expression. Two rules of the attack review get properties of their own: a sign-in on the phone
+ * path of a user whose phone is verified never goes on and yields tokens only when it has just
+ * ended in the right code (the enrolment that verified the phone), and a session that holds a
+ * challenge of Cognito's own MFA or device tracking never yields tokens or another round.
  *
  * Runs FC_RUNS times (default 2,000 in CI; set FC_RUNS=10000 or more for a deeper search).
  */
@@ -14,14 +18,21 @@ import { type AttemptLimits, decide, type SessionEntry, type SignInUser } from '
 const RUNS = Number(process.env.FC_RUNS ?? 2000);
 
 const IDS = ['0'.repeat(32), 'f'.repeat(32), '0123456789abcdef0123456789abcdef'];
-const NAMES = [
-  'SRP_A',
-  'PASSWORD_VERIFIER',
-  'CUSTOM_CHALLENGE',
+/** Challenge names of Cognito's own MFA, device tracking and other flows. */
+const FOREIGN = [
   'SMS_MFA',
+  'SOFTWARE_TOKEN_MFA',
+  'EMAIL_OTP',
+  'MFA_SETUP',
+  'SELECT_MFA_TYPE',
+  'SELECT_CHALLENGE',
   'DEVICE_SRP_AUTH',
+  'DEVICE_PASSWORD_VERIFIER',
   'ADMIN_NO_SRP_AUTH',
+  'PASSWORD',
+  'WEB_AUTHN',
 ];
+const NAMES = ['SRP_A', 'PASSWORD_VERIFIER', 'CUSTOM_CHALLENGE', 'NEW_PASSWORD_REQUIRED', ...FOREIGN];
 
 const metadataArb = fc.oneof(
   fc.constantFrom(undefined, null, ''),
@@ -49,6 +60,8 @@ const customEntryArb: fc.Arbitrary<SessionEntry> = fc.record({
 /** Sessions built like real ones, then maybe damaged: this is where the interesting cases are. */
 const nearValidArb: fc.Arbitrary<SessionEntry[]> = fc
   .record({
+    /** Cognito's new-password step recorded as an entry (AdminCreateUser users), or not. */
+    newPassword: fc.boolean(),
     phonePath: fc.boolean(),
     wrongPhones: fc.nat(3),
     wrongCodes: fc.nat(3),
@@ -66,37 +79,50 @@ const nearValidArb: fc.Arbitrary<SessionEntry[]> = fc
       { freq: 2 },
     ),
   })
-  .map(({ phonePath, wrongPhones, wrongCodes, finalCode, codeId, otherIdAt, phoneId, mutation }) => {
-    const custom = (ok: boolean, metadata: string): SessionEntry => ({
-      challengeName: 'CUSTOM_CHALLENGE',
-      challengeResult: ok,
-      challengeMetadata: metadata,
-    });
-    const session: SessionEntry[] = [
-      { challengeName: 'SRP_A', challengeResult: true, challengeMetadata: null },
-      { challengeName: 'PASSWORD_VERIFIER', challengeResult: true },
-    ];
-    if (phonePath) {
-      for (let i = 0; i < wrongPhones; i++) session.push(custom(false, `PHONE_REQUIRED:${phoneId}`));
-      session.push(custom(true, `PHONE_REQUIRED:${phoneId}`));
-    }
-    const idOf = (i: number) => (i === otherIdAt ? IDS.find((id) => id !== codeId) : codeId);
-    for (let i = 0; i < wrongCodes; i++) session.push(custom(false, `SMS_OTP:${idOf(i)}`));
-    if (finalCode) session.push(custom(true, `SMS_OTP:${idOf(wrongCodes)}`));
-    if (mutation) {
-      const at = mutation.index % (session.length + 1);
-      const target = session[at];
-      if (mutation.kind === 'replace' && target) session[at] = mutation.entry;
-      if (mutation.kind === 'insert') session.splice(at, 0, mutation.entry);
-      if (mutation.kind === 'delete') session.splice(at, 1);
-      if (mutation.kind === 'flip' && target)
-        session[at] = { ...target, challengeResult: !target.challengeResult };
-      if (mutation.kind === 'retag' && target) {
-        session[at] = { ...target, challengeMetadata: mutation.entry.challengeMetadata };
+  .map(
+    ({
+      newPassword,
+      phonePath,
+      wrongPhones,
+      wrongCodes,
+      finalCode,
+      codeId,
+      otherIdAt,
+      phoneId,
+      mutation,
+    }) => {
+      const custom = (ok: boolean, metadata: string): SessionEntry => ({
+        challengeName: 'CUSTOM_CHALLENGE',
+        challengeResult: ok,
+        challengeMetadata: metadata,
+      });
+      const session: SessionEntry[] = [
+        { challengeName: 'SRP_A', challengeResult: true, challengeMetadata: null },
+        { challengeName: 'PASSWORD_VERIFIER', challengeResult: true },
+      ];
+      if (newPassword) session.push({ challengeName: 'NEW_PASSWORD_REQUIRED', challengeResult: true });
+      if (phonePath) {
+        for (let i = 0; i < wrongPhones; i++) session.push(custom(false, `PHONE_REQUIRED:${phoneId}`));
+        session.push(custom(true, `PHONE_REQUIRED:${phoneId}`));
       }
-    }
-    return session;
-  });
+      const idOf = (i: number) => (i === otherIdAt ? IDS.find((id) => id !== codeId) : codeId);
+      for (let i = 0; i < wrongCodes; i++) session.push(custom(false, `SMS_OTP:${idOf(i)}`));
+      if (finalCode) session.push(custom(true, `SMS_OTP:${idOf(wrongCodes)}`));
+      if (mutation) {
+        const at = mutation.index % (session.length + 1);
+        const target = session[at];
+        if (mutation.kind === 'replace' && target) session[at] = mutation.entry;
+        if (mutation.kind === 'insert') session.splice(at, 0, mutation.entry);
+        if (mutation.kind === 'delete') session.splice(at, 1);
+        if (mutation.kind === 'flip' && target)
+          session[at] = { ...target, challengeResult: !target.challengeResult };
+        if (mutation.kind === 'retag' && target) {
+          session[at] = { ...target, challengeMetadata: mutation.entry.challengeMetadata };
+        }
+      }
+      return session;
+    },
+  );
 
 const sessionArb = fc.oneof(
   { weight: 4, arbitrary: nearValidArb },
@@ -112,16 +138,24 @@ const limitsArb: fc.Arbitrary<AttemptLimits> = fc.record({
   maxRounds: fc.integer({ min: 4, max: 10 }),
 });
 
+const empty = (m: unknown) => m === undefined || m === null || m === '';
+/** Cognito's new-password step, where it may stand: right after the two password steps. */
+const isNewPasswordStep = (entry: SessionEntry, index: number) =>
+  index === 2 && entry.challengeName === 'NEW_PASSWORD_REQUIRED';
+/** The entries that count against MAX_ROUNDS (all but a recorded new-password step). */
+const roundsOf = (session: SessionEntry[]) =>
+  session.filter((entry, index) => !isNewPasswordStep(entry, index)).length;
+
 /** The oracle: one letter per entry, then a regular expression. */
 function shouldIssueTokens(session: SessionEntry[], user: SignInUser, limits: AttemptLimits): boolean {
-  if (user.userNotFound || session.length > limits.maxRounds) return false;
-  const empty = (m: unknown) => m === undefined || m === null || m === '';
+  if (user.userNotFound || roundsOf(session) > limits.maxRounds) return false;
   const codeIds = new Set<string>();
   const letters = session
-    .map((entry) => {
+    .map((entry, index) => {
       const { challengeName: name, challengeResult: ok, challengeMetadata: meta } = entry;
       if (name === 'SRP_A' && ok === true && empty(meta)) return 'A';
       if (name === 'PASSWORD_VERIFIER' && ok === true && empty(meta)) return 'V';
+      if (isNewPasswordStep(entry, index) && ok === true && empty(meta)) return 'N';
       if (name !== 'CUSTOM_CHALLENGE' || typeof meta !== 'string') return 'x';
       const phone = /^PHONE_REQUIRED:([0-9a-f]{32})$/.exec(meta);
       if (phone) return ok ? 'P' : 'p';
@@ -136,8 +170,8 @@ function shouldIssueTokens(session: SessionEntry[], user: SignInUser, limits: At
   if (codeIds.size > 1) return false;
   const wrongPhones = `p{0,${limits.maxPhoneAttempts - 1}}`;
   const wrongCodes = `s{0,${limits.maxCodeAttempts - 1}}`;
-  if (new RegExp(`^AV${wrongPhones}P${wrongCodes}S$`).test(letters)) return true;
-  return user.phoneVerified && new RegExp(`^AV${wrongCodes}S$`).test(letters);
+  if (new RegExp(`^AVN?${wrongPhones}P${wrongCodes}S$`).test(letters)) return true;
+  return user.phoneVerified && new RegExp(`^AVN?${wrongCodes}S$`).test(letters);
 }
 
 test(`Define issues tokens exactly for the valid sequences (${RUNS} runs)`, () => {
@@ -161,8 +195,8 @@ test(`Define never asks for another round after too many failures or rounds (${R
     fc.property(sessionArb, userArb, limitsArb, (session, user, limits) => {
       const decision = decide(session, user, limits);
       if (decision.outcome !== 'challenge') return;
-      // A new round never makes the session longer than the cap.
-      expect(session.length + 1).toBeLessThanOrEqual(limits.maxRounds);
+      // A new round never makes the session longer than the cap (Cognito's new-password step aside).
+      expect(roundsOf(session) + 1).toBeLessThanOrEqual(limits.maxRounds);
       const wrong = (prefix: string) =>
         session.filter((e) => e.challengeResult === false && e.challengeMetadata?.startsWith(prefix)).length;
       expect(wrong('SMS_OTP:')).toBeLessThan(limits.maxCodeAttempts);
@@ -171,3 +205,99 @@ test(`Define never asks for another round after too many failures or rounds (${R
     { numRuns: RUNS },
   );
 }, 60_000);
+
+/** The first custom round's type, read independently of session.ts (undefined: none or untagged). */
+function firstCustomType(session: SessionEntry[]): string | undefined {
+  const first = session.find((entry) => entry.challengeName === 'CUSTOM_CHALLENGE');
+  const meta = first?.challengeMetadata;
+  return typeof meta === 'string' ? /^(PHONE_REQUIRED|SMS_OTP):[0-9a-f]{32}$/.exec(meta)?.[1] : undefined;
+}
+
+test(`no phone-path session of a user whose phone is verified goes on, or yields tokens unless it just ended in SMS_OTP ok (${RUNS} runs)`, () => {
+  const verifiedUser = fc.record({ phoneVerified: fc.constant(true), userNotFound: fc.constant(false) });
+  // Half the sessions are forced onto the phone path, so the property is exercised often.
+  const phonePathArb = fc
+    .tuple(nearValidArb, fc.boolean(), fc.constantFrom(...IDS))
+    .map(([session, force, id]) => {
+      if (!force || firstCustomType(session) === 'PHONE_REQUIRED') return session;
+      const at = session.findIndex((entry) => entry.challengeName === 'CUSTOM_CHALLENGE');
+      const phoneRound: SessionEntry = {
+        challengeName: 'CUSTOM_CHALLENGE',
+        challengeResult: true,
+        challengeMetadata: `PHONE_REQUIRED:${id}`,
+      };
+      if (at < 0) return [...session, phoneRound];
+      return [...session.slice(0, at), phoneRound, ...session.slice(at)];
+    });
+  let onPath = 0;
+  let endedInCode = 0;
+  fc.assert(
+    fc.property(phonePathArb, verifiedUser, limitsArb, (session, user, limits) => {
+      if (firstCustomType(session) !== 'PHONE_REQUIRED') return;
+      onPath++;
+      const decision = decide(session, user, limits);
+      // The stale enrolment never gets another round: no code to the typed number, no new number.
+      expect(decision).not.toEqual({ outcome: 'challenge', challengeName: 'CUSTOM_CHALLENGE' });
+      const last = session.at(-1);
+      const endsInRightCode =
+        last?.challengeName === 'CUSTOM_CHALLENGE' &&
+        last.challengeResult === true &&
+        typeof last.challengeMetadata === 'string' &&
+        last.challengeMetadata.startsWith('SMS_OTP:');
+      if (decision.outcome === 'tokens') {
+        endedInCode++;
+        expect(endsInRightCode).toBe(true);
+      }
+    }),
+    { numRuns: RUNS },
+  );
+  expect(onPath).toBeGreaterThan(RUNS / 4);
+  expect(endedInCode).toBeGreaterThan(0);
+}, 60_000);
+
+test(`a session holding a challenge of Cognito's own MFA or device tracking never yields tokens or another round (${RUNS} runs)`, () => {
+  const withForeignArb = fc
+    .tuple(
+      nearValidArb,
+      fc.nat(12),
+      fc.constantFrom(...FOREIGN),
+      fc.boolean(),
+      fc.constantFrom(null, undefined, ''),
+    )
+    .map(([session, index, name, ok, meta]) => {
+      const at = index % (session.length + 1);
+      return [
+        ...session.slice(0, at),
+        { challengeName: name, challengeResult: ok, challengeMetadata: meta },
+        ...session.slice(at),
+      ];
+    });
+  fc.assert(
+    fc.property(withForeignArb, userArb, limitsArb, (session, user, limits) => {
+      const decision = decide(session, user, limits);
+      expect(decision.outcome).toBe('fail');
+      // When nothing before it was wrong already, the reason names the challenge for the operator.
+      const foreignAt = session.findIndex((entry) => FOREIGN.includes(entry.challengeName));
+      const before = session.slice(0, foreignAt);
+      if (before.length === 0 || (before.length === 2 && isCleanPasswordPrefix(before)))
+        expect(decision).toEqual({
+          outcome: 'fail',
+          reason: `foreign_challenge_${session[foreignAt]?.challengeName}`,
+        });
+    }),
+    { numRuns: RUNS },
+  );
+}, 60_000);
+
+/** [SRP_A ok, PASSWORD_VERIFIER ok] with no metadata: a prefix nothing is wrong with. */
+function isCleanPasswordPrefix(entries: SessionEntry[]): boolean {
+  const [a, v] = entries;
+  return (
+    a?.challengeName === 'SRP_A' &&
+    a.challengeResult === true &&
+    empty(a.challengeMetadata) &&
+    v?.challengeName === 'PASSWORD_VERIFIER' &&
+    v.challengeResult === true &&
+    empty(v.challengeMetadata)
+  );
+}

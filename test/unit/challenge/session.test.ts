@@ -1,6 +1,7 @@
 import {
   type Decision,
   decide,
+  onPhonePath,
   phoneVerified,
   planCustomRound,
   readSession,
@@ -11,7 +12,9 @@ import {
   CODE_ID,
   code,
   custom,
+  FOREIGN_CHALLENGES,
   LIMITS,
+  newPassword,
   PHONE_ID,
   password,
   phone,
@@ -121,19 +124,19 @@ describe('decide: everything else fails authentication', () => {
       'SMS_MFA in the session',
       [srp(), password(), { challengeName: 'SMS_MFA', challengeResult: true }],
       VERIFIED,
-      'unexpected_SMS_MFA',
+      'foreign_challenge_SMS_MFA',
     ],
     [
       'a device step',
       [srp(), password(), { challengeName: 'DEVICE_SRP_AUTH', challengeResult: true }],
       VERIFIED,
-      'unexpected_DEVICE_SRP_AUTH',
+      'foreign_challenge_DEVICE_SRP_AUTH',
     ],
     [
       'ADMIN_NO_SRP_AUTH instead of SRP',
       [{ challengeName: 'ADMIN_NO_SRP_AUTH', challengeResult: true }],
       VERIFIED,
-      'expected_SRP_A_at_0',
+      'foreign_challenge_ADMIN_NO_SRP_AUTH',
     ],
     [
       'an unknown challenge name',
@@ -238,6 +241,31 @@ describe('decide: everything else fails authentication', () => {
       UNVERIFIED,
       'too_many_phone_attempts',
     ],
+    // A stale enrolment: the user's phone was verified (in another sign-in) after this one started.
+    [
+      'the phone path for a user whose phone is verified: an accepted number does not get its code',
+      [srp(), password(), phone(true)],
+      VERIFIED,
+      'phone_path_for_verified_user',
+    ],
+    [
+      'the phone path for a user whose phone is verified: a rejected number is not asked again',
+      [srp(), password(), phone(false)],
+      VERIFIED,
+      'phone_path_for_verified_user',
+    ],
+    [
+      'the phone path for a user whose phone is verified: a wrong enrolment code is not asked again',
+      [srp(), password(), phone(true), code(false)],
+      VERIFIED,
+      'phone_path_for_verified_user',
+    ],
+    [
+      'the phone path for a user whose phone is verified, after the new-password step too',
+      [srp(), password(), newPassword(), phone(true)],
+      VERIFIED,
+      'phone_path_for_verified_user',
+    ],
   ])('%s', (_name, session, user, reason) => {
     expect(decide(session, user, LIMITS)).toEqual(fail(reason));
   });
@@ -258,10 +286,105 @@ describe('decide: everything else fails authentication', () => {
     ).toEqual(fail('too_many_rounds'));
   });
 
+  test.each(FOREIGN_CHALLENGES)(
+    '%s (another pool feature) fails closed with a reason naming it, wherever it appears',
+    (name) => {
+      const foreign = (ok: boolean): SessionEntry => ({
+        challengeName: name,
+        challengeResult: ok,
+        challengeMetadata: null,
+      });
+      for (const user of [VERIFIED, UNVERIFIED]) {
+        for (const session of [
+          [foreign(true)],
+          [srp(), password(), foreign(true)],
+          [srp(), password(), foreign(true), code(true)],
+          [srp(), password(), phone(true), foreign(true), code(true)],
+          [srp(), password(), code(true), foreign(true)],
+          [srp(), password(), newPassword(), foreign(false)],
+        ])
+          expect(decide(session, user, LIMITS)).toEqual(fail(`foreign_challenge_${name}`));
+      }
+      expect(planCustomRound([srp(), password(), foreign(true)], VERIFIED)).toBeUndefined();
+    },
+  );
+
   test('MAX_CODE_ATTEMPTS is honoured as configured', () => {
     const one = { ...LIMITS, maxCodeAttempts: 1 };
     expect(decide([srp(), password(), code(false)], VERIFIED, one)).toEqual(fail('too_many_wrong_codes'));
     expect(decide([srp(), password(), code(true)], VERIFIED, one)).toEqual(tokens);
+  });
+});
+
+describe('decide: a user created by AdminCreateUser (NEW_PASSWORD_REQUIRED after the password)', () => {
+  // Cognito may or may not record the new-password step as an entry: both shapes are accepted.
+  test.each<[string, SessionEntry[], typeof VERIFIED]>([
+    ['with its entry, to a verified phone', [srp(), password(), newPassword(), code(true)], VERIFIED],
+    ['without an entry, to a verified phone', [srp(), password(), code(true)], VERIFIED],
+    [
+      'with its entry, on the phone path',
+      [srp(), password(), newPassword(), phone(true), code(true)],
+      UNVERIFIED,
+    ],
+    ['without an entry, on the phone path', [srp(), password(), phone(true), code(true)], UNVERIFIED],
+    [
+      'with its entry, after wrong numbers and codes',
+      [srp(), password(), newPassword(), phone(false), phone(true), code(false), code(true)],
+      UNVERIFIED,
+    ],
+  ])('%s: tokens after the right code', (_name, session, user) => {
+    expect(decide(session, user, LIMITS)).toEqual(tokens);
+  });
+
+  test.each<[string, SessionEntry[], typeof VERIFIED]>([
+    ['with its entry, a verified phone', [srp(), password(), newPassword()], VERIFIED],
+    ['with its entry, no phone yet', [srp(), password(), newPassword()], UNVERIFIED],
+  ])('%s: the custom round comes next, as without the step', (_name, session, user) => {
+    expect(decide(session, user, LIMITS)).toEqual(challenge('CUSTOM_CHALLENGE'));
+    expect(planCustomRound(session, user)).toEqual(planCustomRound([srp(), password()], user));
+  });
+
+  test('the step does not count against MAX_ROUNDS (it is not one of our rounds)', () => {
+    const limits = { ...LIMITS, maxRounds: 5 };
+    const rounds = [phone(false), phone(true), code(true)];
+    expect(decide([srp(), password(), newPassword(), ...rounds], UNVERIFIED, limits)).toEqual(tokens);
+    expect(decide([srp(), password(), newPassword(), phone(false), phone(true)], UNVERIFIED, limits)).toEqual(
+      challenge('CUSTOM_CHALLENGE'),
+    );
+    // ... but only that one step: the rounds after it are counted as always.
+    expect(
+      decide([srp(), password(), newPassword(), phone(false), phone(true), code(false)], UNVERIFIED, limits),
+    ).toEqual(fail('too_many_rounds'));
+  });
+
+  test.each<[string, SessionEntry[], string]>([
+    [
+      'a failed new-password step',
+      [srp(), password(), newPassword(false), code(true)],
+      'new_password_failed',
+    ],
+    [
+      'metadata on the new-password step',
+      [srp(), password(), { ...newPassword(), challengeMetadata: `SMS_OTP:${CODE_ID}` }, code(true)],
+      'metadata_on_NEW_PASSWORD_REQUIRED',
+    ],
+    [
+      'the step before the password',
+      [srp(), newPassword(), password(), code(true)],
+      'expected_PASSWORD_VERIFIER_at_1',
+    ],
+    [
+      'the step twice',
+      [srp(), password(), newPassword(), newPassword(), code(true)],
+      'unexpected_NEW_PASSWORD_REQUIRED',
+    ],
+    [
+      'the step after a custom round',
+      [srp(), password(), code(false), newPassword(), code(true)],
+      'unexpected_NEW_PASSWORD_REQUIRED',
+    ],
+  ])('%s fails', (_name, session, reason) => {
+    expect(decide(session, VERIFIED, LIMITS)).toEqual(fail(reason));
   });
 });
 
@@ -296,6 +419,31 @@ describe('planCustomRound: the round Create builds', () => {
     ['nothing before the password is verified', [srp()], VERIFIED, undefined],
     ['nothing after the final code', [srp(), password(), code(true)], VERIFIED, undefined],
     ['nothing for an invalid session', [srp(), password(), custom(true, null)], VERIFIED, undefined],
+    [
+      'after the new-password step: an accepted number gets a code as without it',
+      [srp(), password(), newPassword(), phone(true)],
+      UNVERIFIED,
+      { kind: 'send_code', phoneFrom: 'phone_round', phoneRoundId: PHONE_ID },
+    ],
+    // A stale enrolment (the user's phone was verified meanwhile): no round at all; Create refuses.
+    [
+      'the phone path of a verified user: no code to the typed number',
+      [srp(), password(), phone(true)],
+      VERIFIED,
+      undefined,
+    ],
+    [
+      'the phone path of a verified user: no new number',
+      [srp(), password(), phone(false)],
+      VERIFIED,
+      undefined,
+    ],
+    [
+      'the phone path of a verified user: no repeat of the enrolment code',
+      [srp(), password(), phone(true), code(false)],
+      VERIFIED,
+      undefined,
+    ],
   ])('%s', (_name, session, user, expected) => {
     expect(planCustomRound(session, user)).toEqual(expected);
   });
@@ -319,8 +467,27 @@ describe('helpers', () => {
         { challengeName: 'SRP_A', challengeResult: true, challengeMetadata: metadata },
         { challengeName: 'PASSWORD_VERIFIER', challengeResult: true, challengeMetadata: metadata },
       ]);
-      expect(reading).toEqual({ valid: true, passwordSteps: 2, custom: [] });
+      expect(reading).toEqual({ valid: true, passwordSteps: 2, newPasswordStep: false, custom: [] });
     }
+  });
+
+  test('readSession marks the new-password step when Cognito records it', () => {
+    expect(readSession([srp(), password(), newPassword(), phone(true)])).toEqual({
+      valid: true,
+      passwordSteps: 2,
+      newPasswordStep: true,
+      custom: [{ type: 'PHONE_REQUIRED', id: PHONE_ID, ok: true }],
+    });
+  });
+
+  test.each<[string, SessionEntry[], boolean]>([
+    ['a first round asking for a number', [srp(), password(), phone(false)], true],
+    ['...after the new-password step', [srp(), password(), newPassword(), phone(true), code(false)], true],
+    ['a code to the verified phone', [srp(), password(), code(false)], false],
+    ['no custom round yet', [srp(), password()], false],
+    ['an invalid session', [srp(), password(), custom(true, null)], false],
+  ])('onPhonePath: %s is %s', (_name, session, expected) => {
+    expect(onPhonePath(session)).toBe(expected);
   });
 
   test('sessionShape differs when any name, result or metadata differs', () => {

@@ -14,6 +14,12 @@ export const password = (ok = true): SessionEntry => ({
   challengeResult: ok,
   challengeMetadata: null,
 });
+/** Cognito's own step for a user created by AdminCreateUser (FORCE_CHANGE_PASSWORD), if recorded. */
+export const newPassword = (ok = true): SessionEntry => ({
+  challengeName: 'NEW_PASSWORD_REQUIRED',
+  challengeResult: ok,
+  challengeMetadata: null,
+});
 export const phone = (ok: boolean, id = PHONE_ID): SessionEntry => ({
   challengeName: 'CUSTOM_CHALLENGE',
   challengeResult: ok,
@@ -29,6 +35,21 @@ export const custom = (ok: boolean, metadata: string | null | undefined): Sessio
   challengeResult: ok,
   challengeMetadata: metadata,
 });
+
+/** Challenge names of Cognito's own MFA and device tracking: never part of this flow. */
+export const FOREIGN_CHALLENGES = [
+  'SMS_MFA',
+  'SOFTWARE_TOKEN_MFA',
+  'EMAIL_OTP',
+  'MFA_SETUP',
+  'SELECT_MFA_TYPE',
+  'SELECT_CHALLENGE',
+  'DEVICE_SRP_AUTH',
+  'DEVICE_PASSWORD_VERIFIER',
+  'ADMIN_NO_SRP_AUTH',
+  'PASSWORD',
+  'WEB_AUTHN',
+] as const;
 
 export const LIMITS = { maxCodeAttempts: 3, maxPhoneAttempts: 3, maxRounds: 8 };
 export const VERIFIED = { phoneVerified: true, userNotFound: false };

@@ -1,9 +1,11 @@
+import { logger } from '#shared/logger';
 import passwordVerifier from '../../../fixtures/define-auth-challenge.password-verifier.json';
 import phoneRequired from '../../../fixtures/define-auth-challenge.phone-required.json';
 import smsOtp from '../../../fixtures/define-auth-challenge.sms-otp.json';
 import smsOtpWrong from '../../../fixtures/define-auth-challenge.sms-otp-wrong.json';
 import srpA from '../../../fixtures/define-auth-challenge.srp-a.json';
 import { handler } from '../../../functions/define-auth-challenge/handler';
+import { captureLogs } from '../shared/capture-logs';
 
 type Event = Parameters<typeof handler>[0];
 const run = (event: unknown) => handler(structuredClone(event) as Event);
@@ -67,4 +69,47 @@ test('a malformed event is rejected with the short generic message', async () =>
   const event = structuredClone(srpA) as unknown as { request: Record<string, unknown> };
   event.request.session = [{ challengeName: 'SRP_A', challengeResult: 'yes' }];
   await expect(run(event)).rejects.toThrow('The request could not be processed');
+});
+
+/** Runs the event and returns the reason Define logged for a failed sign-in. */
+async function failureReason(event: unknown): Promise<unknown> {
+  const logs = captureLogs(logger, 'WARN');
+  try {
+    expect((await run(event)).response).toMatchObject(failed);
+  } finally {
+    logs.restore();
+  }
+  return logs.records().find((record) => record.message === 'sign-in step decided')?.reason;
+}
+
+test('a stale enrolment (the phone was verified in another sign-in meanwhile) fails: no code to the typed number', async () => {
+  const event = structuredClone(phoneRequired) as unknown as {
+    request: { userAttributes: Record<string, string> };
+  };
+  event.request.userAttributes.phone_number = '+12015550123';
+  event.request.userAttributes.phone_number_verified = 'true';
+  expect(await failureReason(event)).toBe('phone_path_for_verified_user');
+});
+
+test.each(['SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'DEVICE_SRP_AUTH', 'DEVICE_PASSWORD_VERIFIER'])(
+  'a session with %s (Cognito MFA or device tracking on the pool) fails closed, the reason naming it',
+  async (challengeName) => {
+    const event = structuredClone(smsOtp) as unknown as { request: { session: unknown[] } };
+    event.request.session.splice(2, 0, { challengeName, challengeResult: true, challengeMetadata: null });
+    expect(await failureReason(event)).toBe(`foreign_challenge_${challengeName}`);
+  },
+);
+
+test.each([
+  ['recorded as an entry', true],
+  ['not recorded', false],
+])('a user created by AdminCreateUser gets tokens with the new-password step %s', async (_name, recorded) => {
+  const event = structuredClone(smsOtp) as unknown as { request: { session: unknown[] } };
+  if (recorded)
+    event.request.session.splice(2, 0, {
+      challengeName: 'NEW_PASSWORD_REQUIRED',
+      challengeResult: true,
+      challengeMetadata: null,
+    });
+  expect((await run(event)).response).toMatchObject({ issueTokens: true, failAuthentication: false });
 });

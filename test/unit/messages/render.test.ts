@@ -2,6 +2,8 @@
  * renderCustomMessage and renderOtpSms for every kind, language and hostile name: placeholders
  * present exactly as Cognito gave them, names escaped, limits held, language chosen.
  */
+
+import { smsSize } from '#shared/messages/gsm7';
 import {
   DEFAULT_BRANDING,
   EMAIL_MAX_CHARS,
@@ -172,16 +174,22 @@ describe('placeholders come only from Cognito', () => {
 });
 
 describe('SMS fitting', () => {
-  test('a long app name is shortened before a shorter wording is chosen', () => {
+  test('a long app name: a shorter wording that keeps the full name in one GSM-7 part wins over a shortened name (the ellipsis is not GSM-7)', () => {
+    const appName = 'Die Sehr Lange Anwendung Mit Namen XYZ12';
     const out = renderCustomMessage({
       kind: 'ForgotPassword',
       locale: 'de',
-      branding: { ...DEFAULT_BRANDING, appName: 'Die Sehr Lange Anwendung Mit Namen XYZ12' },
+      branding: { ...DEFAULT_BRANDING, appName },
       placeholders,
     });
-    expect(out.smsMessage.length).toBeLessThanOrEqual(SMS_MAX_CHARS);
-    expect(out.smsMessage).toContain('{####}');
-    expect(out.smsMessage).toContain('…');
+    expect(out.smsMessage).toBe(`{####} ist Ihr Code zum Zurücksetzen des Passworts für ${appName}.`);
+    expect(smsSize(out.smsMessage)).toEqual({ encoding: 'GSM-7', units: 98, segments: 1 });
+  });
+
+  test('an app name too long for every wording that names it: the wording without it, one GSM-7 part (no "…", which is not GSM-7)', () => {
+    const sms = renderOtpSms({ code: '123456', appName: 'W'.repeat(100), validMinutes: 3, locale: 'en' });
+    expect(sms).toBe('123456 is your sign-in code. It expires in 3 min.');
+    expect(smsSize(sms)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
   });
 
   test('absurdly long placeholders are never dropped (the SMS is then the placeholders alone)', () => {
@@ -207,7 +215,8 @@ describe('renderOtpSms (the create-auth-challenge SMS)', () => {
 
   test.each([
     ['de-DE', '123456 ist Ihr Anmeldecode für Example App. Gültig für 3 Min. Geben Sie ihn niemals weiter.'],
-    ['es', '123456 es su código de inicio de sesión de Example App. Caduca en 3 min. No lo comparta.'],
+    // Folded to GSM-7 (ó -> o): one SMS part instead of two UCS-2 parts.
+    ['es', '123456 es su codigo de inicio de sesion de Example App. Caduca en 3 min. No lo comparta.'],
     ['fr', '123456 is your Example App sign-in code. It expires in 3 min. Never share it.'],
     [undefined, '123456 is your Example App sign-in code. It expires in 3 min. Never share it.'],
   ])('locale %s', (locale, expected) => {

@@ -2,6 +2,10 @@
  * PreAuthentication through its handler, with the module-scope DynamoDB and Cognito clients faked.
  * Each test scripts what the one Query returns and counts the calls made: the cost of a sign-in
  * is part of the behaviour. The same rules against a real engine: test/integration/pre-authentication.test.ts.
+ *
+ * PreAuthentication runs before the password is checked, so it denies nobody: a "not allowed" here
+ * would tell a stranger that the account exists and is locked or suspended. Create and Verify
+ * refuse those users after the password (test/unit/create-auth-challenge, verify-auth-challenge).
  */
 import { AdminAddUserToGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,10 +16,10 @@ import { dynamodb } from '#shared/aws/dynamodb';
 import { GENERIC_FAILURE_MESSAGE, INVALID_REQUEST_MESSAGE } from '#shared/errors';
 import type { preAuthenticationEvent } from '#shared/events';
 import { type Invite, newInvite } from '#shared/invites/invite';
+import { logger } from '#shared/logger';
 import knownUserFixture from '../../../fixtures/pre-authentication.json';
 import userNotFoundFixture from '../../../fixtures/pre-authentication.user-not-found.json';
 import { handler } from '../../../functions/pre-authentication/handler';
-import { SIGN_IN_NOT_ALLOWED_MESSAGE } from '../../../functions/pre-authentication/pre-authentication';
 import { captureLogs } from '../shared/capture-logs';
 import { loadIsolated } from '../shared/isolated';
 
@@ -94,15 +98,25 @@ describe('a known user', () => {
     await expect(handler(knownUser())).resolves.toBeDefined();
   });
 
-  test('suspended: denied with the generic message, nothing written', async () => {
+  // Before the password, a suspended or locked account must answer exactly like any other:
+  // with a wrong password Cognito then says NotAuthorizedException for all of them alike.
+  test('suspended: passes exactly like an account in good standing (the state is not told before the password)', async () => {
+    queryReturns(reconciled);
+    const fine = await handler(knownUser());
+    ddb.resetHistory();
     queryReturns(reconciled, suspension);
-    await expect(handler(knownUser())).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+    const suspended = await handler(knownUser());
+    expect(suspended).toEqual(fine);
     expect(commandsSent()).toEqual(['QueryCommand']);
   });
 
-  test('locked: five failures inside the window deny with the same generic message', async () => {
+  test('locked: five failures inside the window pass here too, with the same answer', async () => {
+    queryReturns(reconciled);
+    const fine = await handler(knownUser());
+    ddb.resetHistory();
     queryReturns(failure(10), failure(8), failure(6), failure(4), failure(2), reconciled);
-    await expect(handler(knownUser())).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+    const locked = await handler(knownUser());
+    expect(locked).toEqual(fine);
     expect(commandsSent()).toEqual(['QueryCommand']);
   });
 
@@ -111,23 +125,37 @@ describe('a known user', () => {
     await expect(handler(knownUser())).resolves.toBeDefined();
   });
 
-  test('a sign-in that succeeded in between resets nothing (an old last-success marker is ignored)', async () => {
-    queryReturns(
-      failure(10),
-      failure(8),
-      failure(6),
-      failure(4),
-      failure(2),
-      reconciled,
-      legacyLastSuccess(1),
+  test('a sign-in that succeeded in between resets nothing (an old last-success marker is ignored): still counted as locked in the log', async () => {
+    const logs = captureLogs(logger, 'INFO');
+    try {
+      queryReturns(
+        failure(10),
+        failure(8),
+        failure(6),
+        failure(4),
+        failure(2),
+        reconciled,
+        legacyLastSuccess(1),
+      );
+      await expect(handler(knownUser())).resolves.toBeDefined();
+    } finally {
+      logs.restore();
+    }
+    expect(logs.records()).toContainEqual(
+      expect.objectContaining({ message: 'sign-in started', failures: 5, deniedAfterPassword: 'locked_out' }),
     );
-    await expect(handler(knownUser())).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
   });
 
-  test('a locked or suspended user is not reconciled (no invite call)', async () => {
+  test('a suspended user not yet reconciled is reconciled like anyone (the answer must not differ)', async () => {
     queryReturns(suspension);
-    await expect(handler(knownUser())).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
-    expect(commandsSent()).toEqual(['QueryCommand']);
+    ddb.on(UpdateCommand).resolves({ Attributes: invite({ group: 'readers' }) });
+    await expect(handler(knownUser())).resolves.toBeDefined();
+    expect(commandsSent()).toEqual([
+      'QueryCommand',
+      'UpdateCommand',
+      'AdminAddUserToGroupCommand',
+      'PutCommand',
+    ]);
   });
 
   test('DynamoDB failing: the generic error, sign-in not allowed through (fail closed)', async () => {
@@ -250,24 +278,35 @@ describe('configuration', () => {
     expect(() => load(env)).toThrow(message);
   });
 
-  test('LOCKOUT_MAX_FAILURES=3 locks at the third failure', async () => {
-    const isolated = loadIsolated({ LOCKOUT_MAX_FAILURES: '3' }, () => ({
+  test('LOCKOUT_MAX_FAILURES=3: the third failure is logged as locked, and the sign-in still goes on to the password', async () => {
+    const isolated = loadIsolated({ LOCKOUT_MAX_FAILURES: '3', POWERTOOLS_LOG_LEVEL: 'INFO' }, () => ({
       handler: (
         require('../../../functions/pre-authentication/handler') as typeof import('../../../functions/pre-authentication/handler')
       ).handler,
       dynamodb: (require('#shared/aws/dynamodb') as typeof import('#shared/aws/dynamodb')).dynamodb,
+      logger: (require('#shared/logger') as typeof import('#shared/logger')).logger,
     }));
     // The isolated registry has its own command classes: answer every command (only Query is sent).
     const isolatedDdb = mockClient(isolated.dynamodb);
-    isolatedDdb.resolves({ Items: [failure(3), failure(2), failure(1), reconciled] });
-    await expect(isolated.handler(knownUser())).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
-    isolatedDdb.resolves({ Items: [failure(2), failure(1), reconciled] });
-    await expect(isolated.handler(knownUser())).resolves.toBeDefined();
-    isolatedDdb.restore();
+    const logs = captureLogs(isolated.logger, 'INFO');
+    try {
+      isolatedDdb.resolves({ Items: [failure(3), failure(2), failure(1), reconciled] });
+      await expect(isolated.handler(knownUser())).resolves.toBeDefined();
+      isolatedDdb.resolves({ Items: [failure(2), failure(1), reconciled] });
+      await expect(isolated.handler(knownUser())).resolves.toBeDefined();
+    } finally {
+      logs.restore();
+      isolatedDdb.restore();
+    }
+    const started = logs.records().filter((r) => r.message === 'sign-in started');
+    expect(started).toEqual([
+      expect.objectContaining({ failures: 3, deniedAfterPassword: 'locked_out' }),
+      expect.not.objectContaining({ deniedAfterPassword: expect.anything() }),
+    ]);
   });
 });
 
-test('logs why a sign-in was denied, never the email or the suspension text', async () => {
+test('logs the state Create and Verify will deny, never the email or the suspension text; denies nothing itself', async () => {
   const {
     handler: logged,
     logger,
@@ -282,26 +321,20 @@ test('logs why a sign-in was denied, never the email or the suspension text', as
   const mock = mockClient(loggedDb); // isolated registry: answer every command (only Query is sent)
   const logs = captureLogs(logger);
   try {
-    mock.resolves({ Items: [suspension] });
-    await expect(logged(knownUser())).rejects.toThrow();
-    mock.resolves({ Items: [failure(5), failure(4), failure(3), failure(2), failure(1)] });
-    await expect(logged(knownUser())).rejects.toThrow();
+    mock.resolves({ Items: [suspension, reconciled] });
+    await expect(logged(knownUser())).resolves.toBeDefined();
+    mock.resolves({ Items: [failure(5), failure(4), failure(3), failure(2), failure(1), reconciled] });
+    await expect(logged(knownUser())).resolves.toBeDefined();
   } finally {
     logs.restore();
     mock.restore();
   }
-  const reasons = logs
-    .records()
-    .filter((r) => r.message === 'request rejected')
-    .map((r) => r.reason);
-  expect(reasons).toEqual(['suspended', 'locked_out']);
-  expect(logs.records()).toContainEqual(
-    expect.objectContaining({
-      message: 'sign-in denied: locked out',
-      failures: 5,
-      lockedUntil: expect.any(String),
-    }),
-  );
+  expect(logs.records().filter((r) => r.message === 'request rejected')).toEqual([]);
+  const started = logs.records().filter((r) => r.message === 'sign-in started');
+  expect(started).toEqual([
+    expect.objectContaining({ failures: 0, deniedAfterPassword: 'suspended' }),
+    expect.objectContaining({ failures: 5, deniedAfterPassword: 'locked_out' }),
+  ]);
   expect(logs.text()).not.toContain(ADA);
   expect(logs.text()).not.toContain('fraud review');
 });

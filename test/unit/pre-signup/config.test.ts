@@ -29,3 +29,9 @@ test('the defaults load: only INVITES_TABLE is required', () => {
   });
   expect(typeof loaded.handler).toBe('function');
 });
+
+test('ALLOW_FEDERATED_SIGN_UP=yes: loading fails and says what is allowed (federated sign-up stays off by default)', () => {
+  expect(() => loadHandler({ ALLOW_FEDERATED_SIGN_UP: 'yes' })).toThrow(
+    'Invalid configuration: ALLOW_FEDERATED_SIGN_UP must be true or false',
+  );
+});

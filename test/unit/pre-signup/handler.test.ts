@@ -3,17 +3,21 @@
  * on the module-scope document client (faked with aws-sdk-client-mock over a small in-memory
  * table, so each test states only which invites exist).
  */
-import { GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, type GetCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { z } from 'zod';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { GENERIC_FAILURE_MESSAGE, INVALID_INVITATION_MESSAGE, INVALID_REQUEST_MESSAGE } from '#shared/errors';
 import type { preSignUpEvent } from '#shared/events';
 import { type Invite, newInvite } from '#shared/invites/invite';
+import { logger } from '#shared/logger';
 import adminCreateUserFixture from '../../../fixtures/pre-signup.admin-create-user.json';
 import externalProviderFixture from '../../../fixtures/pre-signup.external-provider.json';
 import signUpFixture from '../../../fixtures/pre-signup.sign-up.json';
 import { handler } from '../../../functions/pre-signup/handler';
+import { captureLogs } from '../shared/capture-logs';
 import { loadIsolated } from '../shared/isolated';
 
 type PreSignUpInput = z.input<typeof preSignUpEvent>;
@@ -226,14 +230,142 @@ describe('PreSignUp_AdminCreateUser', () => {
   });
 });
 
-describe('PreSignUp_ExternalProvider', () => {
-  test('is allowed when a pending invite exists for the email (no code needed: the IdP proved the mailbox)', async () => {
+describe('PreSignUp_ExternalProvider, federated sign-up off (the default)', () => {
+  test.each([
+    ['a pending invite for the email', () => table.set(KATHERINE, invite(KATHERINE))],
+    ['no invite', () => {}],
+  ])(
+    'is refused with %s, without a read: an invite without its code must not let anyone in',
+    async (_label, given) => {
+      given();
+      const event = externalProvider();
+      await expect(handler(event)).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
+      expect(event.response).toEqual(externalProviderFixture.response);
+      expect(commandsSent()).toEqual([]);
+      expect(table.get(KATHERINE)?.status ?? 'none').not.toBe('accepted');
+    },
+  );
+
+  test('is refused even for an allow-listed domain', async () => {
+    const isolated = loadIsolated({ EXTERNAL_PROVIDER_ALLOWED_DOMAINS: 'example.org' }, () => ({
+      handler: (
+        require('../../../functions/pre-signup/handler') as typeof import('../../../functions/pre-signup/handler')
+      ).handler,
+    }));
+    await expect(isolated.handler(externalProvider())).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
+  });
+
+  test('the refusal is logged with its reason, federated_sign_up_off', async () => {
+    const logs = captureLogs(logger, 'INFO');
+    try {
+      await expect(handler(externalProvider())).rejects.toThrow();
+    } finally {
+      logs.restore();
+    }
+    expect(logs.records()).toContainEqual(
+      expect.objectContaining({ message: 'request rejected', reason: 'federated_sign_up_off' }),
+    );
+  });
+});
+
+describe('PreSignUp_ExternalProvider with ALLOW_FEDERATED_SIGN_UP=true', () => {
+  const FEDERATED = externalProviderFixture.userName; // Google_104857392018475629301
+  const load = (env: Record<string, string>) => {
+    const isolated = loadIsolated({ ALLOW_FEDERATED_SIGN_UP: 'true', ...env }, () => ({
+      handler: (
+        require('../../../functions/pre-signup/handler') as typeof import('../../../functions/pre-signup/handler')
+      ).handler,
+      dynamodb: (require('#shared/aws/dynamodb') as typeof import('#shared/aws/dynamodb')).dynamodb,
+      Get: (require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb')).GetCommand,
+      Update: (require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb')).UpdateCommand,
+      logger: (require('#shared/logger') as typeof import('#shared/logger')).logger,
+    }));
+    const mock = mockClient(isolated.dynamodb);
+    return { ...isolated, mock };
+  };
+  const on = load({});
+  const withDomains = load({ EXTERNAL_PROVIDER_ALLOWED_DOMAINS: ' Example.ORG ,partner.com' });
+
+  /** The invites table's conditional consume (pending -> accepted by this name; a repeat by it passes). */
+  const consumeInTable = (input: UpdateCommandInput) => {
+    const email = String(input.Key?.email);
+    const by = String(input.ExpressionAttributeValues?.[':sub']);
+    const current = table.get(email);
+    if (
+      !current ||
+      !(current.status === 'pending' || (current.status === 'accepted' && current.acceptedBy === by))
+    )
+      throw new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: current ? marshall(current, { removeUndefinedValues: true }) : undefined,
+      });
+    const accepted: Invite = {
+      ...current,
+      status: 'accepted',
+      acceptedBy: by,
+      acceptedAt: new Date().toISOString(),
+    };
+    table.set(email, accepted);
+    return { Attributes: accepted };
+  };
+  beforeEach(() => {
+    for (const { mock, Get, Update } of [on, withDomains]) {
+      mock.reset();
+      mock.on(Get).callsFake(serveTable);
+      mock.on(Update).callsFake(consumeInTable);
+    }
+  });
+
+  test('a pending invite for the email lets the identity in and is CONSUMED by it (accepted by the federated user name)', async () => {
     table.set(KATHERINE, invite(KATHERINE));
     const event = externalProvider();
-    const result = await handler(event);
+    const result = await on.handler(event);
     expect(result.response).toEqual(externalProviderFixture.response);
-    expect(commandsSent()).toEqual(['GetCommand']);
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { email: KATHERINE } });
+    expect(commandsSent(on.mock)).toEqual(['GetCommand', 'UpdateCommand']);
+    expect(on.mock.commandCalls(on.Update)[0]?.args[0].input).toMatchObject({
+      TableName: 'invites-test',
+      Key: { email: KATHERINE },
+      ExpressionAttributeValues: expect.objectContaining({ ':sub': FEDERATED }),
+    });
+    expect(table.get(KATHERINE)).toMatchObject({ status: 'accepted', acceptedBy: FEDERATED });
+  });
+
+  test('one invite admits one identity: a second federated identity with the same email is refused', async () => {
+    table.set(KATHERINE, invite(KATHERINE));
+    await on.handler(externalProvider());
+    const other = externalProvider();
+    other.userName = 'SignInWithApple_000111222';
+    await expect(on.handler(other)).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
+    expect(table.get(KATHERINE)?.acceptedBy).toBe(FEDERATED);
+  });
+
+  test('an invite consumed between the read and the write (a sign-up racing): refused, the winner keeps it', async () => {
+    table.set(KATHERINE, invite(KATHERINE));
+    on.mock.on(on.Get).callsFake((input: GetCommandInput) => {
+      const answer = serveTable(input);
+      table.set(KATHERINE, invite(KATHERINE, { status: 'accepted', acceptedBy: 'sub-of-the-winner' }));
+      return answer;
+    });
+    const logs = captureLogs(on.logger, 'INFO');
+    try {
+      await expect(on.handler(externalProvider())).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
+    } finally {
+      logs.restore();
+    }
+    expect(table.get(KATHERINE)?.acceptedBy).toBe('sub-of-the-winner');
+    expect(logs.records()).toContainEqual(
+      expect.objectContaining({ message: 'request rejected', reason: 'consume_accepted_by_other' }),
+    );
+  });
+
+  // Product defect (reported to the lead): the status check before the write refuses the very
+  // identity that consumed the invite, so a retried PreSignUp (a timed-out first invocation) burns
+  // the invite. Drop `.failing` once allowExternalProvider lets `acceptedBy === userName` through.
+  test.failing('a retry for the identity that consumed the invite passes again', async () => {
+    table.set(KATHERINE, invite(KATHERINE));
+    await on.handler(externalProvider());
+    await expect(on.handler(externalProvider())).resolves.toBeDefined();
   });
 
   test.each([
@@ -241,36 +373,26 @@ describe('PreSignUp_ExternalProvider', () => {
     ['an accepted invite', invite(KATHERINE, { status: 'accepted', acceptedBy: 'sub-9' })],
     ['a revoked invite', invite(KATHERINE, { status: 'revoked' })],
     ['an expired invite', invite(KATHERINE, {}, CODE, 8)],
-  ])('is refused with %s and a domain not on the allowlist', async (_label, existing) => {
+  ])('is refused with %s and a domain not on the allowlist; nothing written', async (_label, existing) => {
     if (existing) table.set(KATHERINE, existing);
-    const event = externalProvider();
-    await expect(handler(event)).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
-    expect(commandsSent()).toEqual(['GetCommand']);
+    await expect(on.handler(externalProvider())).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
+    expect(commandsSent(on.mock)).toEqual(['GetCommand']);
   });
 
   test('is refused without an email attribute', async () => {
     const event = externalProvider();
     event.request.userAttributes = { name: 'No Email' };
-    await expect(handler(event)).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
-    expect(commandsSent()).toEqual([]);
+    await expect(on.handler(event)).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
+    expect(commandsSent(on.mock)).toEqual([]);
   });
 
-  describe('with EXTERNAL_PROVIDER_ALLOWED_DOMAINS=" Example.ORG ,partner.com"', () => {
-    const isolated = loadIsolated({ EXTERNAL_PROVIDER_ALLOWED_DOMAINS: ' Example.ORG ,partner.com' }, () => ({
-      handler: (
-        require('../../../functions/pre-signup/handler') as typeof import('../../../functions/pre-signup/handler')
-      ).handler,
-      dynamodb: (require('#shared/aws/dynamodb') as typeof import('#shared/aws/dynamodb')).dynamodb,
-    }));
-    const isolatedDdb = mockClient(isolated.dynamodb);
-    beforeEach(() => isolatedDdb.reset().callsFake(serveTable));
-
-    test('an allow-listed domain is let in without any read, whatever its case', async () => {
-      await expect(isolated.handler(externalProvider())).resolves.toBeDefined(); // Katherine.Johnson@Example.org
+  describe('and EXTERNAL_PROVIDER_ALLOWED_DOMAINS=" Example.ORG ,partner.com"', () => {
+    test('an allow-listed domain is let in without any read or write, whatever its case', async () => {
+      await expect(withDomains.handler(externalProvider())).resolves.toBeDefined(); // Katherine.Johnson@Example.org
       const partner = externalProvider();
       partner.request.userAttributes.email = 'someone@PARTNER.com';
-      await expect(isolated.handler(partner)).resolves.toBeDefined();
-      expect(commandsSent(isolatedDdb)).toEqual([]);
+      await expect(withDomains.handler(partner)).resolves.toBeDefined();
+      expect(commandsSent(withDomains.mock)).toEqual([]);
     });
 
     test.each(['someone@sub.example.org', 'someone@example.org.evil.com', 'someone@notexample.org'])(
@@ -278,17 +400,25 @@ describe('PreSignUp_ExternalProvider', () => {
       async (email) => {
         const event = externalProvider();
         event.request.userAttributes.email = email;
-        await expect(isolated.handler(event)).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
-        expect(commandsSent(isolatedDdb)).toEqual(['GetCommand']);
+        await expect(withDomains.handler(event)).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
+        expect(commandsSent(withDomains.mock)).toEqual(['GetCommand']);
       },
     );
 
-    test('a domain not on the list still gets in with a pending invite', async () => {
+    test('a domain not on the list still gets in with a pending invite, which it consumes', async () => {
       table.set('ada@elsewhere.net', invite('ada@elsewhere.net'));
       const event = externalProvider();
       event.request.userAttributes.email = 'Ada@Elsewhere.net';
-      await expect(isolated.handler(event)).resolves.toBe(event);
+      await expect(withDomains.handler(event)).resolves.toBe(event);
+      expect(table.get('ada@elsewhere.net')).toMatchObject({ status: 'accepted', acceptedBy: FEDERATED });
     });
+  });
+
+  test('a DynamoDB failure surfaces as the generic message, not as an invitation problem', async () => {
+    on.mock
+      .on(on.Get)
+      .rejects(Object.assign(new Error('connect ETIMEDOUT 10.0.0.12:443'), { name: 'TimeoutError' }));
+    await expect(on.handler(externalProvider())).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
   });
 });
 
@@ -299,9 +429,7 @@ describe('failures and malformed events', () => {
       .on(GetCommand)
       .rejects(Object.assign(new Error('connect ETIMEDOUT 10.0.0.12:443'), { name: 'TimeoutError' }));
     await expect(handler(signUp(CODE))).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
-    const external = externalProvider();
-    await expect(handler(external)).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
-    expect(commandsSent()).toEqual(['GetCommand', 'GetCommand']);
+    expect(commandsSent()).toEqual(['GetCommand']);
   });
 
   const malformed: Array<[string, (event: Record<string, unknown>) => void]> = [

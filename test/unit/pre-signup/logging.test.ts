@@ -54,7 +54,7 @@ test('logs the reason of every outcome and never the invite code', async () => {
     await expect(handler(signUp(`${CODE}-XYZ`))).rejects.toThrow(); // malformed_code
     ddb.rejects(new Error('DynamoDB is down'));
     await expect(handler(signUp(CODE))).rejects.toThrow(); // unexpected failure
-    await expect(handler(structuredClone(externalProviderFixture) as PreSignUpInput)).rejects.toThrow();
+    await expect(handler(structuredClone(externalProviderFixture) as PreSignUpInput)).rejects.toThrow(); // federated sign-up off
     ddb.resolves({});
     const malformed = { ...signUp(CODE), request: { userAttributes: { email: ADA }, clientMetadata: CODE } };
     await expect(handler(malformed as never)).rejects.toThrow(); // invalid event
@@ -68,9 +68,16 @@ test('logs the reason of every outcome and never the invite code', async () => {
       'expired',
       'no_invite_for_email',
       'malformed_code',
+      'federated_sign_up_off',
       expect.stringContaining('malformed PreSignUp event'),
     ]);
-    expect(records.filter((record) => record.level === 'ERROR')).toHaveLength(2);
+    expect(records.filter((record) => record.level === 'ERROR')).toHaveLength(1);
+    // Every line of a well-formed event names the user by a keyed hash, never by the name typed
+    // (a malformed event is refused before its user is known).
+    const tagged = records.filter((record) => record.trigger !== undefined);
+    expect(tagged.length).toBeGreaterThan(0);
+    for (const record of tagged) expect(record.user).toMatch(/^u_[0-9a-f]{16}$/);
+    expect(records.filter((record) => 'userName' in record)).toEqual([]);
     expect(records).toContainEqual(
       expect.objectContaining({ message: 'invited sign-up allowed', email: 'a***@example.com' }),
     );
@@ -85,6 +92,8 @@ test('logs the reason of every outcome and never the invite code', async () => {
       '7K2MQX9D4HTVB8RW',
       'inviteCode',
       ADA,
+      signUpFixture.userName,
+      externalProviderFixture.userName,
     ]) {
       expect(text).not.toContain(secret);
     }

@@ -3,6 +3,7 @@ import { GENERIC_FAILURE_MESSAGE, INVALID_REQUEST_MESSAGE, InvalidInvitationErro
 import { baseEvent, optionalStringMap } from '#shared/events';
 import { logger } from '#shared/logger';
 import { trigger } from '#shared/trigger';
+import { userRef } from '#shared/user-ref';
 import { captureLogs } from './capture-logs';
 
 const schema = z.extend(baseEvent, {
@@ -69,7 +70,7 @@ describe('trigger() wrapper', () => {
           level: 'WARN',
           reason: 'code_mismatch',
           trigger: 'Test',
-          userName: 'user-1',
+          user: userRef('us-east-1_EXAMPLE1', 'user-1'),
         }),
       );
     } finally {
@@ -111,12 +112,34 @@ describe('trigger() wrapper', () => {
         trigger: 'Test',
         triggerSource: 'Test_Source',
         userPoolId: 'us-east-1_EXAMPLE1',
-        userName: 'user-1',
+        user: userRef('us-east-1_EXAMPLE1', 'user-1'),
         clientId: 'client-1',
       });
       expect(after).toMatchObject({ message: 'after' });
-      expect(after).not.toHaveProperty('userName');
+      expect(after).not.toHaveProperty('user');
       expect(after).not.toHaveProperty('trigger');
+    } finally {
+      logs.restore();
+    }
+  });
+
+  test('the user name typed is never logged, only its keyed hash (an unknown user types an email or a number)', async () => {
+    const logs = captureLogs(logger);
+    try {
+      const typed = 'victim.name@example.com';
+      const handler = trigger('Test', schema, async () => {
+        logger.info('inside');
+        throw new InvalidInvitationError('no_invite_for_email');
+      });
+      await expect(handler({ ...baseInput(), userName: typed })).rejects.toThrow();
+      const records = logs.records();
+      expect(records.length).toBeGreaterThanOrEqual(2);
+      for (const record of records) {
+        expect(record).not.toHaveProperty('userName');
+        expect(record.user).toMatch(/^u_[0-9a-f]{16}$/);
+      }
+      expect(logs.text()).not.toContain(typed);
+      expect(logs.text()).not.toContain('victim.name');
     } finally {
       logs.restore();
     }
