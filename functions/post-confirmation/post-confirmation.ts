@@ -42,7 +42,8 @@ export async function acceptInvite(
   deps: PostConfirmationDeps,
 ): Promise<void> {
   const now = deps.now();
-  const result = await deps.store.consume(user.email, user.sub, now);
+  // A federated user's PreSignUp consumed the invite under the user name (no `sub` yet).
+  const result = await deps.store.consume(user.email, user.sub, now, user.userName);
   const email = maskEmail(user.email);
   switch (result.outcome) {
     case 'not_found':

@@ -77,10 +77,13 @@ async function allowExternalProvider(event: PreSignUpEvent, deps: PreSignUpDeps)
   }
   const invite = await deps.store.get(email);
   if (!invite) throw new InvalidInvitationError('no_invite_for_email');
-  if (invite.status !== 'pending') {
+  // Cognito may run this trigger again for the same identity (a timed-out first call): the invite
+  // it already consumed lets it through again; anyone else is refused.
+  const retry = invite.status === 'accepted' && invite.acceptedBy === event.userName;
+  if (invite.status !== 'pending' && !retry) {
     throw new InvalidInvitationError(invite.status === 'accepted' ? 'already_accepted' : invite.status);
   }
-  if (isExpired(invite, deps.now())) throw new InvalidInvitationError('expired');
+  if (!retry && isExpired(invite, deps.now())) throw new InvalidInvitationError('expired');
   // Single use, as for SignUp: the first federated identity takes it (a retry of the same one
   // passes again), every other is refused.
   const consumed = await deps.store.consume(email, event.userName, deps.now());

@@ -2,7 +2,7 @@
  * What the logs say instead of a user name: a keyed hash of the pool and the name as typed, e.g.
  * `u_3f9c0a…` (16 hex characters). The name typed for an unknown user is often an email or a phone
  * number, and must not reach the logs; the hash still lets an operator follow one user's trail
- * (compute it with `npm run users -- log-ref --email E`, or the same HMAC with the key).
+ * (compute the same HMAC with the key: docs/two-factor.md, "Logs").
  *
  * The key is `LOG_HASH_KEY` (the `logHashKey` stage parameter, at least 32 characters). Unset, a
  * random key is drawn once per Lambda instance: nothing can be recovered from the logs, but lines
@@ -19,6 +19,7 @@ function logHashKey(env: Record<string, string | undefined> = process.env): Buff
 
 /** The keyed hash of `userName` in pool `userPoolId`. */
 export function userRef(userPoolId: string, userName: string, hashKey?: string): string {
-  const secret = hashKey === undefined ? (key ??= logHashKey()) : Buffer.from(hashKey, 'utf8');
+  if (hashKey === undefined) key ??= logHashKey();
+  const secret = hashKey === undefined ? (key as Buffer) : Buffer.from(hashKey, 'utf8');
   return `u_${createHmac('sha256', secret).update(`${userPoolId}\n${userName}`, 'utf8').digest('hex').slice(0, 16)}`;
 }

@@ -180,7 +180,12 @@ describe('ChallengeStore: every answer recorded on the code, once', () => {
   const failure = (sub: string) => failureRecord(sub, 'wrong_code', new Date(), randomUUID().slice(0, 8));
   const issue = async (sub: string, overrides: Partial<CodeRecord> = {}) => {
     const stored = code(sub, overrides);
-    await challenges.issueCode(sub, stored, policy({ roundKey: stored.roundKey }), counters(sub, uniquePhone()));
+    await challenges.issueCode(
+      sub,
+      stored,
+      policy({ roundKey: stored.roundKey }),
+      counters(sub, uniquePhone()),
+    );
     return stored;
   };
 

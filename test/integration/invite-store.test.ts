@@ -129,6 +129,22 @@ describe('consume', () => {
     expect(await store.get(email)).toEqual(before);
   });
 
+  test('a federated sign-up consumes it by user name; that user, later known by sub, passes and is re-recorded; nobody else does', async () => {
+    const email = uniqueEmail();
+    await putPending(email);
+    expect(await store.consume(email, 'google_1234', new Date())).toMatchObject({ outcome: 'accepted' });
+    expect(await store.consume(email, 'sub-other', new Date(), 'google_9999')).toMatchObject({
+      outcome: 'accepted_by_other',
+    });
+    expect(await store.consume(email, 'sub-a', new Date(), 'google_1234')).toMatchObject({
+      outcome: 'accepted',
+      invite: { acceptedBy: 'sub-a' },
+    });
+    expect(await store.consume(email, 'google_1234', new Date())).toMatchObject({
+      outcome: 'accepted_by_other',
+    });
+  });
+
   test('a revoked invite is not consumed', async () => {
     const email = uniqueEmail();
     await putPending(email);

@@ -72,9 +72,10 @@ export type DeadCode = 'replaced' | 'used' | 'exhausted' | 'expired';
 /** The pure twin of `useCode`'s condition. */
 export function deadCode(
   code: CodeRecord | undefined,
-  expect: { id: string; now: number; maxAttempts: number },
+  expect: { id: string; now: number; maxAttempts: number; nonce?: string | undefined },
 ): DeadCode | undefined {
   if (!code || code.id !== expect.id) return 'replaced';
+  if (expect.nonce !== undefined && code.usedBy === expect.nonce) return undefined;
   if (code.usedAt !== undefined) return 'used';
   if ((code.attempts ?? 0) >= expect.maxAttempts) return 'exhausted';
   if (code.expiresAt <= expect.now) return 'expired';
@@ -219,12 +220,11 @@ export class ChallengeStore extends AuthStateAdapter {
         TableName: this.tableName,
         Key: { pk: challengePk(sub), sk: CODE_SK },
         UpdateExpression: 'SET usedAt = if_not_exists(usedAt, :now), usedBy = if_not_exists(usedBy, :nonce)',
-        ConditionExpression: [
-          'id = :id',
-          'expiresAt > :now',
-          '(attribute_not_exists(attempts) OR attempts < :maxAttempts)',
-          '(attribute_not_exists(usedAt) OR usedBy = :nonce)',
-        ].join(' AND '),
+        // This very answer again (Cognito retrying Verify) stays right whatever happened since;
+        // any other answer needs a live code.
+        ConditionExpression:
+          'id = :id AND (usedBy = :nonce OR (attribute_not_exists(usedAt) AND expiresAt > :now AND ' +
+          '(attribute_not_exists(attempts) OR attempts < :maxAttempts)))',
         ExpressionAttributeValues: {
           ':id': answer.id,
           ':nonce': answer.nonce,

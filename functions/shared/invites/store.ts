@@ -104,10 +104,13 @@ export class InviteStore {
   /**
    * pending -> accepted by `sub`, atomically. A repeat by the same `sub` (Cognito retrying the
    * trigger) succeeds again without changing `acceptedAt`; any other caller changes nothing.
+   * `alsoAcceptedBy`: another name the same user may have accepted it under (a federated user's
+   * sign-up consumes the invite by user name, before the user has a `sub`); it is then re-recorded
+   * under `sub`.
    * Expiry is not checked here: the invite was checked at sign-up, and a confirmation that comes
    * later (or a reconciliation) must still be able to record it.
    */
-  async consume(email: string, sub: string, now: Date): Promise<ConsumeResult> {
+  async consume(email: string, sub: string, now: Date, alsoAcceptedBy?: string): Promise<ConsumeResult> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -116,12 +119,13 @@ export class InviteStore {
           UpdateExpression:
             'SET #status = :accepted, acceptedBy = :sub, acceptedAt = if_not_exists(acceptedAt, :now)',
           ConditionExpression:
-            'attribute_exists(email) AND (#status = :pending OR (#status = :accepted AND acceptedBy = :sub))',
+            'attribute_exists(email) AND (#status = :pending OR (#status = :accepted AND acceptedBy IN (:sub, :alias)))',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':accepted': 'accepted',
             ':pending': 'pending',
             ':sub': sub,
+            ':alias': alsoAcceptedBy ?? sub,
             ':now': now.toISOString(),
           },
           ReturnValues: 'ALL_NEW',

@@ -44,6 +44,7 @@ const FOLD: Readonly<Record<string, string>> = {
   '\u2013': '-',
   '\u2014': '-',
   '\u00a0': ' ',
+  '\u2026': '...',
 };
 
 /** Every character of `text` is in the GSM-7 basic or extension table. */

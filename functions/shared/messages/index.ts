@@ -156,11 +156,11 @@ export function renderCustomMessage(input: CustomMessageInput): RenderedCustomMe
 
 /**
  * The SMS text: every variant in GSM-7 form where letters allow (`toGsm7`: one SMS part holds 160
- * GSM-7 characters but only 70 UCS-2 ones). The first variant that fits in 140 characters AND one
- * SMS part; if none does (an app name with characters GSM-7 lacks), the first that fits in 140
- * characters. Each variant is tried first with the full app name, then with the app name shortened
- * (never below 8 characters). If nothing fits (only possible with absurd placeholders), the
- * placeholders alone: a placeholder is never dropped.
+ * GSM-7 characters but only 70 UCS-2 ones). In order of preference: a variant with the full app
+ * name (or none) in 140 characters AND one SMS part; then one with the app name shortened (never
+ * below 8 characters) in one part; only then the same two in 140 characters, which may go out as
+ * two UCS-2 parts (an app name with characters GSM-7 lacks). If nothing fits (only possible with
+ * absurd placeholders), the placeholders alone: a placeholder is never dropped.
  */
 function fitSms(
   variants: readonly string[],
@@ -169,11 +169,13 @@ function fitSms(
 ): string {
   const oneSegment = (text: string) => smsLength(text) <= SMS_MAX_CHARS && smsSize(text).segments === 1;
   const withinLimit = (text: string) => smsLength(text) <= SMS_MAX_CHARS;
+  const appName = values.appName ?? '';
   for (const fits of [oneSegment, withinLimit]) {
     for (const template of variants) {
       const text = toGsm7(fill(template, values));
       if (fits(text)) return text;
-      const appName = values.appName ?? '';
+    }
+    for (const template of variants) {
       const uses = slotsOf(template).filter((slot) => slot === 'appName').length;
       if (uses === 0) continue;
       const without = smsLength(toGsm7(fill(template, { ...values, appName: '' })));

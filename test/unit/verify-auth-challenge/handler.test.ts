@@ -237,7 +237,7 @@ describe('SMS_OTP answers: right digits', () => {
       'id = :id',
       'expiresAt > :now',
       'attempts < :maxAttempts',
-      'attribute_not_exists(usedAt) OR usedBy = :nonce',
+      'usedBy = :nonce OR (attribute_not_exists(usedAt)',
     ])
       expect(input?.ConditionExpression).toContain(part);
     expect(input?.ExpressionAttributeValues).toMatchObject({

@@ -43,7 +43,7 @@ test('consume sends one conditional update: pending, or accepted by this same su
     TableName: 'invites-unit',
     Key: { email: 'ada@example.com' },
     ConditionExpression:
-      'attribute_exists(email) AND (#status = :pending OR (#status = :accepted AND acceptedBy = :sub))',
+      'attribute_exists(email) AND (#status = :pending OR (#status = :accepted AND acceptedBy IN (:sub, :alias)))',
     ExpressionAttributeValues: expect.objectContaining({ ':sub': 'sub-1' }),
   });
 });
