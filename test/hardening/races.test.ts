@@ -5,18 +5,33 @@
  * amazon-cognito-identity-js for the sign-ins (its SRP inside
  * CUSTOM_AUTH, then the custom rounds), through local/client.ts, which only awaits its callbacks.
  *
- * - 20 sign-ups racing one invite: exactly one user exists afterwards and the invite is accepted
- *   by that user.
+ * - 20 sign-ups at once for one invited address (and others with its code): the pool keeps one
+ *   user and the invite is accepted by that user. The pool reserves the address before any
+ *   trigger runs, so this proves the pool and the invite's email binding, not the invite's write.
+ * - 20 users' confirmations racing one invite, each delivered twice as Cognito retries: exactly one
+ *   user accepts it and joins its group. No client can stage this race (one address, one user), so
+ *   it runs the code every confirmation runs (`acceptInvite`, shared by PostConfirmation and
+ *   PreAuthentication's reconciliation) against the stack's DynamoDB Local and user pool: the
+ *   conditional write in the invite store is all that keeps the invite single-use.
  * - Concurrent sign-ins cannot pass the SMS send limits: per phone number per day across users,
  *   and per user per hour across sign-ins (users without a phone yet, each answering the
- *   PHONE_REQUIRED round at the same moment, so the Creates that send race each other). Counted three ways: what each client was told, the SMS
- *   that reached the outbox (every SNS Publish lands there), and the limit counters in DynamoDB.
+ *   PHONE_REQUIRED round at the same moment, so the Creates that send race each other). Counted
+ *   three ways: what each client was told, the SMS that reached the outbox (every SNS Publish lands
+ *   there), and the limit counters in DynamoDB.
  */
-import { ListUsersCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminListGroupsForUserCommand,
+  CreateGroupCommand,
+  ListUsersCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { phoneSendsPk, userSendsPk } from '#shared/auth-state/keys';
 import { SEND_LIMIT_MESSAGE } from '#shared/challenge/errors';
 import { GENERIC_FAILURE_MESSAGE, INVALID_INVITATION_MESSAGE } from '#shared/errors';
+import { acceptInvite } from '../../functions/post-confirmation/post-confirmation';
 import { errorName, type SignInStep, signIn } from '../../local/client';
 import { PASSWORD, startTestStack, type TestStack } from '../helpers/local-stack';
 import { retryFetchOnReset } from './support/fetch-retry';
@@ -43,7 +58,7 @@ const settle = <T>(promise: Promise<T>) =>
     (error: unknown) => ({ ok: false as const, error: error as Error }),
   );
 
-test('20 concurrent sign-ups racing one invite leave exactly one user, and the invite is accepted by that user', async () => {
+test('20 concurrent sign-ups for one invited address (and others with its code) leave one user, who accepted the invite', async () => {
   const email = `race.${Date.now().toString(36)}@example.com`;
   const code = await env.invite(email);
   // Ten for the invited address (in different cases: usernames are case-insensitive), ten others
@@ -96,6 +111,63 @@ test('20 concurrent sign-ups racing one invite leave exactly one user, and the i
   expect(raced[0]?.Attributes?.find((a) => a.Name === 'email')?.Value?.toLowerCase()).toBe(email);
 
   expect(await env.invites.get(email)).toMatchObject({ status: 'accepted', acceptedBy: winner?.UserSub });
+}, 60_000);
+
+test("20 users' confirmations racing one invite, each delivered twice: exactly one user accepts it and joins its group", async () => {
+  const stamp = Date.now().toString(36);
+  const email = `contested.${stamp}@example.com`;
+  const group = `race-${stamp}`;
+  await env.cognito.send(new CreateGroupCommand({ UserPoolId: env.userPoolId, GroupName: group }));
+  await env.invite(email, { group });
+  const users = await Promise.all(
+    Array.from({ length: 20 }, async (_, i) => {
+      const address = `racer.${i}.${stamp}@example.com`;
+      const { User } = await env.cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: env.userPoolId,
+          Username: address,
+          UserAttributes: [{ Name: 'email', Value: address }],
+          MessageAction: 'SUPPRESS',
+        }),
+      );
+      const sub = User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+      if (!User?.Username || !sub) throw new Error(`AdminCreateUser gave no user for ${address}`);
+      return { userName: User.Username, sub };
+    }),
+  );
+  // The invite store and the group call the triggers use, pointed at this stack.
+  const deps = {
+    store: env.invites,
+    addUserToGroup: async (input: { userPoolId: string; userName: string; group: string }) => {
+      await env.cognito.send(
+        new AdminAddUserToGroupCommand({
+          UserPoolId: input.userPoolId,
+          Username: input.userName,
+          GroupName: input.group,
+        }),
+      );
+    },
+    now: () => new Date(),
+  };
+
+  await Promise.all(
+    users.flatMap((user) =>
+      [1, 2].map(() => acceptInvite({ email, userPoolId: env.userPoolId, ...user }, deps)),
+    ),
+  );
+
+  const invite = await env.invites.get(email);
+  expect(invite?.status).toBe('accepted');
+  const winner = users.find((user) => user.sub === invite?.acceptedBy);
+  expect(winner).toBeDefined();
+  const members = [];
+  for (const user of users) {
+    const { Groups = [] } = await env.cognito.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: env.userPoolId, Username: user.userName }),
+    );
+    if (Groups.some((g) => g.GroupName === group)) members.push(user.sub);
+  }
+  expect(members).toEqual([winner?.sub]);
 }, 60_000);
 
 function describeStep(step: SignInStep): string {
