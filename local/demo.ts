@@ -26,7 +26,7 @@ import { invitesProgram } from '../cli/invites/program';
 import { runCli } from '../cli/lib/run';
 import { errorName, type SignInStep, signIn, userPool } from './client';
 import type { OutboxMessage } from './outbox';
-import { type StackInfo, startStack } from './stack';
+import { STACK_PATH, type StackInfo, startStack } from './stack';
 
 /**
  * A phone number in an allowed country (US) from the range reserved for fiction (555-0100 to
@@ -83,7 +83,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const result: DemoResult = { ok: false, passed: [] };
   const cleanups: Array<() => void> = [];
   try {
-    const info = ownStack?.info ?? (await fetchJson<StackInfo>(`${url}/_local/stack`));
+    const info = ownStack?.info ?? (await stackAt(url));
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const cognito = new CognitoIdentityProviderClient({ region: info.region, endpoint: url, credentials });
     const documents = DynamoDBDocumentClient.from(
@@ -375,6 +375,17 @@ function describe(step: SignInStep): string {
   if (step.kind === 'challenge') return `challenge ${JSON.stringify(step.parameters)}`;
   if (step.kind === 'failed') return `failure ${errorName(step.error)}: ${step.error.message}`;
   return 'tokens';
+}
+
+/** The stack's `/_local/stack`; an error that says which address did not answer as a stack. */
+async function stackAt(url: string): Promise<StackInfo> {
+  try {
+    return await fetchJson<StackInfo>(`${url}${STACK_PATH}`);
+  } catch (error) {
+    throw new Error(
+      `no local stack answers at ${url} (GET ${STACK_PATH}: ${errorName(error)}: ${(error as Error).message})`,
+    );
+  }
 }
 
 async function fetchJson<T>(url: string): Promise<T> {

@@ -1,6 +1,7 @@
 /**
  * The demo story (`npm run demo`) passes: in-process against a test stack, and as the real
- * command a newcomer runs, which starts a stack of its own and must exit 0.
+ * command a newcomer runs, which starts a stack of its own and must exit 0. How it fails at a
+ * step is in demo-failure.test.ts (a stack configured to misbehave).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -32,10 +33,12 @@ describe('the demo story', () => {
     expect(result.ok).toBe(true);
   });
 
-  it('fails, and says where, when the stack does not behave (no stack at the URL)', async () => {
+  it('with no stack at the URL, fails before any step and names the address that did not answer', async () => {
+    let output = '';
     await expect(
-      runDemo({ url: 'http://127.0.0.1:9', tty: false, write: () => undefined }),
-    ).rejects.toThrow();
+      runDemo({ url: 'http://127.0.0.1:9', tty: false, write: (text) => (output += text) }),
+    ).rejects.toThrow(/^no local stack answers at http:\/\/127\.0\.0\.1:9 \(GET \/_local\/stack: /);
+    expect(output).toBe('');
   });
 
   it('`npm run demo` starts its own stack and exits 0', () => {

@@ -14,6 +14,7 @@ import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { sns } from '#shared/aws/sns';
 import type { SessionEntry } from '#shared/challenge/session';
+import { GENERIC_FAILURE_MESSAGE } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { handler as createHandler } from '../../functions/create-auth-challenge/handler';
 import { handler as defineHandler } from '../../functions/define-auth-challenge/handler';
@@ -97,23 +98,35 @@ interface SignInResult {
   challenges: Record<string, string>[];
 }
 
-/** Cognito's loop for AuthFlow CUSTOM_AUTH with SRP: Define, then Create/Verify per custom round. */
+/** A trigger threw: Cognito ends the sign-in with its message. */
+class TriggerRejected extends Error {}
+const invoked = <T>(call: Promise<T>): Promise<T> =>
+  call.catch((error: unknown) => {
+    throw new TriggerRejected((error as Error).message);
+  });
+
+/**
+ * Cognito's loop for AuthFlow CUSTOM_AUTH with SRP: Define, then Create/Verify per custom round.
+ * A trigger's rejection is the outcome `error`; a failed expectation fails the test.
+ */
 async function signIn(user: User, answer: Answer): Promise<SignInResult> {
   const session: SessionEntry[] = [];
   const challenges: Record<string, string>[] = [];
   try {
     session.push({ challengeName: 'SRP_A', challengeResult: true, challengeMetadata: null });
-    expect((await define(user, session)).response.challengeName).toBe('PASSWORD_VERIFIER');
+    expect((await invoked(define(user, session))).response.challengeName).toBe('PASSWORD_VERIFIER');
     session.push({ challengeName: 'PASSWORD_VERIFIER', challengeResult: true, challengeMetadata: null });
     for (let round = 0; round < 20; round++) {
-      const decision = (await define(user, session)).response;
+      const decision = (await invoked(define(user, session))).response;
       if (decision.issueTokens) return { outcome: 'tokens', session, challenges };
       if (decision.failAuthentication) return { outcome: 'failed', session, challenges };
       expect(decision.challengeName).toBe('CUSTOM_CHALLENGE');
-      const created = (await create(user, session)).response;
+      const created = (await invoked(create(user, session))).response;
       const params = created.publicChallengeParameters ?? {};
       challenges.push(params);
-      const verified = await verify(user, created.privateChallengeParameters ?? {}, answer(params, round));
+      const verified = await invoked(
+        verify(user, created.privateChallengeParameters ?? {}, answer(params, round)),
+      );
       session.push({
         challengeName: 'CUSTOM_CHALLENGE',
         challengeResult: verified.response.answerCorrect === true,
@@ -122,7 +135,8 @@ async function signIn(user: User, answer: Answer): Promise<SignInResult> {
     }
     throw new Error('sign-in did not end');
   } catch (error) {
-    return { outcome: 'error', error: (error as Error).message, session, challenges };
+    if (!(error instanceof TriggerRejected)) throw error;
+    return { outcome: 'error', error: error.message, session, challenges };
   }
 }
 
@@ -343,15 +357,27 @@ describe('logs', () => {
       // Verified phone, straight to tokens.
       const a = uniquePhone();
       phones.push(a);
-      await signIn(newUser(a), () => lastCodeTo(a));
+      expect((await signIn(newUser(a), () => lastCodeTo(a))).outcome).toBe('tokens');
       // Phone path with a rejected number, a wrong code and a success.
       const b = uniquePhone();
       phones.push(b, '+33612345678');
-      await signIn(newUser(), (_c, round) => ['+33612345678', b, '123123', lastCodeTo(b)][round] as string);
+      const phonePath = await signIn(
+        newUser(),
+        (_c, round) => ['+33612345678', b, '123123', lastCodeTo(b)][round] as string,
+      );
+      expect(phonePath.outcome).toBe('tokens');
+      expect(phonePath.session.map((entry) => entry.challengeResult)).toEqual([
+        true,
+        true,
+        false,
+        true,
+        false,
+        true,
+      ]);
       // Exhausted attempts on an unproven number.
       const c = uniquePhone();
       phones.push(c);
-      await signIn(newUser(), (_c, round) => (round === 0 ? c : '000001'));
+      expect((await signIn(newUser(), (_c, round) => (round === 0 ? c : '000001'))).outcome).toBe('failed');
       // SNS refusing the number, quoting it in its error message.
       const d = uniquePhone();
       phones.push(d);
@@ -359,7 +385,7 @@ describe('logs', () => {
         .on(PublishCommand)
         .rejects(new Error(`Invalid parameter: PhoneNumber Reason: ${d} is not valid to publish to`));
       const failed = await signIn(newUser(d), () => '000000');
-      expect(failed.outcome).toBe('error');
+      expect(failed).toMatchObject({ outcome: 'error', error: GENERIC_FAILURE_MESSAGE });
     } finally {
       logs.restore();
     }

@@ -7,6 +7,10 @@
  *
  * Escaping is structural: templates and values pass through `fill` with `escapeHtml` for literal
  * text and every value, except Cognito's placeholders, which must reach Cognito byte for byte.
+ * Everything else interpolated below (branding, catalog fields, the subject) is escaped where it
+ * is placed; attributes are always double-quoted, so one escape serves text and attributes alike.
+ * test/unit/messages/escaping.test.ts renders every kind and language with values full of markup
+ * and fails on any raw occurrence.
  */
 import type { Block, Catalog, EmailCopy } from './catalog';
 import { escapeHtml, fill } from './text';
@@ -87,9 +91,10 @@ export function renderEmailHtml(catalog: Catalog, copy: EmailCopy, values: Email
   const subject = escapeHtml(fill(copy.subject, { ...values }));
   const greeting = values.name ? catalog.greeting.named : catalog.greeting.anonymous;
   const lang = escapeHtml(catalog.lang);
+  const dir = escapeHtml(catalog.dir);
   return [
     '<!DOCTYPE html>',
-    `<html lang="${lang}" dir="${catalog.dir}">`,
+    `<html lang="${lang}" dir="${dir}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -97,7 +102,7 @@ export function renderEmailHtml(catalog: Catalog, copy: EmailCopy, values: Email
     `<title>${subject}</title>`,
     '</head>',
     `<body style="${style.body}">`,
-    `<div role="article" aria-roledescription="email" aria-label="${subject}" lang="${lang}" dir="${catalog.dir}" style="${style.card}">`,
+    `<div role="article" aria-roledescription="email" aria-label="${subject}" lang="${lang}" dir="${dir}" style="${style.card}">`,
     `<p style="${style.brand}">${escapeHtml(values.appName)}</p>`,
     `<h1 style="${style.h1}">${html(copy.heading, values)}</h1>`,
     `<p style="${style.p}">${html(greeting, values)}</p>`,

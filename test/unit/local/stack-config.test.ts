@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LoadOptions, LocalConfigError, loadDefinitions } from '../../local/config';
+import { type LoadOptions, LocalConfigError, loadDefinitions } from '../../../local/config';
 
 const roots: string[] = [];
 afterAll(() => {
