@@ -9,7 +9,8 @@
  * - `PreSignUp_AdminCreateUser`: allowed; an admin creating a user is the invitation.
  * - `PreSignUp_ExternalProvider` (a first sign-in through Google, SAML, ...): refused unless the
  *   operator turned federated sign-up on (`ALLOW_FEDERATED_SIGN_UP`). A federated sign-up carries
- *   no invite code, so a pending invite alone must not let someone in: when on, the email's domain
+ *   no invite code, so a pending invite alone must not let someone in: when on, the provider must
+ *   vouch for the email (`email_verified` = `true`, mapped from its claim), and the email's domain
  *   must be allow-listed, or the pending, unexpired invite for the email is CONSUMED here (one
  *   conditional write, accepted by the federated user name), so one invite admits one identity.
  *   Federated sign-ins never run the SMS factor (Cognito does not run custom auth for them):
@@ -71,6 +72,11 @@ async function allowExternalProvider(event: PreSignUpEvent, deps: PreSignUpDeps)
   if (!deps.allowFederatedSignUp) throw new InvalidInvitationError('federated_sign_up_off');
   const email = normaliseEmail(event.request.userAttributes.email ?? '');
   if (!email) throw new InvalidInvitationError('missing_email');
+  // The invite and the domain are bound to an email the provider vouches for: a provider that
+  // lets its users type any address could otherwise claim someone else's invite (and federated
+  // sign-ins skip the SMS factor). Map the provider's email_verified claim to the attribute.
+  if (event.request.userAttributes.email_verified !== 'true')
+    throw new InvalidInvitationError('email_not_verified_by_provider');
   if (deps.externalProviderAllowedDomains.includes(emailDomain(email))) {
     logger.info('external provider sign-up allowed by domain', { email: maskEmail(email) });
     return;

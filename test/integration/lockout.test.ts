@@ -2,8 +2,9 @@
  * Lockout made by the real thing: wrong codes answered through the real Verify handler, across
  * sign-ins driven by the real Define and Create, with Cognito retrying every Verify once. The
  * failure records land in DynamoDB Local, and from them the account decision is taken the way
- * each trigger that enforces it takes it: the shared pure `accountDecision` over the user's
- * records, and the PreAuthentication trigger itself.
+ * each place takes it: the shared pure `accountDecision` over the user's records, the check
+ * Create and Verify make after the password (`assertSignInAllowed`), and the PreAuthentication
+ * trigger, which runs before the password and so must let every account through alike.
  *
  * SNS and Cognito's admin API are faked in-process (aws-sdk-client-mock): the SMS is counted, no
  * Cognito call is expected at all.
@@ -14,13 +15,18 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { z } from 'zod';
-import { AccountStatusStore, accountDecision, DEFAULT_LOCKOUT } from '#shared/auth-state/account-status';
+import {
+  AccountStatusStore,
+  accountDecision,
+  assertSignInAllowed,
+  DEFAULT_LOCKOUT,
+} from '#shared/auth-state/account-status';
 import { cognito } from '#shared/aws/cognito';
 import { sns } from '#shared/aws/sns';
+import { SIGN_IN_NOT_ALLOWED_MESSAGE } from '#shared/challenge/errors';
 import type { preAuthenticationEvent } from '#shared/events';
 import knownUserFixture from '../../fixtures/pre-authentication.json';
 import { handler as preAuthenticationHandler } from '../../functions/pre-authentication/handler';
-import { SIGN_IN_NOT_ALLOWED_MESSAGE } from '../../functions/pre-authentication/pre-authentication';
 import { newUser, SignIn, type TestUser } from '../helpers/custom-auth';
 
 /** The deployed defaults, which the handlers run with here: 5 failures in 15 minutes. */
@@ -83,11 +89,25 @@ async function whoDenies(user: TestUser) {
     () => 'allowed',
     (error: Error) => error.message,
   );
-  return { accountDecision: decision.allow ? 'allowed' : decision.reason, preAuthentication, decision };
+  const afterPassword = await assertSignInAllowed(accounts, user.sub, now, policy).then(
+    () => 'allowed',
+    (error: Error) => error.message,
+  );
+  return {
+    accountDecision: decision.allow ? 'allowed' : decision.reason,
+    preAuthentication,
+    afterPassword,
+    decision,
+  };
 }
 
-const allowed = { accountDecision: 'allowed', preAuthentication: 'allowed' };
-const lockedOut = { accountDecision: 'locked_out', preAuthentication: SIGN_IN_NOT_ALLOWED_MESSAGE };
+const allowed = { accountDecision: 'allowed', preAuthentication: 'allowed', afterPassword: 'allowed' };
+/** Told only after the password: PreAuthentication lets a locked account start like any other. */
+const lockedOut = {
+  accountDecision: 'locked_out',
+  preAuthentication: 'allowed',
+  afterPassword: SIGN_IN_NOT_ALLOWED_MESSAGE,
+};
 
 test('five wrong codes across two sign-ins, each Verify retried by Cognito, lock the user out: five failures, not ten', async () => {
   const user = newUser(uniquePhone());
@@ -105,18 +125,20 @@ test('five wrong codes across two sign-ins, each Verify retried by Cognito, lock
   expect(await failuresOf(user)).toHaveLength(3);
   expect(await whoDenies(user)).toMatchObject(allowed);
 
-  // Sign-in 2 (the code already sent is reused: no second SMS): the fourth wrong code, retried.
+  // Sign-in 2 gets a new code at once (the first spent its 3 wrong answers): the fourth wrong
+  // code, retried.
   const second = await SignIn.start(user);
-  expect(sent).toHaveLength(1);
+  expect(sent).toHaveLength(2);
   expect(await second.answer(wrongCode())).toBe(false);
   expect(await second.retryVerify()).toBe(false);
   // Eight Verify invocations so far, four answers: still allowed, so no retry was counted.
   expect(await failuresOf(user)).toHaveLength(4);
   expect(await whoDenies(user)).toMatchObject(allowed);
 
-  // The fifth wrong code locks the account, retry or not.
-  expect(await second.answer(wrongCode())).toBe(false);
-  expect(await second.retryVerify()).toBe(false);
+  // The fifth wrong code locks the account: the round after it is refused by Create, and the
+  // retried Verify is refused too (it counts nothing: still five).
+  await expect(second.answer(wrongCode())).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+  await expect(second.retryVerify()).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
   const finished = Date.now();
   const failures = await failuresOf(user);
   expect(failures.map((failure) => failure.reason)).toEqual(Array(5).fill('wrong_code'));
@@ -128,6 +150,9 @@ test('five wrong codes across two sign-ins, each Verify retried by Cognito, lock
   expect(lockedUntil?.getTime()).toBe(Date.parse(failures[0]?.at ?? '') + WINDOW_MS);
   expect(lockedUntil?.getTime()).toBeGreaterThanOrEqual(started + WINDOW_MS);
   expect(lockedUntil?.getTime()).toBeLessThanOrEqual(finished + WINDOW_MS);
+  // A new sign-in is refused by Create, after the password, and sent nothing.
+  await expect(SignIn.start(user)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
+  expect(sent).toHaveLength(2);
   expect(idp.calls()).toHaveLength(0);
 });
 

@@ -19,7 +19,8 @@
  * Two rules tie the session to the user as Cognito sees them now (the attributes of this event):
  * - a user whose phone is verified is never on the phone path: a session with a PHONE_REQUIRED
  *   round fails unless it has just ended in the right code (the Verify that bound the number
- *   checked, at the moment of binding, that no verified phone was there; docs/two-factor.md);
+ *   checked the attributes of its own event, and used the user's one current code, single-use;
+ *   docs/two-factor.md);
  * - challenge names that other pool features bring (SMS_MFA, SOFTWARE_TOKEN_MFA, device tracking)
  *   fail closed with a reason that names them (`foreign_challenge_<NAME>`), so an operator can see
  *   what to switch off (docs/two-factor.md, "Pools with other MFA or device tracking").

@@ -34,6 +34,12 @@ const signUp = (code?: string): PreSignUpInput => {
   return event;
 };
 const externalProvider = () => structuredClone(externalProviderFixture) as PreSignUpInput;
+/** A federated sign-up whose provider vouches for the email (email_verified mapped to `true`). */
+const verifiedExternal = () => {
+  const event = externalProvider();
+  event.request.userAttributes.email_verified = 'true';
+  return event;
+};
 const adminCreateUser = () => structuredClone(adminCreateUserFixture) as PreSignUpInput;
 
 const invite = (email: string, over: Partial<Invite> = {}, code = CODE, createdDaysAgo = 0): Invite => ({
@@ -286,6 +292,23 @@ describe('PreSignUp_ExternalProvider with ALLOW_FEDERATED_SIGN_UP=true', () => {
   const on = load({});
   const withDomains = load({ EXTERNAL_PROVIDER_ALLOWED_DOMAINS: ' Example.ORG ,partner.com' });
 
+  test.each([
+    ['false', 'false'],
+    ['absent', undefined],
+  ])(
+    'an email the provider does not vouch for (email_verified %s) is refused, with no read, even on an allowed domain',
+    async (_name, value) => {
+      for (const loaded of [on, withDomains]) {
+        loaded.mock.reset();
+        const event = externalProvider();
+        if (value === undefined) delete event.request.userAttributes.email_verified;
+        else event.request.userAttributes.email_verified = value;
+        await expect(loaded.handler(event)).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
+        expect(loaded.mock.calls()).toHaveLength(0);
+      }
+    },
+  );
+
   /** The invites table's conditional consume (pending -> accepted by this name; a repeat by it passes). */
   const consumeInTable = (input: UpdateCommandInput) => {
     const email = String(input.Key?.email);
@@ -319,7 +342,7 @@ describe('PreSignUp_ExternalProvider with ALLOW_FEDERATED_SIGN_UP=true', () => {
 
   test('a pending invite for the email lets the identity in and is CONSUMED by it (accepted by the federated user name)', async () => {
     table.set(KATHERINE, invite(KATHERINE));
-    const event = externalProvider();
+    const event = verifiedExternal();
     const result = await on.handler(event);
     expect(result.response).toEqual(externalProviderFixture.response);
     expect(commandsSent(on.mock)).toEqual(['GetCommand', 'UpdateCommand']);
@@ -333,8 +356,8 @@ describe('PreSignUp_ExternalProvider with ALLOW_FEDERATED_SIGN_UP=true', () => {
 
   test('one invite admits one identity: a second federated identity with the same email is refused', async () => {
     table.set(KATHERINE, invite(KATHERINE));
-    await on.handler(externalProvider());
-    const other = externalProvider();
+    await on.handler(verifiedExternal());
+    const other = verifiedExternal();
     other.userName = 'SignInWithApple_000111222';
     await expect(on.handler(other)).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
     expect(table.get(KATHERINE)?.acceptedBy).toBe(FEDERATED);
@@ -349,7 +372,7 @@ describe('PreSignUp_ExternalProvider with ALLOW_FEDERATED_SIGN_UP=true', () => {
     });
     const logs = captureLogs(on.logger, 'INFO');
     try {
-      await expect(on.handler(externalProvider())).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
+      await expect(on.handler(verifiedExternal())).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
     } finally {
       logs.restore();
     }
@@ -364,8 +387,8 @@ describe('PreSignUp_ExternalProvider with ALLOW_FEDERATED_SIGN_UP=true', () => {
   // the invite. Drop `.failing` once allowExternalProvider lets `acceptedBy === userName` through.
   test('a retry for the identity that consumed the invite passes again', async () => {
     table.set(KATHERINE, invite(KATHERINE));
-    await on.handler(externalProvider());
-    await expect(on.handler(externalProvider())).resolves.toBeDefined();
+    await on.handler(verifiedExternal());
+    await expect(on.handler(verifiedExternal())).resolves.toBeDefined();
   });
 
   test.each([
@@ -375,12 +398,12 @@ describe('PreSignUp_ExternalProvider with ALLOW_FEDERATED_SIGN_UP=true', () => {
     ['an expired invite', invite(KATHERINE, {}, CODE, 8)],
   ])('is refused with %s and a domain not on the allowlist; nothing written', async (_label, existing) => {
     if (existing) table.set(KATHERINE, existing);
-    await expect(on.handler(externalProvider())).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
+    await expect(on.handler(verifiedExternal())).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
     expect(commandsSent(on.mock)).toEqual(['GetCommand']);
   });
 
   test('is refused without an email attribute', async () => {
-    const event = externalProvider();
+    const event = verifiedExternal();
     event.request.userAttributes = { name: 'No Email' };
     await expect(on.handler(event)).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
     expect(commandsSent(on.mock)).toEqual([]);
@@ -388,8 +411,8 @@ describe('PreSignUp_ExternalProvider with ALLOW_FEDERATED_SIGN_UP=true', () => {
 
   describe('and EXTERNAL_PROVIDER_ALLOWED_DOMAINS=" Example.ORG ,partner.com"', () => {
     test('an allow-listed domain is let in without any read or write, whatever its case', async () => {
-      await expect(withDomains.handler(externalProvider())).resolves.toBeDefined(); // Katherine.Johnson@Example.org
-      const partner = externalProvider();
+      await expect(withDomains.handler(verifiedExternal())).resolves.toBeDefined(); // Katherine.Johnson@Example.org
+      const partner = verifiedExternal();
       partner.request.userAttributes.email = 'someone@PARTNER.com';
       await expect(withDomains.handler(partner)).resolves.toBeDefined();
       expect(commandsSent(withDomains.mock)).toEqual([]);
@@ -398,7 +421,7 @@ describe('PreSignUp_ExternalProvider with ALLOW_FEDERATED_SIGN_UP=true', () => {
     test.each(['someone@sub.example.org', 'someone@example.org.evil.com', 'someone@notexample.org'])(
       '%s is not on the allowlist and, without an invite, is refused',
       async (email) => {
-        const event = externalProvider();
+        const event = verifiedExternal();
         event.request.userAttributes.email = email;
         await expect(withDomains.handler(event)).rejects.toThrow(new Error(INVALID_INVITATION_MESSAGE));
         expect(commandsSent(withDomains.mock)).toEqual(['GetCommand']);
@@ -407,7 +430,7 @@ describe('PreSignUp_ExternalProvider with ALLOW_FEDERATED_SIGN_UP=true', () => {
 
     test('a domain not on the list still gets in with a pending invite, which it consumes', async () => {
       table.set('ada@elsewhere.net', invite('ada@elsewhere.net'));
-      const event = externalProvider();
+      const event = verifiedExternal();
       event.request.userAttributes.email = 'Ada@Elsewhere.net';
       await expect(withDomains.handler(event)).resolves.toBe(event);
       expect(table.get('ada@elsewhere.net')).toMatchObject({ status: 'accepted', acceptedBy: FEDERATED });
@@ -418,7 +441,7 @@ describe('PreSignUp_ExternalProvider with ALLOW_FEDERATED_SIGN_UP=true', () => {
     on.mock
       .on(on.Get)
       .rejects(Object.assign(new Error('connect ETIMEDOUT 10.0.0.12:443'), { name: 'TimeoutError' }));
-    await expect(on.handler(externalProvider())).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
+    await expect(on.handler(verifiedExternal())).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
   });
 });
 
