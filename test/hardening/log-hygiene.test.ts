@@ -2,7 +2,7 @@
  * Log hygiene: the whole demo story (local/demo.ts: invite -> sign-up -> first sign-in with a
  * phone -> tokens -> second sign-in -> the invite refused again -> three wrong codes), followed by
  * a forgotten password (so CustomMessage renders an email with a code, and the user sets a new
- * password), runs against a local stack whose seven triggers log at DEBUG, then again at INFO (the
+ * password), and a stranger's sign-in with an email that has no account, runs against a local stack whose seven triggers log at DEBUG, then again at INFO (the
  * production level).
  * Everything the process writes meanwhile is captured: process.stdout / process.stderr (where the
  * Powertools logger writes, as in Lambda) and the console methods.
@@ -11,8 +11,8 @@
  * outbox, as the user's phone received it), the password, the invite code (as printed and in its
  * canonical forms), each full phone number (E.164, national digits and national formatting), the
  * ID / access / refresh tokens the pool returned (read from the HTTP responses), anything that
- * looks like a JWT, and the user's email address (what the user typed as their user name). None
- * may appear. Every line of a trigger names the user only by the keyed hash `user`.
+ * looks like a JWT, the user's email address (what the user typed as their user name) and the
+ * email the stranger typed for an account that does not exist. None may appear. Every line of a trigger names the user only by the keyed hash `user`.
  */
 import {
   CognitoIdentityProviderClient,
@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { logger } from '#shared/logger';
+import { signIn, userPool } from '../../local/client';
 import { DEMO_PASSWORD, runDemo } from '../../local/demo';
 import type { OutboxMessage } from '../../local/outbox';
 import { type Stack, startStack } from '../../local/stack';
@@ -87,8 +88,15 @@ const digits = (kind: string, value: string): Secret => ({
   pattern: new RegExp(`(?<!\\d)${escapeRegExp(value)}(?!\\d)`),
 });
 
+/** The email a stranger types for an account that does not exist (never to be logged). */
+const STRANGER = `nobody.${process.pid}.${Date.now().toString(36)}@example.com`;
+
 function secretsOf(story: string, outbox: OutboxMessage[], tokens: Set<string>): Secret[] {
-  const secrets: Secret[] = [literal('password', DEMO_PASSWORD), literal('new password', NEW_PASSWORD)];
+  const secrets: Secret[] = [
+    literal('password', DEMO_PASSWORD),
+    literal('new password', NEW_PASSWORD),
+    literal('email of an unknown user (typed as the user name)', STRANGER),
+  ];
   const invite = /invite code ([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})/.exec(story)?.[1];
   if (!invite) throw new Error(`the demo printed no invite code:\n${story}`);
   const canonical = invite.replace(/-/g, '');
@@ -121,6 +129,14 @@ async function runStoryCapturingLogs(level: 'DEBUG' | 'INFO') {
     capture = captureOutput();
     const result = await runDemo({ url: stack.url, tty: false, write: (text) => (story += text) });
     await forgotPassword(story);
+    // A stranger tries an email that has no account: refused like a wrong password.
+    const pool = userPool({
+      userPoolId: stack.info.userPoolId,
+      clientId: stack.info.clientId,
+      endpoint: stack.url,
+    });
+    const stranger = await signIn(pool, STRANGER, 'Some-Guess-123');
+    expect(stranger.kind).toBe('failed');
     const logs = capture.text();
     const records = capture.records();
     capture.restore();
