@@ -22,44 +22,28 @@ import {
   SIGN_IN_NOT_ALLOWED_MESSAGE,
 } from '#shared/challenge/errors';
 import type { SessionEntry } from '#shared/challenge/session';
-import { handler as createHandler } from '../../functions/create-auth-challenge/handler';
-import { handler as defineHandler } from '../../functions/define-auth-challenge/handler';
 import { handler as verifyHandler } from '../../functions/verify-auth-challenge/handler';
+import { common, newUser as freshUser, SignIn as Rounds, type TestUser } from '../helpers/custom-auth';
 
-const POOL = 'us-east-1_ATTACKS';
 const TABLE = 'auth-state-test';
 const records = new SignInRecords(dynamodb, TABLE);
 const accounts = new AccountStatusStore(dynamodb, TABLE);
 const snsMock = mockClient(sns);
 const idp = mockClient(cognito);
 
-interface User {
-  sub: string;
-  userName: string;
-  attributes: Record<string, string>;
-}
+type User = TestUser;
 let outbox: { to: string; body: string }[] = [];
+/** Users by name, so the fake AdminUpdateUserAttributes changes what every later event carries. */
 const users = new Map<string, User>();
 let phoneCounter = 0;
 /** Valid US mobile numbers, unique within this file's run (another range than two-factor.test.ts). */
-const uniquePhone = () => `+1201556${String((process.pid * 13 + phoneCounter++) % 10_000).padStart(4, '0')}`;
+const uniquePhone = () => `+1201557${String((process.pid * 13 + phoneCounter++) % 10_000).padStart(4, '0')}`;
 
 function newUser(phone?: string): User {
-  const sub = randomUUID();
-  const attributes: Record<string, string> = { sub, email: `${sub}@example.com`, email_verified: 'true' };
-  if (phone) Object.assign(attributes, { phone_number: phone, phone_number_verified: 'true' });
-  const user = { sub, userName: sub, attributes };
+  const user = freshUser(phone);
   users.set(user.userName, user);
   return user;
 }
-
-const common = (user: User) => ({
-  version: '1',
-  region: 'us-east-1',
-  userPoolId: POOL,
-  userName: user.userName,
-  callerContext: { awsSdkVersion: 'aws-sdk-js-3', clientId: 'attacks' },
-});
 
 /** Where one sign-in stands after a step. */
 type Step =
@@ -69,78 +53,53 @@ type Step =
   | { kind: 'error'; message: string };
 
 /**
- * One sign-in as Cognito runs it (AuthFlow CUSTOM_AUTH with SRP, the password already proven):
- * Define, Create, then per answer Verify, Define and the next Create. Attributes are read from the
- * user at every event, so a change made by another sign-in shows, as in Cognito.
+ * One sign-in driven round by round (test/helpers/custom-auth.ts, the password already proven),
+ * each step reported as what the client would see: the next round, tokens, a failure, or a
+ * trigger's error message. Attributes are read from the user at every event, so a change made by
+ * another sign-in shows, as in Cognito.
  */
 class SignIn {
-  readonly session: SessionEntry[] = [
-    { challengeName: 'SRP_A', challengeResult: true, challengeMetadata: null },
-    { challengeName: 'PASSWORD_VERIFIER', challengeResult: true, challengeMetadata: null },
-  ];
-  private round: { metadata?: string | null | undefined; privateParams: Record<string, string> } | undefined;
+  private rounds: Rounds | undefined;
 
   constructor(readonly user: User) {}
 
+  get session(): SessionEntry[] {
+    return this.rounds?.session ?? [];
+  }
+
+  /** The current round's private parameters: what a retried Verify would see again. */
+  get privateParams(): Record<string, string> {
+    const params = this.rounds?.round?.privateParameters;
+    if (!params) throw new Error('no round');
+    return params;
+  }
+
   /** Up to the first custom round. */
-  start(): Promise<Step> {
-    return this.next();
+  async start(): Promise<Step> {
+    try {
+      this.rounds = await Rounds.start(this.user);
+      return this.step();
+    } catch (error) {
+      return { kind: 'error', message: (error as Error).message };
+    }
   }
 
   async answer(text: string): Promise<Step> {
-    if (!this.round) throw new Error('no round to answer');
-    const verified = await verifyHandler({
-      ...common(this.user),
-      triggerSource: 'VerifyAuthChallengeResponse_Authentication',
-      request: {
-        userAttributes: { ...this.user.attributes },
-        privateChallengeParameters: this.round.privateParams,
-        challengeAnswer: text,
-      },
-      response: {},
-    }).catch((error: Error) => error);
-    if (verified instanceof Error) return { kind: 'error', message: verified.message };
-    this.session.push({
-      challengeName: 'CUSTOM_CHALLENGE',
-      challengeResult: verified.response.answerCorrect === true,
-      challengeMetadata: this.round.metadata,
-    });
-    return this.next();
+    if (!this.rounds) throw new Error('not started');
+    try {
+      await this.rounds.answer(text);
+      return this.step();
+    } catch (error) {
+      return { kind: 'error', message: (error as Error).message };
+    }
   }
 
-  /** The right answer's private parameters: what a retried Verify would see again. */
-  get privateParams(): Record<string, string> {
-    if (!this.round) throw new Error('no round');
-    return this.round.privateParams;
-  }
-
-  private async next(): Promise<Step> {
-    const decision = (
-      await defineHandler({
-        ...common(this.user),
-        triggerSource: 'DefineAuthChallenge_Authentication',
-        request: { userAttributes: { ...this.user.attributes }, session: structuredClone(this.session) },
-        response: {},
-      })
-    ).response;
-    if (decision.issueTokens) return { kind: 'tokens' };
-    if (decision.failAuthentication) return { kind: 'failed' };
-    const created = await createHandler({
-      ...common(this.user),
-      triggerSource: 'CreateAuthChallenge_Authentication',
-      request: {
-        userAttributes: { ...this.user.attributes },
-        challengeName: 'CUSTOM_CHALLENGE',
-        session: structuredClone(this.session),
-      },
-      response: {},
-    }).catch((error: Error) => error);
-    if (created instanceof Error) return { kind: 'error', message: created.message };
-    this.round = {
-      metadata: created.response.challengeMetadata,
-      privateParams: created.response.privateChallengeParameters ?? {},
-    };
-    return { kind: 'challenge', params: created.response.publicChallengeParameters ?? {} };
+  private step(): Step {
+    const rounds = this.rounds;
+    if (!rounds) throw new Error('not started');
+    if (rounds.outcome === 'tokens') return { kind: 'tokens' };
+    if (rounds.outcome === 'failed') return { kind: 'failed' };
+    return { kind: 'challenge', params: rounds.round?.publicParameters ?? {} };
   }
 }
 
