@@ -124,7 +124,7 @@ describe('someone with the password but not the phone', () => {
     expect((await otp.answer(await lastCodeTo(victim.phone))).kind).toBe('signedIn');
   });
 
-  it('is locked out after five wrong answers: no code is sent, and told so only after the password', async () => {
+  it('is locked out after five wrong answers: no code is sent, no held round is accepted, and told so only after the password', async () => {
     const user = await enrolledUser();
     const first = expectChallenge(await signIn(env.pool, user.email, user.password), 'SMS_OTP');
     let code = await lastCodeTo(user.phone);
@@ -135,9 +135,14 @@ describe('someone with the password but not the phone', () => {
 
     const second = expectChallenge(await signIn(env.pool, user.email, user.password), 'SMS_OTP');
     code = await lastCodeTo(user.phone);
+    // Another sign-in holds a round of that (live) code while the lock falls.
+    const holder = expectChallenge(await signIn(env.pool, user.email, user.password), 'SMS_OTP');
     step = await second.answer(wrongFor(code, 0));
     step = await expectChallenge(step, 'SMS_OTP').answer(wrongFor(code, 1));
     expect(step.kind === 'failed' && step.error.message).toContain(SIGN_IN_NOT_ALLOWED_MESSAGE);
+    // Locked at the answer too: the held round's right code is refused.
+    const held = await holder.answer(code);
+    expect(held.kind === 'failed' && held.error.message).toContain(SIGN_IN_NOT_ALLOWED_MESSAGE);
 
     const sent = (await codesTo(user.phone)).length;
     const locked = await signIn(env.pool, user.email, user.password);
