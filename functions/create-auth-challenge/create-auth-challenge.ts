@@ -25,10 +25,22 @@
  * - SMS_OTP after a wrong code: the same code again (found by the round id in the session), no SMS,
  *   unless the code is dead meanwhile (used by another sign-in, its shared wrong-answer budget
  *   spent, replaced or expired): then the sign-in ends with the expired-code message.
+ * - SMS_OTP after the reserved answer `RESEND` (Verify marked the code's item `resendFor`; the
+ *   answer itself never reaches Create), read with the same one GetItem:
+ *   - a used code or one whose shared budget is spent: the expired-code message;
+ *   - MAX_RESENDS new codes already sent in this sign-in: the send-limit message;
+ *   - younger than RESEND_COOLDOWN_SECONDS: the same code, metadata `SMS_OTP:<id>:wait`, public
+ *     `retryAfter` (whole seconds); nothing written or sent;
+ *   - otherwise a new code exactly as in the first round (same transaction and send limits, to the
+ *     verified number on file or to the number being enrolled), metadata `SMS_OTP:<new id>:resent`.
+ *     The new code replaces the item, so the old code is dead at once. A Cognito retry of this
+ *     Create finds the new code under this session's round key and reuses it.
  * - A user whose phone is verified is never asked for a number and never sent an enrolment code
  *   (a stale sign-in left on the phone path ends with the expired-code message).
  * - `userNotFound`: an SMS_OTP round of the same shape with a stable, plausible masked destination,
  *   counted against a send limit like a real user, nothing sent, after a pause standing in for SNS.
+ *   A `RESEND` (recorded by Verify on the decoy item) gets the same `wait` / `resent` / limit
+ *   answers as a real user's, the decoy round's time taken from the decoy item.
  *
  * The public parameters carry `type`, `destination` (masked) and `length`; the private ones the
  * round id, the code's hash and salt, its expiry and purpose (and the number for `verify_phone`),
@@ -41,7 +53,12 @@ import {
   assertSignInAllowed,
   type LockoutPolicy,
 } from '#shared/auth-state/account-status';
-import { type ChallengeStore, type CodeRecord, deadCode } from '#shared/auth-state/challenge-store';
+import {
+  type ChallengeStore,
+  type CodeRecord,
+  deadCode,
+  isReusable,
+} from '#shared/auth-state/challenge-store';
 import { CODE_SK, challengePk, decoyKey } from '#shared/auth-state/keys';
 import { type SendLimits, sendCounters, userCounter } from '#shared/auth-state/send-limits';
 import { generateCode, hashCode } from '#shared/challenge/code';
@@ -60,6 +77,7 @@ import {
   newRoundId,
   PARAM,
   privateParameters,
+  type RoundMark,
 } from '#shared/challenge/protocol';
 import {
   onPhonePath,
@@ -85,6 +103,8 @@ export interface CreateSettings {
   unprovenPerUserPerDay: number;
   /** Wrong answers one code takes (all sign-ins together) before it is dead. */
   maxCodeAttempts: number;
+  /** New codes per sign-in in answer to `RESEND`. */
+  maxResends: number;
   lockout: LockoutPolicy;
   allowedCountries: readonly string[];
   appName: string;
@@ -93,7 +113,7 @@ export interface CreateSettings {
 export interface CreateDeps {
   /** Suspension and lockout, read once per real user's round. */
   accounts: Pick<AccountStatusStore, 'read'>;
-  challenges: Pick<ChallengeStore, 'getCode' | 'issueCode' | 'getPhoneCandidate' | 'decoyDigits'>;
+  challenges: Pick<ChallengeStore, 'getCode' | 'issueCode' | 'getPhoneCandidate' | 'decoyState'>;
   /**
    * Undoing a claimed code must work even when the invocation's deadline has just aborted the
    * call that failed: a store with its own short budget, made when needed.
@@ -135,7 +155,7 @@ export async function createAuthChallenge(event: CreateAuthChallengeEvent, deps:
     case 'ask_phone':
       return askForPhone(event);
     case 'repeat_code':
-      return repeatCode(event, sub, plan.codeRoundId, deps);
+      return repeatCode(event, sub, plan, deps);
     case 'send_code':
       return sendCode(event, sub, plan, deps);
   }
@@ -150,14 +170,70 @@ function askForPhone(event: CreateAuthChallengeEvent): void {
 async function repeatCode(
   event: CreateAuthChallengeEvent,
   sub: string,
-  id: string,
+  plan: Extract<RoundPlan, { kind: 'repeat_code' }>,
   deps: CreateDeps,
 ): Promise<void> {
+  const id = plan.codeRoundId;
   const code = await deps.challenges.getCode(sub);
+  if (code?.id === id && code.resendFor === id) return resend(event, sub, code, plan.resends, deps);
+  if (code && code.id !== id && isRetriedResend(event, code, deps)) {
+    respondWithCode(event, code, { mark: 'resent' });
+    logger.info('new code for this resend already sent; reused, nothing sent', { roundId: code.id });
+    return;
+  }
   const dead = deadCode(code, { id, now: deps.now().getTime(), maxAttempts: deps.settings.maxCodeAttempts });
   if (dead || !code) throw new ChallengeExpiredError(`code_${dead ?? 'replaced'}`);
   respondWithCode(event, code);
   logger.info('same code asked for again; nothing sent', { roundId: id, destination: code.destination });
+}
+
+/**
+ * The answer to `RESEND` for the user's current code `code` (the round's code, marked by Verify):
+ * a new code, or the same round with `retryAfter`, or the limit / expired-code message.
+ */
+async function resend(
+  event: CreateAuthChallengeEvent,
+  sub: string,
+  code: CodeRecord,
+  resends: number,
+  deps: CreateDeps,
+): Promise<void> {
+  const { settings } = deps;
+  if (code.usedAt !== undefined) throw new ChallengeExpiredError('code_used');
+  if ((code.attempts ?? 0) >= settings.maxCodeAttempts) throw new ChallengeExpiredError('code_exhausted');
+  if (resends >= settings.maxResends) throw new SendLimitError('resends');
+  const retryAfter = secondsUntil(code.createdAt + settings.resendCooldownSeconds * 1000, deps.now());
+  if (retryAfter > 0) {
+    respondWithCode(event, code, { mark: 'wait', retryAfter });
+    logger.info('resend asked for too early; same code, nothing sent', { roundId: code.id, retryAfter });
+    return;
+  }
+  // A sign-in code goes to the verified number on file now; an enrolment code to the number the
+  // code being replaced was sent to (proven valid in this sign-in's PHONE_REQUIRED round).
+  const phone = code.purpose === 'sign_in' ? event.request.userAttributes.phone_number : code.phone;
+  if (!phone) throw new SmsUnavailableError('no_phone_on_file');
+  await issueAndSend(event, sub, phone, code.purpose, deps, 'resent');
+}
+
+/** Whole seconds from `now` until `at` (epoch ms), at least 1 while `at` is ahead; else 0. */
+function secondsUntil(at: number, now: Date): number {
+  const ms = at - now.getTime();
+  return ms > 0 ? Math.ceil(ms / 1000) : 0;
+}
+
+/**
+ * Is `code` the new code an earlier run of this very Create (Cognito retrying it) sent in answer to
+ * the `RESEND`? Its round key is this session's, and it is reusable like any retry's code.
+ */
+function isRetriedResend(event: CreateAuthChallengeEvent, code: CodeRecord, deps: CreateDeps): boolean {
+  const { settings } = deps;
+  const nowMs = deps.now().getTime();
+  return isReusable(code, {
+    roundKey: roundKey(event, code.phone, code.purpose),
+    now: nowMs,
+    cooldownStart: nowMs - settings.resendCooldownSeconds * 1000,
+    maxAttempts: settings.maxCodeAttempts,
+  });
 }
 
 async function sendCode(
@@ -166,20 +242,30 @@ async function sendCode(
   plan: Extract<RoundPlan, { kind: 'send_code' }>,
   deps: CreateDeps,
 ): Promise<void> {
-  const { settings } = deps;
-  const now = deps.now();
-  const nowMs = now.getTime();
-
   const onFile = plan.phoneFrom === 'profile';
   const phone = onFile
     ? event.request.userAttributes.phone_number
-    : await deps.challenges.getPhoneCandidate(sub, plan.phoneRoundId, nowMs);
+    : await deps.challenges.getPhoneCandidate(sub, plan.phoneRoundId, deps.now().getTime());
   if (!phone)
     throw onFile ? new SmsUnavailableError('no_phone_on_file') : new ChallengeExpiredError('phone_expired');
+  await issueAndSend(event, sub, phone, onFile ? 'sign_in' : 'verify_phone', deps);
+}
+
+/** A new code to `phone`: claimed with the send limits in one transaction, then the SMS. */
+async function issueAndSend(
+  event: CreateAuthChallengeEvent,
+  sub: string,
+  phone: string,
+  purpose: CodePurpose,
+  deps: CreateDeps,
+  mark?: RoundMark,
+): Promise<void> {
+  const { settings } = deps;
+  const now = deps.now();
+  const nowMs = now.getTime();
   const check = checkPhone(phone, settings.allowedCountries);
   if (!check.ok) throw new SmsUnavailableError(`phone_${check.reason}`);
 
-  const purpose: CodePurpose = onFile ? 'sign_in' : 'verify_phone';
   const code = generateCode(settings.codeLength);
   const expiresAt = nowMs + settings.codeTtlSeconds * 1000;
   const record: CodeRecord = {
@@ -220,7 +306,7 @@ async function sendCode(
     }),
   );
   if (issued.outcome === 'reuse') {
-    respondWithCode(event, issued.code);
+    respondWithCode(event, issued.code, { mark });
     logger.info('code for this round already sent; reused, nothing sent', {
       ...log,
       roundId: issued.code.id,
@@ -241,40 +327,64 @@ async function sendCode(
     await releaseQuietly(deps, sub, record.id);
     throw error;
   }
-  respondWithCode(event, record);
-  logger.info('code sent', log);
+  respondWithCode(event, record, { mark });
+  logger.info(mark === 'resent' ? 'new code sent in answer to a resend' : 'code sent', log);
 }
 
 async function decoyRound(event: CreateAuthChallengeEvent, plan: RoundPlan, deps: CreateDeps): Promise<void> {
   const { userPoolId, userName } = event;
-  const digits = await deps.challenges.decoyDigits(userPoolId, userName, deps.now().getTime());
-  let id: string;
-  if (plan.kind === 'repeat_code') {
-    id = plan.codeRoundId;
-  } else if (plan.kind === 'send_code') {
-    id = newRoundId();
-    const counter = userCounter(decoyKey(userPoolId, userName), deps.now(), deps.settings.perUserPerHour);
+  const { settings } = deps;
+  if (plan.kind === 'ask_phone') throw new InvalidEventError('phone round for an unknown user');
+  const sendsNow = plan.kind === 'send_code';
+  let id = sendsNow ? newRoundId() : plan.codeRoundId;
+  let state = await deps.challenges.decoyState(
+    userPoolId,
+    userName,
+    deps.now().getTime(),
+    sendsNow ? { id } : undefined,
+  );
+  let mark: RoundMark | undefined;
+  let retryAfter: number | undefined;
+  if (plan.kind === 'repeat_code' && state.resendFor === id) {
+    // The same checks as a real resend, in the same order (a real code is never used or spent here).
+    if (plan.resends >= settings.maxResends) throw new SendLimitError('resends');
+    const wait = secondsUntil((state.codeAt ?? 0) + settings.resendCooldownSeconds * 1000, deps.now());
+    if (wait > 0) {
+      mark = 'wait';
+      retryAfter = wait;
+    } else {
+      mark = 'resent';
+      id = newRoundId();
+      state = await deps.challenges.decoyState(userPoolId, userName, deps.now().getTime(), { id });
+    }
+  }
+  if (sendsNow || mark === 'resent') {
+    const counter = userCounter(decoyKey(userPoolId, userName), deps.now(), settings.perUserPerHour);
     if (!(await deps.sendLimits.takeUnit(counter))) throw new SendLimitError('user');
     await deps.pauseLikeASend();
-  } else {
-    throw new InvalidEventError('phone round for an unknown user');
   }
+  const digits = state.digits;
   // Same shape as a real round, down to a hash of a code nobody is sent: Verify rejects it anyway.
   const expiresAt = deps.now().getTime() + deps.settings.codeTtlSeconds * 1000;
-  respondWithCode(event, {
-    id,
-    destination: maskFromLastDigits(digits),
-    length: deps.settings.codeLength,
-    ...hashCode(randomBytes(8).toString('hex')),
-    expiresAt,
-    purpose: 'sign_in',
-  });
-  logger.info('unknown user: decoy code round, nothing sent', { roundId: id });
+  respondWithCode(
+    event,
+    {
+      id,
+      destination: maskFromLastDigits(digits),
+      length: deps.settings.codeLength,
+      ...hashCode(randomBytes(8).toString('hex')),
+      expiresAt,
+      purpose: 'sign_in',
+    },
+    { mark, retryAfter },
+  );
+  logger.info('unknown user: decoy code round, nothing sent', { roundId: id, mark });
 }
 
 function respondWithCode(
   event: CreateAuthChallengeEvent,
   code: Omit<CodeRound, 'type'> & { destination: string },
+  answer: { mark?: RoundMark | undefined; retryAfter?: number | undefined } = {},
 ): void {
   const round: CodeRound = {
     type: 'SMS_OTP',
@@ -290,8 +400,13 @@ function respondWithCode(
     event,
     'SMS_OTP',
     code.id,
-    { [PARAM.destination]: code.destination, [PARAM.length]: String(code.length) },
+    {
+      [PARAM.destination]: code.destination,
+      [PARAM.length]: String(code.length),
+      ...(answer.retryAfter !== undefined ? { [PARAM.retryAfter]: String(answer.retryAfter) } : {}),
+    },
     privateParameters(round),
+    answer.mark,
   );
 }
 
@@ -301,10 +416,11 @@ function respond(
   id: string,
   extraPublic: Record<string, string>,
   privateParams: Record<string, string>,
+  mark?: RoundMark,
 ): void {
   event.response.publicChallengeParameters = { [PARAM.type]: type, ...extraPublic };
   event.response.privateChallengeParameters = privateParams;
-  event.response.challengeMetadata = formatMetadata({ type, id });
+  event.response.challengeMetadata = formatMetadata({ type, id, mark });
 }
 
 /**

@@ -6,7 +6,7 @@ import { SendLimits } from '#shared/auth-state/send-limits';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { sns } from '#shared/aws/sns';
 import { CLEANUP_GRACE_MS, sleep, TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
-import { attemptSettings } from '#shared/challenge/settings';
+import { attemptSettings, resendSettings } from '#shared/challenge/settings';
 import { readConfig, setting } from '#shared/config';
 import { createAuthChallengeEvent } from '#shared/events/create-auth-challenge';
 import { brandingSettings } from '#shared/messages/index';
@@ -23,6 +23,7 @@ const config = readConfig({
   ...deliverySettings,
   ...allowedCountriesSetting,
   ...attemptSettings,
+  ...resendSettings,
   ...lockoutSettings,
   APP_NAME: brandingSettings.APP_NAME,
 });
@@ -37,6 +38,7 @@ const settings = {
   unprovenPerPhonePerDay: config.SEND_LIMIT_UNPROVEN_PER_PHONE_PER_DAY,
   unprovenPerUserPerDay: config.SEND_LIMIT_UNPROVEN_PER_USER_PER_DAY,
   maxCodeAttempts: config.MAX_CODE_ATTEMPTS,
+  maxResends: config.MAX_RESENDS,
   lockout: { maxFailures: config.LOCKOUT_MAX_FAILURES, windowMinutes: config.LOCKOUT_WINDOW_MINUTES },
   allowedCountries: config.ALLOWED_COUNTRIES,
   appName: config.APP_NAME,

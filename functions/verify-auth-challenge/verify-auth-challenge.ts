@@ -25,7 +25,15 @@
  * as the user's verified `phone_number`, only if the user has no verified phone now; a code is used
  * once, and a user has one current code, so two sign-ins cannot both bind.
  *
- * An unknown user (`userNotFound`) is always wrong and nothing is read or written.
+ * The reserved answer `RESEND` (trimmed, any case) to an SMS_OTP round is never judged as a guess:
+ * ONE conditional UpdateItem marks the code's item `resendFor = <id>` (only while it is the user's
+ * current code; a retry writes the same again), the answer is "wrong" so Cognito asks Create for
+ * the next round, and no failure record is written and no attempt counted. Create then sends a new
+ * code or answers `retryAfter` (create-auth-challenge.ts).
+ *
+ * An unknown user (`userNotFound`) is always wrong and nothing is read; its answer to a decoy code
+ * round is recorded on the decoy item (ONE UpdateItem: a `RESEND` or not), so that Create answers a
+ * `RESEND` exactly as it would for a real user.
  */
 import {
   type AccountStatusStore,
@@ -36,7 +44,7 @@ import type { ChallengeStore } from '#shared/auth-state/challenge-store';
 import { type FailureReason, failureRecord } from '#shared/auth-state/keys';
 import { codeMatches, normaliseCodeAnswer } from '#shared/challenge/code';
 import { maskPhone } from '#shared/challenge/mask';
-import { type PrivateRound, parsePrivateParameters } from '#shared/challenge/protocol';
+import { isResendAnswer, type PrivateRound, parsePrivateParameters } from '#shared/challenge/protocol';
 import { phoneVerified } from '#shared/challenge/session';
 import { InvalidEventError } from '#shared/errors';
 import type { VerifyAuthChallengeEvent } from '#shared/events/verify-auth-challenge';
@@ -53,7 +61,10 @@ export interface VerifySettings {
 
 export interface VerifyDeps {
   accounts: Pick<AccountStatusStore, 'read'>;
-  challenges: Pick<ChallengeStore, 'savePhoneCandidate' | 'useCode' | 'countWrongAnswer'>;
+  challenges: Pick<
+    ChallengeStore,
+    'savePhoneCandidate' | 'useCode' | 'countWrongAnswer' | 'requestResend' | 'recordDecoyAnswer'
+  >;
   users: PhoneWriter;
   settings: VerifySettings;
   now: () => Date;
@@ -74,6 +85,11 @@ export async function verifyAuthChallenge(event: VerifyAuthChallengeEvent, deps:
   event.response.answerCorrect = false;
   const { request } = event;
   if (request.userNotFound === true) {
+    const decoy = parsePrivateParameters(request.privateChallengeParameters);
+    if (decoy?.type === 'SMS_OTP') {
+      const resend = isResendAnswer(request.challengeAnswer);
+      await deps.challenges.recordDecoyAnswer(event.userPoolId, event.userName, decoy.id, resend);
+    }
     logger.info('answer for an unknown user rejected');
     return;
   }
@@ -145,6 +161,12 @@ async function verifyCodeAnswer(
 
   if (round.purpose === 'verify_phone' && verified) {
     logger.warn('enrolment code refused: the user has a verified phone', { roundId: round.id });
+    return false;
+  }
+  if (isResendAnswer(event.request.challengeAnswer)) {
+    // Not a guess: nothing counted, no failure record. A replaced code takes no request.
+    const recorded = await deps.challenges.requestResend(sub, round.id);
+    logger.info('new code requested', { roundId: round.id, recorded });
     return false;
   }
   const answer = normaliseCodeAnswer(event.request.challengeAnswer, round.length);

@@ -64,6 +64,21 @@ export interface CodeRecord {
   usedAt?: number | undefined;
   /** The nonce of the round whose answer used it: a retry of that very answer is right again. */
   usedBy?: string | undefined;
+  /**
+   * This code's id while the last answer recorded on it was `RESEND` (Verify sets it, a wrong
+   * answer removes it): the next round's Create sends a new code instead of asking again.
+   */
+  resendFor?: string | undefined;
+}
+
+/** The decoy item of an unknown username: its stable digits and its decoy code's round. */
+export interface DecoyState {
+  digits: string;
+  /** The decoy code's round id and when it was "sent" (epoch ms), for the resend cooldown. */
+  codeId?: string | undefined;
+  codeAt?: number | undefined;
+  /** As on a real code: the round whose last answer was `RESEND`. */
+  resendFor?: string | undefined;
 }
 
 /** Why a stored code can take no more answers (or `undefined` while it can). */
@@ -267,7 +282,8 @@ export class ChallengeStore extends AuthStateAdapter {
           Update: {
             TableName: this.tableName,
             Key: { pk: challengePk(sub), sk: CODE_SK },
-            UpdateExpression: 'ADD attempts :one',
+            // A wrong answer also withdraws an earlier RESEND: only the last answer asks.
+            UpdateExpression: 'ADD attempts :one REMOVE resendFor',
             ConditionExpression: 'id = :id',
             ExpressionAttributeValues: { ':one': 1, ':id': answer.codeId },
           },
@@ -291,6 +307,47 @@ export class ChallengeStore extends AuthStateAdapter {
       throw new DependencyError('DynamoDB', 'TransactWriteItems', new Error(describe(result.reasons)));
     }
     throw new DependencyError('DynamoDB', 'TransactWriteItems', new Error('contention'));
+  }
+
+  /**
+   * Records the reserved answer `RESEND` to code `id`: ONE conditional UpdateItem, only while `id`
+   * is still the user's current code (a retry sets the same value again). `false`: the code was
+   * replaced or removed, nothing was written (the next Create ends the sign-in).
+   */
+  async requestResend(sub: string, id: string): Promise<boolean> {
+    const result = await this.send(
+      'UpdateItem',
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: challengePk(sub), sk: CODE_SK },
+        UpdateExpression: 'SET resendFor = :id',
+        ConditionExpression: 'id = :id',
+        ExpressionAttributeValues: { ':id': id },
+      }),
+    );
+    return result.ok;
+  }
+
+  /**
+   * An unknown username's answer to decoy round `roundId`, recorded as a real one would be: a
+   * `RESEND` sets `resendFor`, any other answer removes it (ONE UpdateItem; no item, no write).
+   */
+  async recordDecoyAnswer(
+    userPoolId: string,
+    userName: string,
+    roundId: string,
+    resend: boolean,
+  ): Promise<void> {
+    await this.send(
+      'UpdateItem',
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: decoyPk(userPoolId, userName), sk: DECOY_SK },
+        UpdateExpression: resend ? 'SET resendFor = :id' : 'REMOVE resendFor',
+        ConditionExpression: 'attribute_exists(pk)',
+        ...(resend ? { ExpressionAttributeValues: { ':id': roundId } } : {}),
+      }),
+    );
   }
 
   /** Keeps a number accepted in PHONE_REQUIRED round `roundId` for the next round's Create. */
@@ -338,23 +395,44 @@ export class ChallengeStore extends AuthStateAdapter {
    * public: any derivation from the username could be recomputed by a prober.
    */
   async decoyDigits(userPoolId: string, userName: string, now: number): Promise<string> {
-    const { Attributes } = await this.call<{ Attributes?: { lastDigits?: unknown } }>(
+    return (await this.decoyState(userPoolId, userName, now)).digits;
+  }
+
+  /**
+   * The decoy item, read and kept in ONE UpdateItem: the digits (see `decoyDigits`) and, with
+   * `issued`, a new decoy code's round id and time (an earlier `RESEND` request is then spent).
+   */
+  async decoyState(
+    userPoolId: string,
+    userName: string,
+    now: number,
+    issued?: { id: string } | undefined,
+  ): Promise<DecoyState> {
+    const sets = ['lastDigits = if_not_exists(lastDigits, :digits)', '#ttl = if_not_exists(#ttl, :ttl)'];
+    if (issued) sets.push('codeId = :codeId', 'codeAt = :now');
+    const { Attributes } = await this.call<{ Attributes?: Record<string, unknown> }>(
       'UpdateItem',
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: decoyPk(userPoolId, userName), sk: DECOY_SK },
-        UpdateExpression:
-          'SET lastDigits = if_not_exists(lastDigits, :digits), #ttl = if_not_exists(#ttl, :ttl)',
+        UpdateExpression: `SET ${sets.join(', ')}${issued ? ' REMOVE resendFor' : ''}`,
         ExpressionAttributeNames: { '#ttl': 'ttl' },
         ExpressionAttributeValues: {
           ':digits': String(randomInt(0, 10_000)).padStart(4, '0'),
           ':ttl': Math.floor(now / 1000) + DECOY_TTL_DAYS * 86_400,
+          ...(issued ? { ':codeId': issued.id, ':now': now } : {}),
         },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const digits = Attributes?.lastDigits;
-    return typeof digits === 'string' ? digits : '0000';
+    const item = Attributes ?? {};
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    return {
+      digits: text(item.lastDigits) ?? '0000',
+      codeId: text(item.codeId),
+      codeAt: typeof item.codeAt === 'number' ? item.codeAt : undefined,
+      resendFor: text(item.resendFor),
+    };
   }
 }
 

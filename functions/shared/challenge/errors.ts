@@ -21,8 +21,11 @@ export class SignInNotAllowedError extends UserFacingError {
   }
 }
 
-/** The send counters a code takes a unit of (see send-limits.ts). */
-export type SendLimitName = 'user' | 'phone' | 'unproven_phone' | 'unproven_user';
+/**
+ * The send counters a code takes a unit of (see send-limits.ts), and `resends`: a `RESEND` beyond
+ * MAX_RESENDS in one sign-in.
+ */
+export type SendLimitName = 'user' | 'phone' | 'unproven_phone' | 'unproven_user' | 'resends';
 
 /** A per-user or per-phone send limit is reached; nothing was sent. */
 export class SendLimitError extends UserFacingError {

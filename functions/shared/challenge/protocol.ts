@@ -16,7 +16,10 @@
  * - Challenge metadata (Create -> later Define/Create calls, visible to triggers only):
  *   `<TYPE>:<id>`, e.g. `SMS_OTP:3f9c…`. It is how Define tells the custom rounds apart and how
  *   the next round finds the state of the previous one (the phone number proven valid in a
- *   PHONE_REQUIRED round, the code of an SMS_OTP round).
+ *   PHONE_REQUIRED round, the code of an SMS_OTP round). An SMS_OTP round Create built in answer
+ *   to the reserved answer `RESEND` carries a mark: `SMS_OTP:<id>:resent` (a new code was sent)
+ *   or `SMS_OTP:<id>:wait` (too early: the same code, public parameter `retryAfter`). Only Create
+ *   writes metadata, so the mark is how Define tells a resend from a wrong code with no read.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -35,7 +38,20 @@ export const PARAM = {
   expiresAt: 'expiresAt',
   purpose: 'purpose',
   phone: 'phone',
+  /** Public, on a `wait` round only: whole seconds before `RESEND` can send a new code. */
+  retryAfter: 'retryAfter',
 } as const;
+
+/** The reserved answer to an SMS_OTP round that asks for a new code (trimmed, any case). */
+export const RESEND_ANSWER = 'RESEND';
+
+export function isResendAnswer(answer: unknown): boolean {
+  return typeof answer === 'string' && answer.trim().toUpperCase() === RESEND_ANSWER;
+}
+
+/** How an SMS_OTP round answered a `RESEND`: a new code sent, or the same code (too early). */
+export type RoundMark = 'resent' | 'wait';
+const ROUND_MARKS: readonly string[] = ['resent', 'wait'] satisfies RoundMark[];
 
 /** 128 random bits as 32 lower-case hex characters: a round's id (never a secret on its own). */
 export const ROUND_ID_PATTERN = /^[0-9a-f]{32}$/;
@@ -49,21 +65,25 @@ export function newRoundId(): string {
 export interface RoundTag {
   type: ChallengeType;
   id: string;
+  /** SMS_OTP only: the round answers a `RESEND`. */
+  mark?: RoundMark | undefined;
 }
 
 export function formatMetadata(tag: RoundTag): string {
-  return `${tag.type}:${tag.id}`;
+  return tag.mark ? `${tag.type}:${tag.id}:${tag.mark}` : `${tag.type}:${tag.id}`;
 }
 
-/** `PHONE_REQUIRED:<id>` / `SMS_OTP:<id>` -> the tag; anything else -> `undefined`. */
+/**
+ * `PHONE_REQUIRED:<id>`, `SMS_OTP:<id>` or `SMS_OTP:<id>:resent|wait` -> the tag; anything else
+ * -> `undefined`.
+ */
 export function parseMetadata(metadata: string | null | undefined): RoundTag | undefined {
   if (typeof metadata !== 'string') return undefined;
-  const separator = metadata.indexOf(':');
-  if (separator < 0) return undefined;
-  const type = metadata.slice(0, separator);
-  const id = metadata.slice(separator + 1);
-  if (!isChallengeType(type) || !ROUND_ID_PATTERN.test(id)) return undefined;
-  return { type, id };
+  const [type, id, mark, ...rest] = metadata.split(':');
+  if (rest.length > 0 || !isChallengeType(type) || !id || !ROUND_ID_PATTERN.test(id)) return undefined;
+  if (mark === undefined) return { type, id };
+  if (type !== 'SMS_OTP' || !ROUND_MARKS.includes(mark)) return undefined;
+  return { type, id, mark: mark as RoundMark };
 }
 
 export function isChallengeType(value: unknown): value is ChallengeType {

@@ -8,10 +8,15 @@
  *   [NEW_PASSWORD_REQUIRED ok]                           a user created by AdminCreateUser, if
  *                                                        Cognito records that step as an entry
  *   [PHONE_REQUIRED failed]* PHONE_REQUIRED ok,          only for a user without a verified phone
- *   [SMS_OTP failed]* SMS_OTP ok                          every SMS_OTP entry carries the same id
+ *   [SMS_OTP failed]* SMS_OTP ok                          every SMS_OTP entry carries the same id,
+ *                                                        except a `resent` round (a new code)
  *
- * with fewer than MAX_PHONE_ATTEMPTS failed phone rounds, fewer than MAX_CODE_ATTEMPTS wrong codes
- * and at most MAX_ROUNDS entries in all. SRP_A and PASSWORD_VERIFIER carry no metadata; every
+ * with fewer than MAX_PHONE_ATTEMPTS failed phone rounds, fewer than MAX_CODE_ATTEMPTS wrong codes,
+ * at most MAX_RESENDS `resent` rounds and at most MAX_ROUNDS entries in all. An SMS_OTP round
+ * tagged `resent` or `wait` (Create's answer to the reserved answer `RESEND`, protocol.ts) follows
+ * a failed SMS_OTP entry, and that failed entry was the `RESEND`, not a wrong code: it is not
+ * counted. A failed SMS_OTP entry that nothing follows yet is counted (Define cannot see the
+ * answer): a `RESEND` after the last wrong code a sign-in allows ends it like a wrong code would. SRP_A and PASSWORD_VERIFIER carry no metadata; every
  * custom round carries the `<TYPE>:<id>` tag Create gave it (see protocol.ts). Anything else (a
  * custom round first, a missing or failed password step, an unknown challenge name, an untagged
  * or foreign custom round, a round after the final code) fails authentication.
@@ -28,7 +33,7 @@
  * Define (`decide`) and Create (`planCustomRound`) read the session with the same function, so the
  * round Create builds is always the round Define agreed to.
  */
-import { type ChallengeType, parseMetadata } from '#shared/challenge/protocol';
+import { type ChallengeType, parseMetadata, type RoundMark } from '#shared/challenge/protocol';
 
 /** A type alias (not an interface) so it also fits the event schema's open record type. */
 export type SessionEntry = {
@@ -51,12 +56,16 @@ export interface AttemptLimits {
   maxPhoneAttempts: number;
   /** Session entries allowed in all, the two password steps included. */
   maxRounds: number;
+  /** New codes sent in answer to `RESEND` per sign-in (`resent` rounds). */
+  maxResends: number;
 }
 
 export interface CustomRound {
   type: ChallengeType;
   id: string;
   ok: boolean;
+  /** SMS_OTP only: built in answer to a `RESEND`. */
+  mark?: RoundMark | undefined;
 }
 
 export type SessionReading =
@@ -75,8 +84,12 @@ export type RoundPlan =
   | { kind: 'send_code'; phoneFrom: 'profile' }
   /** First SMS round to the number proven valid in the PHONE_REQUIRED round `phoneRoundId`. */
   | { kind: 'send_code'; phoneFrom: 'phone_round'; phoneRoundId: string }
-  /** A wrong code was entered: the same code (round `codeRoundId`) is asked for again. */
-  | { kind: 'repeat_code'; codeRoundId: string };
+  /**
+   * A wrong code or a `RESEND` was entered (only the code's item tells which): the same code
+   * (round `codeRoundId`) is asked for again, or a new one is sent; `resends` new codes were sent
+   * in answer to a `RESEND` in this sign-in so far.
+   */
+  | { kind: 'repeat_code'; codeRoundId: string; resends: number };
 
 const PASSWORD_STEPS = ['SRP_A', 'PASSWORD_VERIFIER'] as const;
 
@@ -142,18 +155,39 @@ export function readSession(session: readonly SessionEntry[]): SessionReading {
       // Phone rounds come first and stop at the first accepted number.
       if (previous && (previous.type === 'SMS_OTP' || previous.ok))
         return invalid('phone_round_out_of_order');
+    } else if (tag.mark) {
+      // A resend's round follows a failed code round; only a new code (`resent`) has a new id.
+      if (previous?.type !== 'SMS_OTP' || previous.ok) return invalid('resend_round_out_of_order');
+      if (tag.mark === 'wait' && previous.id !== tag.id) return invalid('code_round_id_changed');
     } else {
       // A code round follows nothing, an accepted phone round, or a wrong code for the same code.
       if (previous?.type === 'PHONE_REQUIRED' && !previous.ok) return invalid('code_round_without_phone');
       if (previous?.type === 'SMS_OTP' && previous.id !== tag.id) return invalid('code_round_id_changed');
     }
-    custom.push({ type: tag.type, id: tag.id, ok: entry.challengeResult === true });
+    custom.push({
+      type: tag.type,
+      id: tag.id,
+      ok: entry.challengeResult === true,
+      ...(tag.mark ? { mark: tag.mark } : {}),
+    });
   }
   return { valid: true, passwordSteps, newPasswordStep, custom };
 }
 
 const count = (rounds: CustomRound[], type: ChallengeType, ok: boolean) =>
   rounds.filter((round) => round.type === type && round.ok === ok).length;
+
+/** Failed SMS_OTP rounds that were wrong codes: every one not answered by a resend's round. */
+export function wrongCodes(rounds: readonly CustomRound[]): number {
+  return rounds.filter(
+    (round, index) => round.type === 'SMS_OTP' && !round.ok && rounds[index + 1]?.mark === undefined,
+  ).length;
+}
+
+/** New codes sent in answer to `RESEND`. */
+export function resentCodes(rounds: readonly CustomRound[]): number {
+  return rounds.filter((round) => round.mark === 'resent').length;
+}
 
 /** Define: the next step for this session, or tokens, or failure. */
 export function decide(session: readonly SessionEntry[], user: SignInUser, limits: AttemptLimits): Decision {
@@ -169,7 +203,8 @@ export function decide(session: readonly SessionEntry[], user: SignInUser, limit
   const { custom } = reading;
   if (count(custom, 'PHONE_REQUIRED', false) >= limits.maxPhoneAttempts)
     return fail('too_many_phone_attempts');
-  if (count(custom, 'SMS_OTP', false) >= limits.maxCodeAttempts) return fail('too_many_wrong_codes');
+  if (wrongCodes(custom) >= limits.maxCodeAttempts) return fail('too_many_wrong_codes');
+  if (resentCodes(reading.custom) > limits.maxResends) return fail('too_many_resends');
 
   const first = custom[0];
   if (first?.type === 'SMS_OTP' && !user.phoneVerified && !user.userNotFound)
@@ -207,7 +242,9 @@ export function planCustomRound(session: readonly SessionEntry[], user: SignInUs
       ? { kind: 'send_code', phoneFrom: 'phone_round', phoneRoundId: last.id }
       : { kind: 'ask_phone' };
   }
-  return last.ok ? undefined : { kind: 'repeat_code', codeRoundId: last.id };
+  return last.ok
+    ? undefined
+    : { kind: 'repeat_code', codeRoundId: last.id, resends: resentCodes(reading.custom) };
 }
 
 /** Is this sign-in on the phone path (its first custom round asked for a number)? */

@@ -23,3 +23,11 @@ export const roundSettings = {
   /** Session entries per sign-in, the two password steps included (2 + 3 phone + 3 code). */
   MAX_ROUNDS: setting.integer(8, 4, 20),
 };
+
+export const resendSettings = {
+  /**
+   * New codes per sign-in sent in answer to `RESEND` (read by Define and Create). Each also takes a
+   * unit of the send limits; a `RESEND` beyond this ends the sign-in with the send-limit message.
+   */
+  MAX_RESENDS: setting.integer(2, 0, 5),
+};

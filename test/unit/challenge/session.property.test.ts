@@ -1,8 +1,11 @@
 /**
  * Property: for ANY session, Define issues tokens exactly for the valid sequences
- *   SRP_A ok, PASSWORD_VERIFIER ok, [NEW_PASSWORD_REQUIRED ok], [PHONE_REQUIRED failed]{0,k-1} PHONE_REQUIRED ok, [SMS_OTP failed]{0,m-1} SMS_OTP ok
- *   SRP_A ok, PASSWORD_VERIFIER ok, [NEW_PASSWORD_REQUIRED ok], [SMS_OTP failed]{0,m-1} SMS_OTP ok     (verified phone only)
- * with one SMS_OTP id throughout, no metadata on the password or new-password steps, at most
+ *   SRP_A ok, PASSWORD_VERIFIER ok, [NEW_PASSWORD_REQUIRED ok], [PHONE_REQUIRED failed]{0,k-1} PHONE_REQUIRED ok, <code rounds>
+ *   SRP_A ok, PASSWORD_VERIFIER ok, [NEW_PASSWORD_REQUIRED ok], <code rounds>     (verified phone only)
+ * where <code rounds> is a plain SMS_OTP round, then SMS_OTP rounds each after a failed one: plain
+ * or `wait` with the same id, or `resent` with any id; only the last one ok; fewer than m failed
+ * rounds not followed by a `resent`/`wait` round (the wrong codes); at most MAX_RESENDS `resent`
+ * rounds. No metadata on the password or new-password steps, at most
  * MAX_ROUNDS entries besides the new-password step, and never for an unknown user. The oracle below
  * is written independently of session.ts: it turns each entry into a letter and matches a regular
  * expression. Two rules of the attack review get properties of their own: a sign-in on the phone
@@ -38,7 +41,19 @@ const metadataArb = fc.oneof(
   fc.constantFrom(undefined, null, ''),
   fc.constantFrom(...IDS).map((id) => `PHONE_REQUIRED:${id}`),
   fc.constantFrom(...IDS).map((id) => `SMS_OTP:${id}`),
-  fc.constantFrom('SMS_OTP:', 'SMS_OTP:abc', `sms_otp:${IDS[0]}`, `SMS_OTP:${IDS[0]}:x`, `MAGIC:${IDS[0]}`),
+  fc
+    .tuple(fc.constantFrom(...IDS), fc.constantFrom('resent', 'wait'))
+    .map(([id, mark]) => `SMS_OTP:${id}:${mark}`),
+  fc.constantFrom(
+    'SMS_OTP:',
+    'SMS_OTP:abc',
+    `sms_otp:${IDS[0]}`,
+    `SMS_OTP:${IDS[0]}:x`,
+    `SMS_OTP:${IDS[0]}:resent:wait`,
+    `SMS_OTP:${IDS[0]}:RESENT`,
+    `PHONE_REQUIRED:${IDS[0]}:resent`,
+    `MAGIC:${IDS[0]}`,
+  ),
   fc.string({ maxLength: 50 }),
 );
 
@@ -53,8 +68,12 @@ const customEntryArb: fc.Arbitrary<SessionEntry> = fc.record({
   challengeName: fc.constant('CUSTOM_CHALLENGE'),
   challengeResult: fc.boolean(),
   challengeMetadata: fc
-    .tuple(fc.constantFrom('PHONE_REQUIRED', 'SMS_OTP'), fc.constantFrom(...IDS))
-    .map(([type, id]) => `${type}:${id}`),
+    .tuple(
+      fc.constantFrom('PHONE_REQUIRED', 'SMS_OTP', 'SMS_OTP', 'SMS_OTP'),
+      fc.constantFrom(...IDS),
+      fc.constantFrom('', '', ':resent', ':wait'),
+    )
+    .map(([type, id, mark]) => `${type}:${id}${type === 'SMS_OTP' ? mark : ''}`),
 });
 
 /** Sessions built like real ones, then maybe damaged: this is where the interesting cases are. */
@@ -65,6 +84,11 @@ const nearValidArb: fc.Arbitrary<SessionEntry[]> = fc
     phonePath: fc.boolean(),
     wrongPhones: fc.nat(3),
     wrongCodes: fc.nat(3),
+    /** After each wrong code (and before the first), resends: `resent` (new id) or `wait` rounds. */
+    resends: fc.array(fc.array(fc.constantFrom('resent', 'wait'), { maxLength: 2 }), {
+      minLength: 4,
+      maxLength: 4,
+    }),
     finalCode: fc.constantFrom(true, true, false),
     codeId: fc.constantFrom(...IDS),
     /** Index of a code round that carries another id (a forged or foreign round), if any. */
@@ -85,6 +109,7 @@ const nearValidArb: fc.Arbitrary<SessionEntry[]> = fc
       phonePath,
       wrongPhones,
       wrongCodes,
+      resends,
       finalCode,
       codeId,
       otherIdAt,
@@ -105,9 +130,25 @@ const nearValidArb: fc.Arbitrary<SessionEntry[]> = fc
         for (let i = 0; i < wrongPhones; i++) session.push(custom(false, `PHONE_REQUIRED:${phoneId}`));
         session.push(custom(true, `PHONE_REQUIRED:${phoneId}`));
       }
-      const idOf = (i: number) => (i === otherIdAt ? IDS.find((id) => id !== codeId) : codeId);
-      for (let i = 0; i < wrongCodes; i++) session.push(custom(false, `SMS_OTP:${idOf(i)}`));
-      if (finalCode) session.push(custom(true, `SMS_OTP:${idOf(wrongCodes)}`));
+      // Code rounds: the first plain; after each failed one a wrong code (a plain round) or a
+      // RESEND (a `resent` round with the next id, or a `wait` round with the same id).
+      let id = codeId;
+      let rounds = 0;
+      const next = (metadata: (id: string) => string) => {
+        const forged = rounds++ === otherIdAt;
+        session.push(custom(false, metadata(forged ? (IDS.find((other) => other !== id) ?? id) : id)));
+      };
+      for (let i = 0; i <= wrongCodes; i++) {
+        next((id) => `SMS_OTP:${id}`);
+        for (const mark of resends[i] ?? []) {
+          if (mark === 'resent') id = IDS[(IDS.indexOf(id) + 1) % IDS.length] ?? id;
+          next((id) => `SMS_OTP:${id}:${mark}`);
+        }
+      }
+      // The last round built is answered: right (tokens) or not (the sign-in goes on or ends).
+      const last = session.at(-1);
+      if (finalCode && last) session[session.length - 1] = { ...last, challengeResult: true };
+      else if (!finalCode && wrongCodes === 0 && resends[0]?.length === 0) session.pop();
       if (mutation) {
         const at = mutation.index % (session.length + 1);
         const target = session[at];
@@ -135,7 +176,8 @@ const userArb: fc.Arbitrary<SignInUser> = fc.record({
 const limitsArb: fc.Arbitrary<AttemptLimits> = fc.record({
   maxCodeAttempts: fc.integer({ min: 1, max: 4 }),
   maxPhoneAttempts: fc.integer({ min: 1, max: 4 }),
-  maxRounds: fc.integer({ min: 4, max: 10 }),
+  maxRounds: fc.integer({ min: 4, max: 14 }),
+  maxResends: fc.integer({ min: 0, max: 3 }),
 });
 
 const empty = (m: unknown) => m === undefined || m === null || m === '';
@@ -149,7 +191,7 @@ const roundsOf = (session: SessionEntry[]) =>
 /** The oracle: one letter per entry, then a regular expression. */
 function shouldIssueTokens(session: SessionEntry[], user: SignInUser, limits: AttemptLimits): boolean {
   if (user.userNotFound || roundsOf(session) > limits.maxRounds) return false;
-  const codeIds = new Set<string>();
+  const codes: { id: string; mark: string; ok: boolean }[] = [];
   const letters = session
     .map((entry, index) => {
       const { challengeName: name, challengeResult: ok, challengeMetadata: meta } = entry;
@@ -159,19 +201,47 @@ function shouldIssueTokens(session: SessionEntry[], user: SignInUser, limits: At
       if (name !== 'CUSTOM_CHALLENGE' || typeof meta !== 'string') return 'x';
       const phone = /^PHONE_REQUIRED:([0-9a-f]{32})$/.exec(meta);
       if (phone) return ok ? 'P' : 'p';
-      const code = /^SMS_OTP:([0-9a-f]{32})$/.exec(meta);
+      const code = /^SMS_OTP:([0-9a-f]{32})(?::(resent|wait))?$/.exec(meta);
       if (code?.[1]) {
-        codeIds.add(code[1]);
-        return ok ? 'S' : 's';
+        codes.push({ id: code[1], mark: code[2] ?? '', ok: ok === true });
+        return 'c';
       }
       return 'x';
     })
     .join('');
-  if (codeIds.size > 1) return false;
+  if (!codeRoundsValid(codes, limits)) return false;
   const wrongPhones = `p{0,${limits.maxPhoneAttempts - 1}}`;
-  const wrongCodes = `s{0,${limits.maxCodeAttempts - 1}}`;
-  if (new RegExp(`^AVN?${wrongPhones}P${wrongCodes}S$`).test(letters)) return true;
-  return user.phoneVerified && new RegExp(`^AVN?${wrongCodes}S$`).test(letters);
+  if (new RegExp(`^AVN?${wrongPhones}Pc+$`).test(letters)) return true;
+  return user.phoneVerified && /^AVN?c+$/.test(letters);
+}
+
+/** The code rounds of a session that may end in tokens (see the grammar at the top). */
+function codeRoundsValid(codes: { id: string; mark: string; ok: boolean }[], limits: AttemptLimits): boolean {
+  const [first] = codes;
+  if (first?.mark !== '' || codes.at(-1)?.ok !== true) return false;
+  let wrong = 0;
+  let resent = 0;
+  for (let i = 1; i < codes.length; i++) {
+    const previous = codes[i - 1];
+    const round = codes[i];
+    if (!previous || !round || previous.ok) return false;
+    if (round.mark !== 'resent' && round.id !== previous.id) return false;
+    if (round.mark === '') wrong++;
+    if (round.mark === 'resent') resent++;
+  }
+  return wrong < limits.maxCodeAttempts && resent <= limits.maxResends;
+}
+
+/** Failed SMS_OTP entries not answered by a `resent`/`wait` round: the wrong codes. */
+function wrongCodeEntries(session: SessionEntry[]): number {
+  const marked = (entry: SessionEntry | undefined) =>
+    /^SMS_OTP:.*:(resent|wait)$/.test(entry?.challengeMetadata ?? '');
+  return session.filter(
+    (entry, index) =>
+      entry.challengeResult === false &&
+      entry.challengeMetadata?.startsWith('SMS_OTP:') &&
+      !marked(session[index + 1]),
+  ).length;
 }
 
 test(`Define issues tokens exactly for the valid sequences (${RUNS} runs)`, () => {
@@ -199,11 +269,45 @@ test(`Define never asks for another round after too many failures or rounds (${R
       expect(roundsOf(session) + 1).toBeLessThanOrEqual(limits.maxRounds);
       const wrong = (prefix: string) =>
         session.filter((e) => e.challengeResult === false && e.challengeMetadata?.startsWith(prefix)).length;
-      expect(wrong('SMS_OTP:')).toBeLessThan(limits.maxCodeAttempts);
+      expect(wrongCodeEntries(session)).toBeLessThan(limits.maxCodeAttempts);
       expect(wrong('PHONE_REQUIRED:')).toBeLessThan(limits.maxPhoneAttempts);
+      const resent = session.filter((e) => e.challengeMetadata?.endsWith(':resent')).length;
+      expect(resent).toBeLessThanOrEqual(limits.maxResends);
     }),
     { numRuns: RUNS },
   );
+}, 60_000);
+
+test(`with resends in any position, no session yields tokens without the password then a right SMS_OTP answer last (${RUNS} runs)`, () => {
+  let tokens = 0;
+  let withResend = 0;
+  fc.assert(
+    fc.property(sessionArb, userArb, limitsArb, (session, user, limits) => {
+      if (decide(session, user, limits).outcome !== 'tokens') return;
+      tokens++;
+      if (session.some((e) => /:(resent|wait)$/.test(e.challengeMetadata ?? ''))) withResend++;
+      const [a, v] = session;
+      expect([a?.challengeName, a?.challengeResult, v?.challengeName, v?.challengeResult]).toEqual([
+        'SRP_A',
+        true,
+        'PASSWORD_VERIFIER',
+        true,
+      ]);
+      const last = session.at(-1);
+      expect(last?.challengeName).toBe('CUSTOM_CHALLENGE');
+      expect(last?.challengeResult).toBe(true);
+      expect(last?.challengeMetadata).toMatch(/^SMS_OTP:[0-9a-f]{32}(:resent|:wait)?$/);
+      // Every other custom round failed: one right answer, and it is the last.
+      const custom = session.filter((e) => e.challengeName === 'CUSTOM_CHALLENGE');
+      expect(
+        custom.filter((e) => e.challengeResult === true && e.challengeMetadata?.startsWith('SMS_OTP')).length,
+      ).toBe(1);
+    }),
+    { numRuns: RUNS },
+  );
+  // The resend sessions must be reached, or the property proves little about them.
+  expect(withResend).toBeGreaterThan(0);
+  expect(tokens).toBeGreaterThan(withResend);
 }, 60_000);
 
 /** The first custom round's type, read independently of session.ts (undefined: none or untagged). */

@@ -408,7 +408,7 @@ describe('planCustomRound: the round Create builds', () => {
       'a wrong code: the same code again',
       [srp(), password(), code(false)],
       VERIFIED,
-      { kind: 'repeat_code', codeRoundId: CODE_ID },
+      { kind: 'repeat_code', codeRoundId: CODE_ID, resends: 0 },
     ],
     [
       'an unknown user: a (decoy) code round',

@@ -30,6 +30,17 @@ export const code = (ok: boolean, id = CODE_ID): SessionEntry => ({
   challengeResult: ok,
   challengeMetadata: `SMS_OTP:${id}`,
 });
+/** An SMS_OTP round Create built in answer to RESEND: a new code, or the same one (too early). */
+export const resent = (ok: boolean, id = CODE_ID): SessionEntry => ({
+  challengeName: 'CUSTOM_CHALLENGE',
+  challengeResult: ok,
+  challengeMetadata: `SMS_OTP:${id}:resent`,
+});
+export const wait = (ok: boolean, id = CODE_ID): SessionEntry => ({
+  challengeName: 'CUSTOM_CHALLENGE',
+  challengeResult: ok,
+  challengeMetadata: `SMS_OTP:${id}:wait`,
+});
 export const custom = (ok: boolean, metadata: string | null | undefined): SessionEntry => ({
   challengeName: 'CUSTOM_CHALLENGE',
   challengeResult: ok,
@@ -51,7 +62,7 @@ export const FOREIGN_CHALLENGES = [
   'WEB_AUTHN',
 ] as const;
 
-export const LIMITS = { maxCodeAttempts: 3, maxPhoneAttempts: 3, maxRounds: 8 };
+export const LIMITS = { maxCodeAttempts: 3, maxPhoneAttempts: 3, maxRounds: 8, maxResends: 2 };
 export const VERIFIED = { phoneVerified: true, userNotFound: false };
 export const UNVERIFIED = { phoneVerified: false, userNotFound: false };
 export const UNKNOWN = { phoneVerified: false, userNotFound: true };

@@ -342,7 +342,7 @@ describe('SMS_OTP answers: wrong digits', () => {
     expect(failure?.Put?.Item).toMatchObject({ pk: USER_PK, reason: 'wrong_code' });
     expect(count?.Update).toMatchObject({
       Key: { pk: `CHALLENGE#${SUB}`, sk: 'CODE' },
-      UpdateExpression: 'ADD attempts :one',
+      UpdateExpression: 'ADD attempts :one REMOVE resendFor',
       ConditionExpression: 'id = :id',
       ExpressionAttributeValues: { ':one': 1, ':id': CODE_ID },
     });
@@ -517,10 +517,16 @@ describe('settings', () => {
 });
 
 describe('other events', () => {
-  test('an unknown user is always wrong and nothing is read or written', async () => {
+  test('an unknown user is always wrong: nothing is read, only the decoy item notes it was no RESEND', async () => {
+    ddb.on(UpdateCommand).resolves({});
     const { response } = await run(userNotFound);
     expect(response.answerCorrect).toBe(false);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(ddbCommands()).toEqual(['UpdateCommand']);
+    expect(useCodeInput()).toMatchObject({
+      Key: { pk: expect.stringMatching(/^CHALLENGE#/), sk: 'DECOY' },
+      UpdateExpression: 'REMOVE resendFor',
+      ConditionExpression: 'attribute_exists(pk)',
+    });
     expect(idp.calls()).toHaveLength(0);
   });
 
