@@ -111,7 +111,7 @@ const FUNCTIONS: Record<string, Expected> = {
   defineAuthChallenge: {
     handler: 'functions/define-auth-challenge/handler.handler',
     trigger: 'DefineAuthChallenge',
-    environment: { MAX_CODE_ATTEMPTS, MAX_PHONE_ATTEMPTS: '3', MAX_ROUNDS: '8' },
+    environment: { MAX_CODE_ATTEMPTS, MAX_PHONE_ATTEMPTS: '3', MAX_ROUNDS: '8', MAX_RESENDS: '2' },
     grants: [],
   },
   createAuthChallenge: {
@@ -128,6 +128,7 @@ const FUNCTIONS: Record<string, Expected> = {
       SEND_LIMIT_UNPROVEN_PER_PHONE_PER_DAY: '3',
       SEND_LIMIT_UNPROVEN_PER_USER_PER_DAY: '5',
       MAX_CODE_ATTEMPTS,
+      MAX_RESENDS: '2',
       ...LOCKOUT,
       ALLOWED_COUNTRIES,
       APP_NAME,
