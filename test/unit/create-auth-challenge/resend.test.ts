@@ -57,7 +57,7 @@ function stored(overrides: Partial<CodeRecord> = {}): CodeRecord {
 
 type Entry = { challengeName: string; challengeResult: boolean; challengeMetadata: string | null };
 /** The retry fixture (a failed SMS_OTP round for CODE_ID) with more entries after it. */
-function after(...entries: Entry[]) {
+function withRounds(...entries: Entry[]) {
   const event = structuredClone(retry);
   (event.request.session as Entry[]).push(...entries);
   return event;
@@ -198,7 +198,7 @@ describe('limits and dead codes', () => {
   test('a RESEND after MAX_RESENDS (2) new codes: the send-limit message, nothing written or sent', async () => {
     const second = 'c'.repeat(32);
     const third = 'd'.repeat(32);
-    const event = after(failed(`SMS_OTP:${second}:resent`), failed(`SMS_OTP:${third}:resent`));
+    const event = withRounds(failed(`SMS_OTP:${second}:resent`), failed(`SMS_OTP:${third}:resent`));
     ddb.on(GetCommand).resolves({ Item: stored({ id: third, resendFor: third }) });
     await expect(run(event)).rejects.toThrow(TOO_MANY);
     expect(commands()).toEqual(['QueryCommand', 'GetCommand']);
@@ -206,7 +206,7 @@ describe('limits and dead codes', () => {
   });
 
   test('wait rounds do not use up MAX_RESENDS: after two of them a new code is still sent', async () => {
-    const event = after(failed(`SMS_OTP:${CODE_ID}:wait`), failed(`SMS_OTP:${CODE_ID}:wait`));
+    const event = withRounds(failed(`SMS_OTP:${CODE_ID}:wait`), failed(`SMS_OTP:${CODE_ID}:wait`));
     ddb.on(GetCommand).resolves({ Item: stored() });
     const { response } = await run(event);
     expect(response.challengeMetadata).toMatch(/:resent$/);
@@ -236,22 +236,13 @@ describe('an unknown user: the same answers from the decoy item, nothing sent', 
     event.request.session.push(failed(`SMS_OTP:${CODE_ID}`));
     return event;
   };
+  /** The decoy item as its UpdateItem returns it (a new decoy code's id included when one is set). */
   const decoyItem = (attributes: Record<string, unknown>) =>
-    ddb
-      .on(UpdateCommand)
-      .callsFake(async (input: UpdateCommandInput) =>
-        String(input.Key?.pk).startsWith('CHALLENGE#DECOY#')
-          ? {
-              Attributes: {
-                lastDigits: '4821',
-                ...attributes,
-                ...(input.ExpressionAttributeValues?.[':codeId']
-                  ? { codeId: input.ExpressionAttributeValues[':codeId'] }
-                  : {}),
-              },
-            }
-          : {},
-      );
+    ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+      if (!String(input.Key?.pk).startsWith('CHALLENGE#DECOY#')) return {};
+      const codeId = input.ExpressionAttributeValues?.[':codeId'];
+      return { Attributes: { lastDigits: '4821', ...attributes, ...(codeId ? { codeId } : {}) } };
+    });
 
   test('after the cooldown: a resent round with a new id, one unit of the decoy send limit', async () => {
     decoyItem({ codeId: CODE_ID, codeAt: Date.now() - 60_000, resendFor: CODE_ID });
