@@ -144,7 +144,42 @@ function createAuthChallenge(): Prepared {
   };
 }
 
-function verifyAuthChallenge(purpose: CodePurpose, answer: 'right' | 'wrong' = 'right'): () => Prepared {
+/** The round after a RESEND, past the cooldown: the stored code (marked by Verify) is replaced. */
+function createAfterResend(): Prepared {
+  const event = readFixture('create-auth-challenge.sms-otp-retry');
+  const id = String(event.request.session.at(-1).challengeMetadata).split(':')[1];
+  const { sub, phone_number: phone } = event.request.userAttributes;
+  const now = Date.now();
+  return {
+    event,
+    responses: {
+      'dynamodb:GetItem': {
+        Item: item({
+          pk: `CHALLENGE#${sub}`,
+          sk: 'CODE',
+          id,
+          roundKey: 'the-first-round',
+          purpose: 'sign_in',
+          phone,
+          destination: '+*******0123',
+          length: 6,
+          ...hashCode('123456'),
+          createdAt: now - 60_000,
+          expiresAt: now + 120_000,
+          ttl: Math.floor(now / 1000) + 3780,
+          resendFor: id,
+        }),
+      },
+    },
+    check: (out) =>
+      String(out?.response?.challengeMetadata).endsWith(':resent') ? undefined : 'no new code after RESEND',
+  };
+}
+
+function verifyAuthChallenge(
+  purpose: CodePurpose,
+  answer: 'right' | 'wrong' | 'resend' = 'right',
+): () => Prepared {
   return () => {
     const event = readFixture('verify-auth-challenge.sms-otp');
     const { phone_number: phone } = event.request.userAttributes;
@@ -165,12 +200,13 @@ function verifyAuthChallenge(purpose: CodePurpose, answer: 'right' | 'wrong' = '
       const digits = event.request.challengeAnswer;
       event.request.challengeAnswer = digits.replace(/\d$/, (d: string) => String((Number(d) + 1) % 10));
     }
+    if (answer === 'resend') event.request.challengeAnswer = 'RESEND';
     const expected = answer === 'right';
     return {
       event,
       responses: {},
       check: (out) =>
-        out?.response?.answerCorrect === expected ? undefined : `the ${answer} code was judged wrongly`,
+        out?.response?.answerCorrect === expected ? undefined : `the ${answer} answer was judged wrongly`,
     };
   };
 }
@@ -226,6 +262,13 @@ export const SCENARIOS: Record<string, Scenario> = {
     prepare: createAuthChallenge,
     floor: '3: the lockout read + one state write + one SNS publish (issue 10)',
     floorCalls: 3,
+    variants: [
+      {
+        label: 'new code after RESEND (the code read, then as the first send)',
+        prepare: createAfterResend,
+        floorCalls: 4,
+      },
+    ],
   },
   VerifyAuthChallengeResponse: {
     fixture: 'verify-auth-challenge.sms-otp',
@@ -242,6 +285,11 @@ export const SCENARIOS: Record<string, Scenario> = {
       {
         label: 'wrong code (counted on the code, failure recorded)',
         prepare: verifyAuthChallenge('sign_in', 'wrong'),
+        floorCalls: 2,
+      },
+      {
+        label: 'RESEND (a request on the code; no failure, no attempt)',
+        prepare: verifyAuthChallenge('sign_in', 'resend'),
         floorCalls: 2,
       },
     ],
