@@ -14,7 +14,7 @@ import { SignInRecords } from '#shared/auth-state/sign-in-records';
 import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { sns } from '#shared/aws/sns';
-import { SEND_LIMIT_MESSAGE } from '#shared/challenge/errors';
+import { CODE_EXPIRED_MESSAGE, SEND_LIMIT_MESSAGE } from '#shared/challenge/errors';
 import { newUser, SignIn, type TestUser } from '../helpers/custom-auth';
 
 const AUTH_STATE = 'auth-state-test';
@@ -174,4 +174,15 @@ test('resends count against SEND_LIMIT_PER_USER_PER_HOUR (5): the sixth code of 
   await pastCooldown(user);
   await expect(two.answer('RESEND')).rejects.toThrow(SEND_LIMIT_MESSAGE);
   expect(outbox).toHaveLength(5);
+});
+
+test('a RESEND to a code another sign-in replaced: the sign-in ends with the expired-code message, nothing is sent for it, nothing counted', async () => {
+  const user = newUser(uniquePhone());
+  const stale = await SignIn.start(user);
+  await pastCooldown(user);
+  await SignIn.start(user);
+  expect(outbox).toHaveLength(2);
+  await expect(stale.answer('RESEND')).rejects.toThrow(CODE_EXPIRED_MESSAGE);
+  expect(outbox).toHaveLength(2);
+  expect(await failures(user)).toHaveLength(0);
 });

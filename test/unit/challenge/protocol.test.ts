@@ -1,5 +1,6 @@
 import {
   formatMetadata,
+  isResendAnswer,
   newRoundId,
   parseMetadata,
   parsePrivateParameters,
@@ -21,6 +22,25 @@ test('metadata round-trips for both round types', () => {
   }
 });
 
+test('an SMS_OTP round built in answer to RESEND carries its mark, and only SMS_OTP may', () => {
+  for (const mark of ['resent', 'wait'] as const) {
+    expect(formatMetadata({ type: 'SMS_OTP', id: ID, mark })).toBe(`SMS_OTP:${ID}:${mark}`);
+    expect(parseMetadata(`SMS_OTP:${ID}:${mark}`)).toEqual({ type: 'SMS_OTP', id: ID, mark });
+  }
+});
+
+test.each([
+  ['RESEND', true],
+  ['resend', true],
+  ['  Resend\n', true],
+  ['RESEND!', false],
+  ['RE SEND', false],
+  ['', false],
+  [undefined, false],
+])('%j is the reserved answer RESEND: %s', (answer, expected) => {
+  expect(isResendAnswer(answer)).toBe(expected);
+});
+
 test.each([
   [undefined],
   [null],
@@ -32,6 +52,10 @@ test.each([
   [`sms_otp:${ID}`],
   [`MAGIC_LINK:${ID}`],
   [`SMS_OTP:${ID}:extra`],
+  [`SMS_OTP:${ID}:RESENT`],
+  [`SMS_OTP:${ID}:resent:wait`],
+  [`SMS_OTP:${ID}:`],
+  [`PHONE_REQUIRED:${ID}:resent`],
   [`:${ID}`],
 ])('metadata %j is not one of ours', (metadata) => {
   expect(parseMetadata(metadata)).toBeUndefined();
