@@ -1,16 +1,25 @@
 /**
- * The administrator operations (IAM-authorised in AWS; unauthenticated on this local server):
- * creating and managing users, groups, and listing users with Cognito's filter syntax.
+ * The administrator operations on users (IAM-authorised in AWS; unauthenticated on this local
+ * server): creating and managing them, resetting their password, and listing them with Cognito's
+ * filter syntax. Groups: group-operations.ts.
  */
 import { checkAdminWritable, checkAttributes, checkRequired, parseAttributeList } from './attributes';
-import { invalidParameter, missingMember, notAuthorized, unsupportedUserState, userNotFound } from './errors';
-import { changeAttributes, newIdentity, newUser, postConfirmation, userType } from './lifecycle';
+import { invalidParameter, missingMember, notAuthorized, unsupportedUserState } from './errors';
+import {
+  changeAttributes,
+  findUser,
+  newIdentity,
+  newUser,
+  postConfirmation,
+  RESET_CODE_LIFETIME,
+  recoveryAttribute,
+  sendCode,
+  userType,
+} from './lifecycle';
 import { parseFilter } from './list-users-filter';
 import { checkPassword, generateTemporaryPassword, storePassword } from './passwords';
-import { checkPool, type Operation, optional, type Pool, required, seconds, stringMap } from './pool';
-import type { GroupRecord, UserRecord } from './store';
-
-const USER_DOES_NOT_EXIST = 'User does not exist.';
+import { checkPool, type Operation, optional, type Pool, page, required, stringMap } from './pool';
+import type { UserRecord } from './store';
 
 /**
  * AdminCreateUser: PreSignUp_AdminCreateUser (its response is ignored, as in Cognito), the user
@@ -177,97 +186,49 @@ export const adminUserGlobalSignOut: Operation = async (pool, input) => {
   return {};
 };
 
-export const adminAddUserToGroup: Operation = async (pool, input) => {
-  checkPool(pool, input);
-  const groupName = required(input, 'GroupName');
-  const user = findUser(pool, required(input, 'Username'));
-  pool.store.addToGroup(user, groupName, pool.now());
-  return {};
-};
-
-export const adminRemoveUserFromGroup: Operation = async (pool, input) => {
-  checkPool(pool, input);
-  const groupName = required(input, 'GroupName');
-  const user = findUser(pool, required(input, 'Username'));
-  pool.store.removeFromGroup(user, groupName, pool.now());
-  return {};
-};
-
-export const adminListGroupsForUser: Operation = async (pool, input) => {
-  checkPool(pool, input);
-  const user = findUser(pool, required(input, 'Username'));
-  return { Groups: pool.store.groupsOf(user).map((group) => groupType(pool, group)) };
-};
-
-export const createGroup: Operation = async (pool, input) => {
-  checkPool(pool, input);
-  const groupName = required(input, 'GroupName');
-  if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(groupName)) {
-    throw invalidParameter(
-      "1 validation error detected: Value at 'groupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
-    );
-  }
-  const precedence = input.Precedence;
-  if (
-    precedence !== undefined &&
-    (typeof precedence !== 'number' || !Number.isInteger(precedence) || precedence < 0)
-  ) {
-    throw invalidParameter('Precedence must be a non-negative integer');
-  }
-  const now = pool.now();
-  const group = pool.store.createGroup({
-    groupName,
-    description: optional(input, 'Description'),
-    precedence: precedence as number | undefined,
-    roleArn: optional(input, 'RoleArn'),
-    createdAt: now,
-    updatedAt: now,
-  });
-  return { Group: groupType(pool, group) };
-};
-
-export const getGroup: Operation = async (pool, input) => {
-  checkPool(pool, input);
-  return { Group: groupType(pool, pool.store.getGroup(required(input, 'GroupName'))) };
-};
-
-export const listGroups: Operation = async (pool, input) => {
-  checkPool(pool, input);
-  return { Groups: pool.store.listGroups().map((group) => groupType(pool, group)) };
-};
-
 /** ListUsers: Filter (`attr = "v"`, `attr ^= "v"`), Limit (1-60), PaginationToken, AttributesToGet. */
 export const listUsers: Operation = async (pool, input) => {
   checkPool(pool, input);
   const filter = parseFilter(optional(input, 'Filter'), pool.settings.caseSensitive);
-  const limit = input.Limit ?? 60;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 60) {
-    throw invalidParameter(
-      "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60",
-    );
-  }
-  const token = optional(input, 'PaginationToken');
-  const start = token === undefined ? 0 : Number.parseInt(Buffer.from(token, 'base64url').toString(), 10);
-  if (!Number.isInteger(start) || start < 0) throw invalidParameter('Invalid pagination token');
   const toGet = input.AttributesToGet;
   const only = Array.isArray(toGet)
     ? new Set(toGet.filter((name): name is string => typeof name === 'string'))
     : undefined;
-  const matches = pool.store.list().filter(filter);
-  const page = matches.slice(start, start + limit);
-  const next =
-    start + limit < matches.length ? Buffer.from(String(start + limit)).toString('base64url') : undefined;
+  const { items, next } = page(pool.store.list().filter(filter), input, 'Limit', 'PaginationToken');
   return {
-    Users: page.map((user) => userType(user, only)),
+    Users: items.map((user) => userType(user, only)),
     ...(next ? { PaginationToken: next } : {}),
   };
 };
 
-function findUser(pool: Pool, username: string): UserRecord {
-  const user = pool.store.find(username);
-  if (!user) throw userNotFound(USER_DOES_NOT_EXIST);
-  return user;
-}
+/**
+ * AdminResetUserPassword: the password stops working (RESET_REQUIRED: a sign-in with it gets
+ * PasswordResetRequiredException) and, when the user has a verified recovery address, a reset
+ * code goes there through CustomMessage_ForgotPassword, for ConfirmForgotPassword.
+ */
+export const adminResetUserPassword: Operation = async (pool, input) => {
+  checkPool(pool, input);
+  const user = findUser(pool, required(input, 'Username'));
+  const clientMetadata = stringMap(input, 'ClientMetadata');
+  if (user.status === 'UNCONFIRMED') {
+    throw notAuthorized('User password cannot be reset in the current state.');
+  }
+  user.status = 'RESET_REQUIRED';
+  pool.store.touch(user, pool.now());
+  const attribute = recoveryAttribute(pool, user);
+  if (attribute) {
+    await sendCode(
+      pool,
+      user,
+      'forgotPassword',
+      'ForgotPassword',
+      attribute,
+      RESET_CODE_LIFETIME,
+      clientMetadata,
+    );
+  }
+  return {};
+};
 
 function deliveryMediums(value: unknown): Array<'sms' | 'email'> {
   if (value === undefined || value === null) return ['sms'];
@@ -295,16 +256,4 @@ async function invite(
       clientMetadata,
     });
   }
-}
-
-function groupType(pool: Pool, group: GroupRecord): Record<string, unknown> {
-  return {
-    GroupName: group.groupName,
-    UserPoolId: pool.settings.userPoolId,
-    ...(group.description !== undefined ? { Description: group.description } : {}),
-    ...(group.roleArn !== undefined ? { RoleArn: group.roleArn } : {}),
-    ...(group.precedence !== undefined ? { Precedence: group.precedence } : {}),
-    LastModifiedDate: seconds(group.updatedAt),
-    CreationDate: seconds(group.createdAt),
-  };
 }

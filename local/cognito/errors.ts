@@ -33,6 +33,7 @@ export const unsupportedUserState = make('UnsupportedUserStateException');
 export const userLambdaValidation = make('UserLambdaValidationException');
 export const unexpectedLambda = make('UnexpectedLambdaException');
 export const invalidLambdaResponse = make('InvalidLambdaResponseException');
+export const refreshTokenReuse = make('RefreshTokenReuseException');
 
 export const INCORRECT_CREDENTIALS = 'Incorrect username or password.';
 export const USER_DISABLED = 'User is disabled.';

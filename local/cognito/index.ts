@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SessionStore } from './auth-sessions';
-import type { AuthState } from './flows';
+import type { AuthState } from './auth-state';
 import { Messenger, type OutgoingMessage } from './messages';
 import { acquireModPow, releaseModPow } from './modpow';
 import type { Pool } from './pool';
@@ -74,7 +74,7 @@ export async function startLocalUserPool(options: LocalUserPoolOptions): Promise
     pool: options.pool,
     client: options.client,
   });
-  const store = await UserStore.open(settings, options.persistFile);
+  const store = await UserStore.open(settings, options.persistFile, now());
   let issuer = '';
   let resolvePool: (pool: Pool) => void = () => {};
   let rejectPool: (error: unknown) => void = () => {};

@@ -12,7 +12,7 @@ import {
   toAttributeTypes,
 } from './attributes';
 import { consumeCode, newCode, type StoredCode, storeCode } from './codes';
-import { ACCOUNT_EXISTS, aliasExists, invalidParameter } from './errors';
+import { ACCOUNT_EXISTS, aliasExists, invalidParameter, userNotFound } from './errors';
 import { userAttributesForEvent } from './events';
 import type { CodeDeliveryDetails, MessageSource } from './messages';
 import { type Pool, seconds } from './pool';
@@ -241,6 +241,13 @@ export async function postConfirmation(
     },
     response: {},
   });
+}
+
+/** The user an admin operation names (by username, or email/phone when they sign in by it). */
+export function findUser(pool: Pool, username: string): UserRecord {
+  const user = pool.store.find(username);
+  if (!user) throw userNotFound('User does not exist.');
+  return user;
 }
 
 /** Cognito's UserType. */

@@ -4,8 +4,8 @@
  */
 import { createHmac } from 'node:crypto';
 import type { SessionStore } from './auth-sessions';
+import type { AuthState } from './auth-state';
 import { invalidParameter, missingAuthParameter, missingMember, resourceNotFound } from './errors';
-import type { AuthState } from './flows';
 import type { Messenger } from './messages';
 import type { PoolSettings } from './settings';
 import type { UserStore } from './store';
@@ -81,6 +81,34 @@ export function decoyUserName(pool: Pool, login: string): string {
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytes.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * One page of a list operation: `limitMember` (1-60, default 60) items from where the page token
+ * (`tokenMember`, as handed out by the previous page) left off, and the token of the next page.
+ */
+export function page<T>(
+  all: readonly T[],
+  input: Input,
+  limitMember: string,
+  tokenMember: string,
+): { items: T[]; next: string | undefined } {
+  const limit = input[limitMember] ?? 60;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 60) {
+    throw invalidParameter(
+      `1 validation error detected: Value at '${camel(limitMember)}' failed to satisfy constraint: Member must have value less than or equal to 60`,
+    );
+  }
+  const token = optional(input, tokenMember);
+  const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString());
+  if (!Number.isInteger(start) || start < 0 || (token !== undefined && start === 0)) {
+    throw invalidParameter('Invalid pagination token');
+  }
+  const end = start + limit;
+  return {
+    items: all.slice(start, end),
+    next: end < all.length ? Buffer.from(String(end)).toString('base64url') : undefined,
+  };
 }
 
 /** Epoch seconds, the JSON 1.1 protocol's timestamp format. */

@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  adminAddUserToGroup,
   adminConfirmSignUp,
   adminCreateUser,
   adminDeleteUser,
@@ -15,19 +14,37 @@ import {
   adminDisableUser,
   adminEnableUser,
   adminGetUser,
-  adminListGroupsForUser,
-  adminRemoveUserFromGroup,
+  adminResetUserPassword,
   adminSetUserPassword,
   adminUpdateUserAttributes,
   adminUserGlobalSignOut,
-  createGroup,
-  getGroup,
-  listGroups,
   listUsers,
 } from './admin-operations';
+import {
+  adminInitiateAuth,
+  adminRespondToAuthChallenge,
+  getTokensFromRefreshToken,
+  initiateAuth,
+  respondToAuthChallenge,
+} from './auth-operations';
 import { CognitoError } from './errors';
-import { initiateAuth, respondToAuthChallenge } from './flows';
+import {
+  adminAddUserToGroup,
+  adminListGroupsForUser,
+  adminRemoveUserFromGroup,
+  createGroup,
+  deleteGroup,
+  getGroup,
+  listGroups,
+  listUsersInGroup,
+} from './group-operations';
 import type { Operation, Pool } from './pool';
+import {
+  describeUserPool,
+  describeUserPoolClient,
+  listUserPoolClients,
+  listUserPools,
+} from './pool-operations';
 import {
   changePassword,
   confirmForgotPassword,
@@ -46,12 +63,15 @@ import {
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const MAX_BODY_BYTES = 1_048_576;
 
+/** Every operation the local pool serves, by its X-Amz-Target name (docs/local-cognito.md lists them). */
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  // The app client's operations (no IAM in AWS either)
   SignUp: signUp,
   ConfirmSignUp: confirmSignUp,
   ResendConfirmationCode: resendConfirmationCode,
   InitiateAuth: initiateAuth,
   RespondToAuthChallenge: respondToAuthChallenge,
+  GetTokensFromRefreshToken: getTokensFromRefreshToken,
   ForgotPassword: forgotPassword,
   ConfirmForgotPassword: confirmForgotPassword,
   ChangePassword: changePassword,
@@ -61,23 +81,33 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   VerifyUserAttribute: verifyUserAttribute,
   GlobalSignOut: globalSignOut,
   RevokeToken: revokeToken,
+  // Administrator operations (IAM-authorised in AWS; not checked here)
+  AdminInitiateAuth: adminInitiateAuth,
+  AdminRespondToAuthChallenge: adminRespondToAuthChallenge,
   AdminCreateUser: adminCreateUser,
   AdminGetUser: adminGetUser,
   AdminUpdateUserAttributes: adminUpdateUserAttributes,
   AdminDeleteUserAttributes: adminDeleteUserAttributes,
   AdminConfirmSignUp: adminConfirmSignUp,
   AdminSetUserPassword: adminSetUserPassword,
-  AdminAddUserToGroup: adminAddUserToGroup,
-  AdminRemoveUserFromGroup: adminRemoveUserFromGroup,
-  AdminListGroupsForUser: adminListGroupsForUser,
+  AdminResetUserPassword: adminResetUserPassword,
   AdminDisableUser: adminDisableUser,
   AdminEnableUser: adminEnableUser,
   AdminDeleteUser: adminDeleteUser,
   AdminUserGlobalSignOut: adminUserGlobalSignOut,
   ListUsers: listUsers,
+  AdminAddUserToGroup: adminAddUserToGroup,
+  AdminRemoveUserFromGroup: adminRemoveUserFromGroup,
+  AdminListGroupsForUser: adminListGroupsForUser,
   CreateGroup: createGroup,
   GetGroup: getGroup,
   ListGroups: listGroups,
+  DeleteGroup: deleteGroup,
+  ListUsersInGroup: listUsersInGroup,
+  DescribeUserPool: describeUserPool,
+  DescribeUserPoolClient: describeUserPoolClient,
+  ListUserPools: listUserPools,
+  ListUserPoolClients: listUserPoolClients,
 };
 
 export interface RequestHandlerOptions {

@@ -41,6 +41,11 @@ export interface ClientSettings {
   idTokenValiditySeconds: number;
   refreshTokenValiditySeconds: number;
   enableTokenRevocation: boolean;
+  /**
+   * RefreshTokenRotation: GetTokensFromRefreshToken hands out a new refresh token and the old one
+   * keeps working `retryGracePeriodSeconds` (0-60) more; REFRESH_TOKEN_AUTH is then refused.
+   */
+  refreshTokenRotation: { enabled: boolean; retryGracePeriodSeconds: number };
   /** Attributes the client may read; `undefined` means all. */
   readAttributes: ReadonlySet<string> | undefined;
   /** Attributes the client may write (SignUp, UpdateUserAttributes); `undefined` means all mutable ones. */
@@ -65,6 +70,8 @@ export interface PoolSettings {
   schema: ReadonlyMap<string, AttributeDefinition>;
   messages: MessageTemplates;
   client: ClientSettings;
+  /** The CloudFormation Properties the settings were read from, as given (DescribeUserPool(Client) report them). */
+  definitions: { pool: Readonly<Record<string, unknown>>; client: Readonly<Record<string, unknown>> };
 }
 
 /** Cognito's standard attributes, with the ones users may not change themselves marked. */
@@ -152,6 +159,7 @@ export function readSettings(input: SettingsInput): PoolSettings {
       inviteSmsMessage: text(invite.SMSMessage) ?? DEFAULT_INVITE_MESSAGE,
     },
     client: clientSettings(input.clientId, client),
+    definitions: { pool, client },
   };
 }
 
@@ -159,6 +167,11 @@ function clientSettings(clientId: string, client: Record<string, unknown>): Clie
   const units = record(client.TokenValidityUnits);
   const flows = list(client.ExplicitAuthFlows);
   const authSessionMinutes = num(client.AuthSessionValidity, 3);
+  const rotation = record(client.RefreshTokenRotation);
+  const graceSeconds = num(rotation.RetryGracePeriodSeconds, 0);
+  if (graceSeconds < 0 || graceSeconds > 60) {
+    throw new Error(`RefreshTokenRotation.RetryGracePeriodSeconds must be 0..60, got ${graceSeconds}`);
+  }
   if (authSessionMinutes < 3 || authSessionMinutes > 15) {
     throw new Error(`AuthSessionValidity must be 3..15 minutes, got ${authSessionMinutes}`);
   }
@@ -172,6 +185,10 @@ function clientSettings(clientId: string, client: Record<string, unknown>): Clie
     idTokenValiditySeconds: validity(client.IdTokenValidity, units.IdToken, 1, 'hours'),
     refreshTokenValiditySeconds: validity(client.RefreshTokenValidity, units.RefreshToken, 30, 'days'),
     enableTokenRevocation: bool(client.EnableTokenRevocation, true),
+    refreshTokenRotation: {
+      enabled: text(rotation.Feature) === 'ENABLED',
+      retryGracePeriodSeconds: graceSeconds,
+    },
     readAttributes: 'ReadAttributes' in client ? new Set(list(client.ReadAttributes)) : undefined,
     writeAttributes: 'WriteAttributes' in client ? new Set(list(client.WriteAttributes)) : undefined,
   };

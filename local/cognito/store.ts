@@ -45,7 +45,10 @@ export interface GroupRecord {
   updatedAt: number;
 }
 
-/** One sign-in's refresh token (stored by hash): its `originJti` ties the access tokens to it. */
+/**
+ * One refresh token of a sign-in (stored by hash): its `originJti` ties the access tokens to the
+ * sign-in. With refresh-token rotation a sign-in has a chain of them; the newest is its current one.
+ */
 export interface RefreshRecord {
   userName: string;
   clientId: string;
@@ -54,6 +57,8 @@ export interface RefreshRecord {
   authTime: number;
   expiresAt: number;
   revoked: boolean;
+  /** When refresh-token rotation replaced this token by a newer one of the same sign-in. */
+  replacedAt?: number | undefined;
 }
 
 export interface PoolSecrets {
@@ -65,6 +70,8 @@ export interface PoolSecrets {
 
 interface Snapshot {
   version: 1;
+  /** Epoch ms the pool was first started (absent in files written before it was kept). */
+  createdAt?: number;
   secrets: PoolSecrets;
   users: UserRecord[];
   groups: GroupRecord[];
@@ -84,15 +91,20 @@ export class UserStore {
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
   secrets: PoolSecrets = { hmacKey: randomBytes(32).toString('base64') };
+  /** When the pool was first started (epoch ms): its CreationDate. */
+  createdAt: number;
 
   private constructor(
     private readonly settings: PoolSettings,
     private readonly file: string | undefined,
-  ) {}
+    now: number,
+  ) {
+    this.createdAt = now;
+  }
 
-  /** Opens the store, loading `file` when it exists. */
-  static async open(settings: PoolSettings, file?: string): Promise<UserStore> {
-    const store = new UserStore(settings, file);
+  /** Opens the store, loading `file` when it exists; `now` is the creation time of a new pool. */
+  static async open(settings: PoolSettings, file?: string, now = Date.now()): Promise<UserStore> {
+    const store = new UserStore(settings, file, now);
     if (file) await store.load(file);
     return store;
   }
@@ -208,6 +220,19 @@ export class UserStore {
     return [...this.groups.values()];
   }
 
+  /** Removes the group and every user's membership of it (ResourceNotFoundException if unknown). */
+  deleteGroup(name: string, now: number): void {
+    this.getGroup(name);
+    this.groups.delete(name);
+    for (const user of this.users.values()) {
+      if (user.groups.includes(name)) {
+        user.groups = user.groups.filter((group) => group !== name);
+        user.updatedAt = now;
+      }
+    }
+    this.changed();
+  }
+
   addToGroup(user: UserRecord, groupName: string, now: number): void {
     this.getGroup(groupName);
     if (!user.groups.includes(groupName)) user.groups.push(groupName);
@@ -244,7 +269,7 @@ export class UserStore {
     return this.refresh.get(hash);
   }
 
-  /** An access or ID token is good only while the sign-in it came from is not revoked. */
+  /** An access or ID token is good only while the sign-in it came from (its current refresh token) is on. */
   isOriginActive(originJti: string, now: number): boolean {
     const hash = this.origins.get(originJti);
     const record = hash === undefined ? undefined : this.refresh.get(hash);
@@ -304,6 +329,7 @@ export class UserStore {
     if (!this.file) return;
     const snapshot: Snapshot = {
       version: 1,
+      createdAt: this.createdAt,
       secrets: this.secrets,
       users: this.list(),
       groups: this.listGroups(),
@@ -331,6 +357,7 @@ export class UserStore {
     if (snapshot.version !== 1)
       throw new Error(`${file}: unknown snapshot version ${String(snapshot.version)}`);
     this.secrets = snapshot.secrets;
+    if (typeof snapshot.createdAt === 'number') this.createdAt = snapshot.createdAt;
     for (const user of snapshot.users) {
       // Files from before the verifier served clear-password checks also hold a scrypt hash.
       if (user.password) delete (user.password as { hash?: unknown }).hash;
@@ -348,7 +375,7 @@ export class UserStore {
 
   private dropRefresh(hash: string, record: RefreshRecord): void {
     this.refresh.delete(hash);
-    this.origins.delete(record.originJti);
+    if (this.origins.get(record.originJti) === hash) this.origins.delete(record.originJti);
   }
 
   private keysOf(user: Pick<UserRecord, 'userName' | 'attributes'>): string[] {

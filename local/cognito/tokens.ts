@@ -16,7 +16,7 @@ import {
   SignJWT,
 } from 'jose';
 import type { Attributes } from './attributes';
-import { notAuthorized, USER_DISABLED } from './errors';
+import { notAuthorized, refreshTokenReuse, USER_DISABLED } from './errors';
 import type { PoolSettings } from './settings';
 import type { RefreshRecord, UserRecord, UserStore } from './store';
 
@@ -92,16 +92,56 @@ export class TokenService {
     return { ...(await this.issue(user, record)), RefreshToken: refreshToken };
   }
 
-  /** REFRESH_TOKEN_AUTH: new ID and access tokens of the same sign-in (no new refresh token). */
+  /**
+   * New ID and access tokens of the same sign-in (same `origin_jti` and `auth_time`), for
+   * REFRESH_TOKEN_AUTH and for GetTokensFromRefreshToken without rotation: no new refresh token.
+   */
   async refresh(refreshToken: string, clientId: string): Promise<AuthenticationResult> {
+    const { record, user } = this.usable(refreshToken, clientId);
+    return this.issue(user, record);
+  }
+
+  /**
+   * GetTokensFromRefreshToken with refresh-token rotation ENABLED: new ID, access and refresh
+   * tokens of the same sign-in; the submitted refresh token stops working once `graceSeconds`
+   * have passed since it was first rotated out (RefreshTokenReuseException after that).
+   */
+  async rotate(refreshToken: string, clientId: string, graceSeconds: number): Promise<AuthenticationResult> {
+    const now = this.now();
+    const { record, user } = this.usable(refreshToken, clientId, graceSeconds);
+    const next: RefreshRecord = {
+      ...record,
+      eventId: randomUUID(),
+      expiresAt: now + this.settings.client.refreshTokenValiditySeconds * 1000,
+      replacedAt: undefined,
+    };
+    record.replacedAt ??= now;
+    const token = randomBytes(96).toString('base64url');
+    this.store.addRefresh(refreshHash(token), next);
+    return { ...(await this.issue(user, next)), RefreshToken: token };
+  }
+
+  /** The refresh token's sign-in and user, if the token may be used now; NotAuthorizedException otherwise. */
+  private usable(
+    refreshToken: string,
+    clientId: string,
+    graceSeconds = 0,
+  ): { record: RefreshRecord; user: UserRecord } {
+    const now = this.now();
     const record = this.store.getRefresh(refreshHash(refreshToken));
     if (!record || record.clientId !== clientId) throw notAuthorized('Invalid Refresh Token');
     if (record.revoked) throw notAuthorized('Refresh Token has been revoked');
-    if (record.expiresAt <= this.now()) throw notAuthorized('Refresh Token has expired');
+    if (record.expiresAt <= now) throw notAuthorized('Refresh Token has expired');
+    // A rotated-out token inside its grace period: the sign-in it belongs to must still be on.
+    if (!this.store.isOriginActive(record.originJti, now))
+      throw notAuthorized('Refresh Token has been revoked');
+    if (record.replacedAt !== undefined && now > record.replacedAt + graceSeconds * 1000) {
+      throw refreshTokenReuse('Refresh Token has already been used');
+    }
     const user = this.store.get(record.userName);
     if (!user) throw notAuthorized('Invalid Refresh Token');
     if (!user.enabled) throw notAuthorized(USER_DISABLED);
-    return this.issue(user, record);
+    return { record, user };
   }
 
   /** RevokeToken: ends the sign-in the refresh token belongs to. */

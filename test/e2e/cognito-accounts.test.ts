@@ -30,24 +30,13 @@ import {
   codeIn,
   lastMessageTo,
   PASSWORD,
+  passwordOnly,
   rejection,
   signIn,
   signUp,
   startTestPool,
   type TestPool,
 } from './cognito-harness';
-
-/** Lets any first answer through: these tests are about accounts, not the second factor. */
-const passwordOnly: Record<string, TriggerFn> = {
-  DefineAuthChallenge: async (event) => {
-    const session = event.request.session as Array<{ challengeName: string; challengeResult: boolean }>;
-    const last = session.at(-1);
-    event.response.issueTokens = last?.challengeName === 'PASSWORD_VERIFIER' && last.challengeResult;
-    event.response.failAuthentication = !event.response.issueTokens && session.length > 1;
-    event.response.challengeName = 'PASSWORD_VERIFIER';
-    return event;
-  },
-};
 
 let pool: TestPool | undefined;
 

@@ -43,6 +43,18 @@ export function deployedDefinitions(): { pool: Record<string, unknown>; client: 
 }
 
 export const PASSWORD = 'Corr3ct-Horse!';
+
+/** A DefineAuthChallenge that issues tokens right after the password: for tests about accounts, not the second factor. */
+export const passwordOnly: Partial<Record<TriggerName, TriggerFn>> = {
+  DefineAuthChallenge: async (event) => {
+    const session = event.request.session as Array<{ challengeName: string; challengeResult: boolean }>;
+    const last = session.at(-1);
+    event.response.issueTokens = last?.challengeName === 'PASSWORD_VERIFIER' && last.challengeResult;
+    event.response.failAuthentication = !event.response.issueTokens && session.length > 1;
+    event.response.challengeName = 'PASSWORD_VERIFIER';
+    return event;
+  },
+};
 export const REGION = 'us-east-1';
 
 export interface TestPool {

@@ -197,6 +197,7 @@ describe('npm start', () => {
       `${env.url}/${env.userPoolId}/.well-known/jwks.json`,
       'npm run invites -- create --email ada@example.com --local',
       'aws cognito-idp',
+      'AWS_DEFAULT_REGION=us-east-1',
       'new CognitoUserPool(',
     ]) {
       expect(text).toContain(expected);

@@ -1,5 +1,6 @@
 /**
- * Sign-in: InitiateAuth and RespondToAuthChallenge, as Cognito runs them.
+ * The sign-in engine: the rounds of a sign-in as Cognito runs them, after the request has been
+ * read (auth-operations.ts reads InitiateAuth, RespondToAuthChallenge and their Admin twins).
  *
  * CUSTOM_AUTH with SRP (amazon-cognito-identity-js `CUSTOM_AUTH`, Amplify `CUSTOM_WITH_SRP`):
  *   InitiateAuth { USERNAME, SRP_A, CHALLENGE_NAME: SRP_A }
@@ -10,18 +11,19 @@
  *     -> Define([SRP_A ✓, PASSWORD_VERIFIER ✓]) says CUSTOM_CHALLENGE -> Create -> challenge
  *   RespondToAuthChallenge CUSTOM_CHALLENGE { ANSWER } -> Verify -> Define(... , CUSTOM_CHALLENGE r)
  *     -> tokens, failure, or another round (with a new session).
- * CUSTOM_AUTH without SRP_A starts at Define([]). USER_SRP_AUTH and USER_PASSWORD_AUTH run when
- * the client allows them; REFRESH_TOKEN_AUTH issues new ID/access tokens.
+ * CUSTOM_AUTH without SRP_A starts at Define([]). USER_SRP_AUTH, USER_PASSWORD_AUTH and
+ * ADMIN_USER_PASSWORD_AUTH check the password and sign in.
  *
  * Every session is single-use and expires after the client's AuthSessionValidity. Unknown users,
  * when the client has PreventUserExistenceErrors ENABLED, go through the same steps (triggers
  * see `userNotFound: true`, SRP runs against a stable decoy verifier) and fail where a wrong
  * password would.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { checkAttributes, checkClientWritable } from './attributes';
+import type { AuthState, ChallengeResult, Flow } from './auth-state';
 import {
   INCORRECT_CREDENTIALS,
+  INVALID_SESSION,
   invalidLambdaResponse,
   invalidParameter,
   missingAuthParameter,
@@ -33,154 +35,39 @@ import {
 } from './errors';
 import { userAttributesForEvent } from './events';
 import { changeAttributes } from './lifecycle';
+import { checkPasswordClaim, passwordVerifierChallenge } from './password-round';
 import { checkPassword, decoyPasswordCheck, passwordMatches, storePassword } from './passwords';
-import {
-  checkClient,
-  decoyUserName,
-  type Operation,
-  type Pool,
-  required,
-  requiredParameter,
-  stringMap,
-} from './pool';
-import {
-  claimSignature,
-  decoyVerifier,
-  parseClaimTimestamp,
-  parseClientPublic,
-  serverEphemeral,
-  sessionKey,
-} from './srp';
+import { decoyUserName, type Pool, requiredParameter } from './pool';
+import { parseClientPublic } from './srp';
 import type { UserRecord } from './store';
 import type { AuthenticationResult } from './tokens';
 
-export interface ChallengeResult {
-  challengeName: 'SRP_A' | 'PASSWORD_VERIFIER' | 'CUSTOM_CHALLENGE';
-  challengeResult: boolean;
-  challengeMetadata: string | null;
-}
-
-type Flow = 'CUSTOM_AUTH' | 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
-type Expected = 'PASSWORD_VERIFIER' | 'CUSTOM_CHALLENGE' | 'NEW_PASSWORD_REQUIRED';
-
-/** What a session remembers between two rounds. */
-export interface AuthState {
-  flow: Flow;
-  /** The USERNAME given to InitiateAuth. */
-  login: string;
-  /** The user's userName; `undefined` for an unknown user (PreventUserExistenceErrors). */
-  userName: string | undefined;
-  /** The username Cognito hands back (USER_ID_FOR_SRP / USERNAME): userName, or a decoy. */
-  userIdForSrp: string;
-  expected: Expected;
-  entries: ChallengeResult[];
-  A?: bigint | undefined;
-  srp?: { b: bigint; B: bigint; verifier: string; secretBlock: string } | undefined;
-  challenge?:
-    | { privateChallengeParameters: Record<string, string>; challengeMetadata: string | null }
-    | undefined;
-}
-
-type AuthResponse = Record<string, unknown>;
-
-/** How far a claim timestamp may be from the server's clock. */
-const TIMESTAMP_SKEW_MS = 5 * 60_000;
-
-export const initiateAuth: Operation = async (pool, input) => {
-  const clientId = checkClient(pool, input);
-  const flow = required(input, 'AuthFlow');
-  const parameters = stringMap(input, 'AuthParameters') ?? {};
-  const clientMetadata = stringMap(input, 'ClientMetadata');
-  const allowed = pool.settings.client.explicitAuthFlows;
-  switch (flow) {
-    case 'REFRESH_TOKEN_AUTH':
-    case 'REFRESH_TOKEN': {
-      if (!allowed.has('ALLOW_REFRESH_TOKEN_AUTH'))
-        throw invalidParameter(`${flow} flow not enabled for this client`);
-      const token = requiredParameter(parameters, 'REFRESH_TOKEN');
-      return { ChallengeParameters: {}, AuthenticationResult: await pool.tokens.refresh(token, clientId) };
-    }
-    case 'CUSTOM_AUTH':
-      if (!allowed.has('ALLOW_CUSTOM_AUTH'))
-        throw invalidParameter('CUSTOM_AUTH flow not enabled for this client');
-      return startCustomAuth(pool, parameters, clientMetadata);
-    case 'USER_SRP_AUTH':
-      if (!allowed.has('ALLOW_USER_SRP_AUTH'))
-        throw invalidParameter('USER_SRP_AUTH is not enabled for the client.');
-      return startSrpAuth(pool, parameters, clientMetadata);
-    case 'USER_PASSWORD_AUTH':
-      if (!allowed.has('ALLOW_USER_PASSWORD_AUTH')) {
-        throw invalidParameter('USER_PASSWORD_AUTH flow not enabled for this client');
-      }
-      return passwordAuth(pool, parameters, clientMetadata);
-    case 'ADMIN_USER_PASSWORD_AUTH':
-    case 'ADMIN_NO_SRP_AUTH':
-    case 'USER_AUTH':
-      throw invalidParameter('Initiate Auth method not supported.');
-    default:
-      throw invalidParameter(
-        `1 validation error detected: Value '${flow}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, USER_PASSWORD_AUTH]`,
-      );
-  }
-};
-
-export const respondToAuthChallenge: Operation = async (pool, input) => {
-  const clientId = checkClient(pool, input);
-  const challengeName = required(input, 'ChallengeName');
-  const responses = stringMap(input, 'ChallengeResponses') ?? {};
-  const clientMetadata = stringMap(input, 'ClientMetadata');
-  const session = typeof input.Session === 'string' && input.Session !== '' ? input.Session : undefined;
-  const { id, state } = pool.sessions.check(session, clientId, responses.PASSWORD_CLAIM_SECRET_BLOCK);
-  if (challengeName !== state.expected) {
-    throw invalidParameter(`Invalid challenge name ${challengeName}, expected ${state.expected}`);
-  }
-  const username = requiredParameter(responses, 'USERNAME');
-  // Everything that can be wrong with the request itself is checked before the session is used.
-  let newPassword: { password: string; attributes: Record<string, string> } | undefined;
-  if (state.expected === 'PASSWORD_VERIFIER') {
-    for (const name of ['PASSWORD_CLAIM_SIGNATURE', 'PASSWORD_CLAIM_SECRET_BLOCK', 'TIMESTAMP']) {
-      requiredParameter(responses, name);
-    }
-  } else if (state.expected === 'CUSTOM_CHALLENGE') {
-    if (responses.ANSWER === undefined) throw missingAuthParameter('ANSWER');
-  } else {
-    newPassword = readNewPassword(pool, state, responses);
-  }
-  pool.sessions.use(id);
-
-  const user = state.userName === undefined ? undefined : pool.store.get(state.userName);
-  if (state.userName !== undefined && !user) throw notAuthorized(INCORRECT_CREDENTIALS);
-  if (user && !user.enabled) throw notAuthorized(USER_DISABLED);
-  if (!sameUser(pool, state, user, username)) throw notAuthorized(INCORRECT_CREDENTIALS);
-
-  switch (state.expected) {
-    case 'PASSWORD_VERIFIER':
-      return answerPasswordVerifier(pool, state, user, responses, clientMetadata);
-    case 'CUSTOM_CHALLENGE':
-      return answerCustomChallenge(pool, state, user, responses.ANSWER ?? '', clientMetadata);
-    case 'NEW_PASSWORD_REQUIRED':
-      return answerNewPassword(pool, state, user, newPassword, clientMetadata);
-  }
-};
-
 // ---- starting a sign-in -----------------------------------------------------------------
 
-async function startCustomAuth(
-  pool: Pool,
-  parameters: Record<string, string>,
-  clientMetadata: Record<string, string> | undefined,
-): Promise<AuthResponse> {
+/** What InitiateAuth / AdminInitiateAuth hand the engine. */
+export interface SignInStart {
+  parameters: Record<string, string>;
+  /** ClientMetadata of the initiating call: PreAuthentication's `validationData`, nothing else. */
+  clientMetadata: Record<string, string> | undefined;
+  admin: boolean;
+}
+
+export type AuthResponse = Record<string, unknown>;
+
+export async function startCustomAuth(pool: Pool, start: SignInStart): Promise<AuthResponse> {
+  const { parameters } = start;
   const login = requiredParameter(parameters, 'USERNAME');
   const withSrp = parameters.SRP_A !== undefined || parameters.CHALLENGE_NAME === 'SRP_A';
   const A = withSrp ? clientPublic(parameters) : undefined;
   if (!pool.triggers.has('DefineAuthChallenge')) {
     throw invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
   }
-  const user = await beginSignIn(pool, login, clientMetadata);
+  const user = await beginSignIn(pool, login, start.clientMetadata);
   // Without a password round nothing else stands between the caller and the challenge.
   if (user && !withSrp) statusGate(user);
   const state: AuthState = {
     flow: 'CUSTOM_AUTH',
+    admin: start.admin,
     login,
     userName: user?.userName,
     userIdForSrp: user?.userName ?? decoyUserName(pool, login),
@@ -191,16 +78,13 @@ async function startCustomAuth(
   return defineNext(pool, state, user, undefined);
 }
 
-async function startSrpAuth(
-  pool: Pool,
-  parameters: Record<string, string>,
-  clientMetadata: Record<string, string> | undefined,
-): Promise<AuthResponse> {
-  const login = requiredParameter(parameters, 'USERNAME');
-  const A = clientPublic(parameters);
-  const user = await beginSignIn(pool, login, clientMetadata);
+export async function startSrpAuth(pool: Pool, start: SignInStart): Promise<AuthResponse> {
+  const login = requiredParameter(start.parameters, 'USERNAME');
+  const A = clientPublic(start.parameters);
+  const user = await beginSignIn(pool, login, start.clientMetadata);
   const state: AuthState = {
     flow: 'USER_SRP_AUTH',
+    admin: start.admin,
     login,
     userName: user?.userName,
     userIdForSrp: user?.userName ?? decoyUserName(pool, login),
@@ -211,21 +95,23 @@ async function startSrpAuth(
   return passwordVerifierChallenge(pool, state, user);
 }
 
-async function passwordAuth(
+/** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password in clear, checked against the verifier. */
+export async function startPasswordAuth(
   pool: Pool,
-  parameters: Record<string, string>,
-  clientMetadata: Record<string, string> | undefined,
+  start: SignInStart,
+  flow: Extract<Flow, 'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH'>,
 ): Promise<AuthResponse> {
-  const login = requiredParameter(parameters, 'USERNAME');
-  const password = requiredParameter(parameters, 'PASSWORD');
-  const user = await beginSignIn(pool, login, clientMetadata);
+  const login = requiredParameter(start.parameters, 'USERNAME');
+  const password = requiredParameter(start.parameters, 'PASSWORD');
+  const user = await beginSignIn(pool, login, start.clientMetadata);
   const { poolName } = pool.settings;
   const matches = user?.password
     ? await passwordMatches(poolName, user.userName, user.password, password)
     : await decoyPasswordCheck(poolName, decoyUserName(pool, login), password);
   if (!user || !matches) throw notAuthorized(INCORRECT_CREDENTIALS);
   const state: AuthState = {
-    flow: 'USER_PASSWORD_AUTH',
+    flow,
+    admin: start.admin,
     login,
     userName: user.userName,
     userIdForSrp: user.userName,
@@ -270,6 +156,59 @@ function clientPublic(parameters: Record<string, string>): bigint {
 function statusGate(user: UserRecord): void {
   if (user.status === 'UNCONFIRMED') throw userNotConfirmed('User is not confirmed.');
   if (user.status === 'RESET_REQUIRED') throw passwordResetRequired('Password reset required for the user');
+}
+
+// ---- answering a round ------------------------------------------------------------------
+
+/** What RespondToAuthChallenge / AdminRespondToAuthChallenge hand the engine. */
+export interface SignInAnswer {
+  clientId: string;
+  challengeName: string;
+  session: string | undefined;
+  responses: Record<string, string>;
+  /** ClientMetadata of the answering call: it reaches the triggers this round causes. */
+  clientMetadata: Record<string, string> | undefined;
+  admin: boolean;
+}
+
+export async function answerRound(pool: Pool, answer: SignInAnswer): Promise<AuthResponse> {
+  const { responses, clientMetadata } = answer;
+  const { id, state } = pool.sessions.check(
+    answer.session,
+    answer.clientId,
+    responses.PASSWORD_CLAIM_SECRET_BLOCK,
+  );
+  if (state.admin !== answer.admin) throw notAuthorized(INVALID_SESSION);
+  if (answer.challengeName !== state.expected) {
+    throw invalidParameter(`Invalid challenge name ${answer.challengeName}, expected ${state.expected}`);
+  }
+  const username = requiredParameter(responses, 'USERNAME');
+  // Everything that can be wrong with the request itself is checked before the session is used.
+  let newPassword: { password: string; attributes: Record<string, string> } | undefined;
+  if (state.expected === 'PASSWORD_VERIFIER') {
+    for (const name of ['PASSWORD_CLAIM_SIGNATURE', 'PASSWORD_CLAIM_SECRET_BLOCK', 'TIMESTAMP']) {
+      requiredParameter(responses, name);
+    }
+  } else if (state.expected === 'CUSTOM_CHALLENGE') {
+    if (responses.ANSWER === undefined) throw missingAuthParameter('ANSWER');
+  } else {
+    newPassword = readNewPassword(pool, state, responses);
+  }
+  pool.sessions.use(id);
+
+  const user = state.userName === undefined ? undefined : pool.store.get(state.userName);
+  if (state.userName !== undefined && !user) throw notAuthorized(INCORRECT_CREDENTIALS);
+  if (user && !user.enabled) throw notAuthorized(USER_DISABLED);
+  if (!sameUser(pool, state, user, username)) throw notAuthorized(INCORRECT_CREDENTIALS);
+
+  switch (state.expected) {
+    case 'PASSWORD_VERIFIER':
+      return answerPasswordVerifier(pool, state, user, responses, clientMetadata);
+    case 'CUSTOM_CHALLENGE':
+      return answerCustomChallenge(pool, state, user, responses.ANSWER ?? '', clientMetadata);
+    case 'NEW_PASSWORD_REQUIRED':
+      return answerNewPassword(pool, state, user, newPassword, clientMetadata);
+  }
 }
 
 // ---- the custom-auth loop ---------------------------------------------------------------
@@ -387,38 +326,7 @@ async function answerCustomChallenge(
 
 // ---- password rounds --------------------------------------------------------------------
 
-async function passwordVerifierChallenge(
-  pool: Pool,
-  state: AuthState,
-  user: UserRecord | undefined,
-): Promise<AuthResponse> {
-  const { salt, verifier } =
-    user?.password ?? (await decoyVerifier(pool.secret, pool.settings.poolName, state.userIdForSrp));
-  const { b, B } = await serverEphemeral(verifier);
-  const secretBlock = randomBytes(96).toString('base64');
-  const next: AuthState = {
-    ...state,
-    expected: 'PASSWORD_VERIFIER',
-    srp: { b, B, verifier, secretBlock },
-    challenge: undefined,
-  };
-  return {
-    ChallengeName: 'PASSWORD_VERIFIER',
-    Session: pool.sessions.create(next, pool.settings.client.clientId, secretBlock),
-    ChallengeParameters: {
-      SALT: salt,
-      SECRET_BLOCK: secretBlock,
-      SRP_B: B.toString(16),
-      USERNAME: state.userIdForSrp,
-      USER_ID_FOR_SRP: state.userIdForSrp,
-    },
-  };
-}
-
-/**
- * Checks the client's proof of the SRP key. The math runs for unknown users too, and every
- * failure (wrong password, stale timestamp, forged block) gets the same answer.
- */
+/** PASSWORD_VERIFIER answered: the claim is checked, then the flow goes on after the password. */
 async function answerPasswordVerifier(
   pool: Pool,
   state: AuthState,
@@ -426,20 +334,8 @@ async function answerPasswordVerifier(
   responses: Record<string, string>,
   clientMetadata: Record<string, string> | undefined,
 ): Promise<AuthResponse> {
-  const { srp, A } = state;
-  if (!srp || A === undefined) throw notAuthorized(INCORRECT_CREDENTIALS);
-  const timestamp = responses.TIMESTAMP ?? '';
-  const key = await sessionKey({ A, B: srp.B, b: srp.b, verifierHex: srp.verifier });
-  const expected = key
-    ? claimSignature(key, pool.settings.poolName, state.userIdForSrp, srp.secretBlock, timestamp)
-    : randomBytes(32);
-  const signature = Buffer.from(responses.PASSWORD_CLAIM_SIGNATURE ?? '', 'base64');
-  const signed = signature.length === expected.length && timingSafeEqual(signature, expected);
-  const at = parseClaimTimestamp(timestamp);
-  const fresh = at !== undefined && Math.abs(at - pool.now()) <= TIMESTAMP_SKEW_MS;
-  if (!user || !key || !signed || !fresh || responses.PASSWORD_CLAIM_SECRET_BLOCK !== srp.secretBlock) {
-    throw notAuthorized(INCORRECT_CREDENTIALS);
-  }
+  await checkPasswordClaim(pool, state, responses);
+  if (!user) throw notAuthorized(INCORRECT_CREDENTIALS);
   const next: AuthState = {
     ...state,
     srp: undefined,
