@@ -7,17 +7,9 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { generateInviteCode } from '#shared/invites/code';
-import {
-  DEFAULT_INVITE_DAYS,
-  effectiveStatus,
-  type Invite,
-  type InviteStatus,
-  MAX_INVITE_DAYS,
-  newInvite,
-} from '#shared/invites/invite';
+import { DEFAULT_INVITE_DAYS, MAX_INVITE_DAYS } from '#shared/invites/invite';
 import { InviteAlreadyAcceptedError, InviteNotFoundError, InviteStore } from '#shared/invites/store';
-import { emailOption, type OptionValues } from '../lib/args';
+import { emailOption } from '../lib/args';
 import {
   awsOptions,
   awsTarget,
@@ -26,50 +18,12 @@ import {
   resolveTableName,
   stageOption,
 } from '../lib/aws';
-import { CliError, UsageError } from '../lib/errors';
+import { CliError } from '../lib/errors';
 import { formatDetails, formatJson, formatRelative, formatTable, formatTime } from '../lib/output';
 import type { CommandContext, Program } from '../lib/run';
+import { createInvite, type InviteView, inviteRequest, inviteView, listInvites, STATUSES } from './actions';
 
 export const INVITES_TABLE_VARIABLE = 'INVITES_TABLE';
-const STATUSES = ['pending', 'accepted', 'revoked', 'expired'] as const;
-type ShownStatus = InviteStatus | 'expired';
-
-/** What the CLI shows of an invite: never the code hash or the TTL; the status as a reader sees it. */
-export interface InviteView {
-  email: string;
-  status: ShownStatus;
-  group?: string | undefined;
-  createdAt: string;
-  expiresAt: string;
-  acceptedAt?: string | undefined;
-  acceptedBy?: string | undefined;
-  revokedAt?: string | undefined;
-}
-
-export function inviteView(invite: Invite, now: Date): InviteView {
-  return {
-    email: invite.email,
-    status: effectiveStatus(invite, now),
-    group: invite.group,
-    createdAt: invite.createdAt,
-    expiresAt: invite.expiresAt,
-    acceptedAt: invite.acceptedAt,
-    acceptedBy: invite.acceptedBy,
-    revokedAt: invite.revokedAt,
-  };
-}
-
-/** Cognito group names: 1-128 letters, marks, symbols, digits or punctuation (no spaces). */
-function groupOption(options: OptionValues): string | undefined {
-  const group = options.string('group');
-  if (group !== undefined && !/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(group)) {
-    throw new UsageError(
-      `--group must be a Cognito group name: 1-128 characters, no spaces (got '${group}')`,
-    );
-  }
-  return group;
-}
-
 /**
  * Resolves where the invites live, runs `work` with a store on that table, and turns store and
  * AWS errors into one-line CLI errors. The client is closed afterwards so the process can exit.
@@ -182,19 +136,12 @@ export const invitesProgram: Program = {
       },
       run: async (context) => {
         const { options, io } = context;
-        const { email } = emailOption(options);
-        const group = groupOption(options);
-        const days = options.integer('days', { min: 1, max: MAX_INVITE_DAYS, fallback: DEFAULT_INVITE_DAYS });
+        const request = inviteRequest(options);
         const now = io.now();
-        const code = generateInviteCode();
-        const invite = newInvite({ email, code: code.replaceAll('-', ''), group, days, now });
-        const previous = await withStore(context, async (store) => {
-          const existing = await store.get(email);
-          if (existing?.status === 'accepted') throw new InviteAlreadyAcceptedError(email, 'replaced');
-          await store.put(invite);
-          return existing;
-        });
-        const replaced = previous ? effectiveStatus(previous, now) : undefined;
+        const { invite, code, replaced } = await withStore(context, (store) =>
+          createInvite(store, request, now),
+        );
+        const { email, group } = request;
         if (options.flag('json')) {
           context.print(formatJson({ ...inviteView(invite, now), code, replaced }));
           return;
@@ -230,9 +177,7 @@ export const invitesProgram: Program = {
         const { options, io } = context;
         const status = options.choice('status', STATUSES);
         const now = io.now();
-        const invites = (await withStore(context, (store) => store.list()))
-          .map((invite) => inviteView(invite, now))
-          .filter((invite) => !status || invite.status === status);
+        const invites = await withStore(context, (store) => listInvites(store, now, status));
         if (options.flag('json')) {
           context.print(formatJson(invites));
           return;

@@ -10,24 +10,17 @@
  */
 import { userInfo } from 'node:os';
 import {
-  AdminGetUserCommand,
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
-  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   AccountStatusStore,
-  DEFAULT_LOCKOUT,
-  type LockoutPolicy,
   type LockoutReset,
   lockoutState,
-  MAX_WINDOW_MINUTES,
   type Suspension,
 } from '#shared/auth-state/account-status';
-import { ConfigError, readConfig, setting } from '#shared/config';
-import { normaliseEmail } from '#shared/invites/email';
 import { emailOption, type OptionValues } from '../lib/args';
 import {
   type AwsEnvironment,
@@ -41,41 +34,18 @@ import {
 import { CliError, UsageError } from '../lib/errors';
 import { formatDetails, formatJson, formatRelative, formatTime } from '../lib/output';
 import type { CommandContext, Program } from '../lib/run';
+import {
+  AUDIT_HOURS,
+  findUser,
+  lockoutPolicy,
+  type PoolUser,
+  type UserStatusView,
+  userStatus,
+} from './status';
 
 export const AUTH_STATE_TABLE_VARIABLE = 'AUTH_STATE_TABLE';
 export const USER_POOL_ID_VARIABLE = 'USER_POOL_ID';
-/** How far back `show` reads failures: their retention (TTL) is 24 hours. */
-const AUDIT_HOURS = 24;
 const REASON_MAX = 200;
-
-/** A user of the pool, as far as this CLI needs to know them. */
-export interface PoolUser {
-  email: string;
-  sub: string;
-  username: string;
-  status?: string | undefined;
-  enabled?: boolean | undefined;
-}
-
-/** What `show` prints (and `--json` returns). */
-export interface UserStatusView {
-  email: string;
-  sub: string;
-  username: string;
-  cognitoStatus?: string | undefined;
-  enabled?: boolean | undefined;
-  suspended: boolean;
-  suspension?: Suspension | undefined;
-  /** Failures that count toward the lockout now (inside the window). */
-  recentFailures: number;
-  /** Every failure still retained (24 hours), counted or not. */
-  failuresLast24h: number;
-  lockedOutUntil?: string | undefined;
-  /** The latest `users unlock`: failures up to its time no longer count. */
-  lockoutReset?: LockoutReset | undefined;
-  inviteReconciledAt?: string | undefined;
-  lockout: LockoutPolicy;
-}
 
 /** `--reason`, checked; undefined when it is not given. */
 function optionalReason(options: OptionValues): string | undefined {
@@ -101,87 +71,6 @@ function operator(options: OptionValues): string {
   } catch {
     return 'users CLI';
   }
-}
-
-/** The lockout settings the trigger is deployed with: the same variables and defaults. */
-function lockoutPolicy(env: Record<string, string | undefined>): LockoutPolicy {
-  try {
-    const config = readConfig(
-      {
-        LOCKOUT_MAX_FAILURES: setting.integer(DEFAULT_LOCKOUT.maxFailures, 1, 100),
-        LOCKOUT_WINDOW_MINUTES: setting.integer(DEFAULT_LOCKOUT.windowMinutes, 1, MAX_WINDOW_MINUTES),
-      },
-      env,
-    );
-    return { maxFailures: config.LOCKOUT_MAX_FAILURES, windowMinutes: config.LOCKOUT_WINDOW_MINUTES };
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, 2);
-    throw error;
-  }
-}
-
-type AttributeList = ReadonlyArray<{ Name?: string | undefined; Value?: string | undefined }> | undefined;
-const attribute = (attributes: AttributeList, name: string) =>
-  attributes?.find((a) => a.Name === name)?.Value;
-
-/** ListUsers filters compare exactly; quotes and backslashes in the value are escaped. */
-export function emailFilter(email: string): string {
-  return `email = "${email.replace(/["\\]/g, '\\$&')}"`;
-}
-
-/** The pool's user for an email: ListUsers by email (as typed, then lower-cased), then AdminGetUser. */
-export async function findUser(
-  cognito: CognitoIdentityProviderClient,
-  userPoolId: string,
-  email: string,
-): Promise<PoolUser> {
-  const candidates = [...new Set([email.trim(), normaliseEmail(email)])];
-  for (const candidate of candidates) {
-    const { Users = [] } = await cognito.send(
-      new ListUsersCommand({ UserPoolId: userPoolId, Filter: emailFilter(candidate), Limit: 2 }),
-    );
-    if (Users.length > 1) {
-      throw new CliError(`more than one user in ${userPoolId} has the email ${candidate}; use the console`);
-    }
-    const user = Users[0];
-    if (user)
-      return poolUser(
-        candidate,
-        user.Username,
-        attribute(user.Attributes, 'sub'),
-        user.UserStatus,
-        user.Enabled,
-      );
-  }
-  try {
-    const user = await cognito.send(
-      new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email.trim() }),
-    );
-    return poolUser(
-      email,
-      user.Username,
-      attribute(user.UserAttributes, 'sub'),
-      user.UserStatus,
-      user.Enabled,
-    );
-  } catch (error) {
-    if ((error as { name?: string }).name === 'UserNotFoundException') {
-      throw new CliError(`no user with the email ${normaliseEmail(email)} in ${userPoolId}`);
-    }
-    throw error;
-  }
-}
-
-function poolUser(
-  email: string,
-  username: string | undefined,
-  sub: string | undefined,
-  status: string | undefined,
-  enabled: boolean | undefined,
-): PoolUser {
-  if (!username || !sub)
-    throw new CliError(`the user pool returned a user without username or sub for ${email}`);
-  return { email: normaliseEmail(email), sub, username, status, enabled };
 }
 
 interface Session {
@@ -244,34 +133,6 @@ async function withUser<T>(context: CommandContext, work: (session: Session) => 
     cognito.destroy();
     dynamodbClient.destroy();
   }
-}
-
-export async function userStatus(
-  session: Session,
-  now: Date,
-  policy: LockoutPolicy,
-): Promise<UserStatusView> {
-  const { user, accounts } = session;
-  const since = new Date(now.getTime() - AUDIT_HOURS * 3_600_000);
-  const records = await accounts.read(user.sub, since).catch((error: unknown) => {
-    throw session.fail(error, 'dynamodb');
-  });
-  const lockout = lockoutState(records, now, policy);
-  return {
-    email: user.email,
-    sub: user.sub,
-    username: user.username,
-    cognitoStatus: user.status,
-    enabled: user.enabled,
-    suspended: records.suspension !== undefined,
-    suspension: records.suspension,
-    recentFailures: lockout.counted,
-    failuresLast24h: records.failures.length,
-    lockedOutUntil: lockout.lockedUntil?.toISOString(),
-    lockoutReset: records.lockoutReset,
-    inviteReconciledAt: records.inviteReconciledAt,
-    lockout: policy,
-  };
 }
 
 function statusDetails(view: UserStatusView, now: Date): string {
@@ -551,7 +412,11 @@ export const usersProgram: Program = {
         const { options, io } = context;
         const policy = lockoutPolicy(io.env);
         const now = io.now();
-        const view = await withUser(context, (session) => userStatus(session, now, policy));
+        const view = await withUser(context, ({ accounts, user, fail }) =>
+          userStatus(accounts, user, now, policy).catch((error: unknown) => {
+            throw fail(error, 'dynamodb');
+          }),
+        );
         context.print(options.flag('json') ? formatJson(view) : statusDetails(view, now));
       },
     },

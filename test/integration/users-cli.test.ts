@@ -16,7 +16,8 @@ import { AccountStatusStore, assertSignInAllowed, DEFAULT_LOCKOUT } from '#share
 import { dynamodb } from '#shared/aws/dynamodb';
 import { SIGN_IN_NOT_ALLOWED_MESSAGE } from '#shared/challenge/errors';
 import { runCli } from '../../cli/lib/run';
-import { emailFilter, usersProgram } from '../../cli/users/program';
+import { usersProgram } from '../../cli/users/program';
+import { emailFilter } from '../../cli/users/status';
 
 const ROOT = join(__dirname, '..', '..');
 const TABLE = 'auth-state-test';
