@@ -94,6 +94,7 @@ ${bold('Cognito Auth Triggers: local stack')} ${dim(`(stage ${info.stage}, regio
   DynamoDB      ${info.endpoints.dynamodb}   tables ${info.tables.invites}, ${info.tables.authState}
   SNS (SMS)     ${info.endpoints.sns}   every SMS goes to the outbox below
   Triggers      ${triggers}
+  Console       ${cognito}/_local/ui   (outbox live, users, invites)
   Stack info    GET ${cognito}/_local/stack
   Outbox        GET ${cognito}/_local/outbox   (SMS and email, newest last; also printed here)
   JWKS          ${cognito}/${info.userPoolId}/.well-known/jwks.json

@@ -49,6 +49,7 @@ export class Outbox {
   private readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
   private readonly limit: number;
   private readonly now: () => Date;
+  private readonly listeners = new Set<(message: OutboxMessage) => void>();
 
   constructor(options: OutboxOptions = {}) {
     this.print = options.print ?? true;
@@ -72,7 +73,14 @@ export class Outbox {
     else this.byRecipient.set(stored.to, [stored]);
     while (this.messages.length > this.limit) this.drop(this.messages.shift() as OutboxMessage);
     if (this.print) this.stream.write(formatMessage(stored, this.stream.isTTY === true));
+    for (const listener of this.listeners) listener({ ...stored });
     return stored;
+  }
+
+  /** Calls `listener` with every message added from now on (the console's live view); returns the unsubscribe. */
+  subscribe(listener: (message: OutboxMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Messages, newest last, optionally only those for one recipient and/or channel. */
@@ -146,7 +154,7 @@ export function formatMessage(message: OutboxMessage, tty: boolean): string {
 }
 
 /** Emails may be HTML: show the text a reader would see, not the markup. */
-function readableEmailBody(body: string): string {
+export function readableEmailBody(body: string): string {
   if (!/<[a-z][\s\S]*>/i.test(body)) return body;
   return body
     .replace(/<(head|style|script)[\s\S]*?<\/\1>/gi, '')

@@ -33,8 +33,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { lockoutPolicy } from '../cli/users/status';
 import { startLocalUserPool, type TriggerFn, type TriggerName } from './cognito';
 import { type LocalDefinitions, type LocalFunction, loadDefinitions } from './config';
+import { ConsoleData } from './console/data';
+import { consoleRoutes } from './console/routes';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { Outbox, sendJson } from './outbox';
 import { startLocalSns } from './sns';
@@ -195,6 +198,8 @@ async function start(options: StackOptions): Promise<Stack> {
     }
 
     let info: StackInfo | undefined;
+    let consoleData: ConsoleData | undefined;
+    let consoleHandler: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
     const routes = (req: IncomingMessage, res: ServerResponse): boolean => {
       // Every Cognito call passes here first: only /_local/* is worth parsing.
       if (!req.url?.includes('/_local/')) return false;
@@ -204,7 +209,7 @@ async function start(options: StackOptions): Promise<Stack> {
         else sendJson(res, 503, { message: 'the local stack is still starting' });
         return true;
       }
-      return outbox.handle(req, res);
+      return outbox.handle(req, res) || (consoleHandler?.(req, res) ?? false);
     };
 
     const pool = await startLocalUserPool({
@@ -222,6 +227,12 @@ async function start(options: StackOptions): Promise<Stack> {
       now: options.now,
     });
     closers.push(pool.close);
+    consoleHandler = consoleRoutes({
+      port: Number(new URL(pool.url).port),
+      outbox,
+      stack: () => info,
+      data: () => consoleData,
+    });
 
     const endpoints = { cognito: pool.url, dynamodb: dynamodb.url, sns: sns.url };
     if (boundEndpoints && JSON.stringify(boundEndpoints) !== JSON.stringify(endpoints)) {
@@ -255,6 +266,11 @@ async function start(options: StackOptions): Promise<Stack> {
       triggers: triggerNames,
     };
     const stackInfo = info;
+    // The console reads and writes through the CLIs' modules, with the trigger's lockout settings.
+    const preAuthentication = definitions.functions.find((fn) => fn.triggers.includes('PreAuthentication'));
+    consoleData = new ConsoleData(stackInfo, lockoutPolicy(preAuthentication?.environment ?? {}));
+    const data = consoleData;
+    closers.push(async () => data.close());
 
     let closing: Promise<void> | undefined;
     return {

@@ -194,6 +194,7 @@ describe('npm start', () => {
       env.stack.info.endpoints.sns,
       `${env.url}/_local/stack`,
       `${env.url}/_local/outbox`,
+      `${env.url}/_local/ui`,
       `${env.url}/${env.userPoolId}/.well-known/jwks.json`,
       'npm run invites -- create --email ada@example.com --local',
       'aws cognito-idp',
