@@ -95,6 +95,7 @@ ${bold('Cognito Auth Triggers: local stack')} ${dim(`(stage ${info.stage}, regio
   SNS (SMS)     ${info.endpoints.sns}   every SMS goes to the outbox below
   Triggers      ${triggers}
   Console       ${cognito}/_local/ui   (outbox live, users, invites)
+  Sign-in page  ${cognito}/_local/ui/sign-in   (the example app: sign up with an invite, sign in)
   Stack info    GET ${cognito}/_local/stack
   Outbox        GET ${cognito}/_local/outbox   (SMS and email, newest last; also printed here)
   JWKS          ${cognito}/${info.userPoolId}/.well-known/jwks.json

@@ -9,6 +9,7 @@ const ROOT = join(__dirname, '..', '..');
 
 export const ENTRY_POINTS = {
   console: join(ROOT, 'local', 'console', 'page', 'console.ts'),
+  signIn: join(ROOT, 'examples', 'sign-in', 'sign-in.ts'),
 } as const;
 
 const built = new Map<keyof typeof ENTRY_POINTS, Promise<string>>();

@@ -2,7 +2,8 @@
  * The local console and the example sign-in page, served by the stack under `/_local/ui`:
  *
  *   GET  /_local/ui                      the console (outbox, users, invites)
- *   GET  /_local/ui/console.js           its bundled code; /_local/ui/style.css its style
+ *   GET  /_local/ui/sign-in              the example sign-in page (examples/sign-in)
+ *   GET  /_local/ui/{console,sign-in}.js their bundled code; /_local/ui/style.css their style
  *   GET  /_local/ui/api/outbox/events    the outbox as server-sent events: every message so far, then each new one
  *   GET  /_local/ui/api/users            users as the users CLI sees them
  *   GET  /_local/ui/api/invites          invites as `invites list` shows them
@@ -26,6 +27,7 @@ const HEARTBEAT_MS = 25_000;
 const PAGES: Record<string, string> = {
   [UI_PATH]: join(__dirname, 'page', 'console.html'),
   [`${UI_PATH}/`]: join(__dirname, 'page', 'console.html'),
+  [`${UI_PATH}/sign-in`]: join(__dirname, '..', '..', 'examples', 'sign-in', 'index.html'),
 };
 const STYLE = join(__dirname, 'page', 'style.css');
 
@@ -80,8 +82,13 @@ async function answer(req: IncomingMessage, res: ServerResponse, path: string, o
     send(res, 200, 'text/css; charset=utf-8', await readFile(STYLE, 'utf8'));
     return;
   }
-  if (req.method === 'GET' && path === `${UI_PATH}/console.js`) {
-    send(res, 200, 'text/javascript; charset=utf-8', await bundle('console'));
+  if (req.method === 'GET' && (path === `${UI_PATH}/console.js` || path === `${UI_PATH}/sign-in.js`)) {
+    send(
+      res,
+      200,
+      'text/javascript; charset=utf-8',
+      await bundle(path.endsWith('console.js') ? 'console' : 'signIn'),
+    );
     return;
   }
   if (req.method === 'GET' && path === `${UI_PATH}/api/outbox/events`) {
@@ -123,6 +130,8 @@ function streamOutbox(req: IncomingMessage, res: ServerResponse, outbox: Outbox)
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
   });
+  // Headers go out now (not with the first message), so the page knows it is connected.
+  res.flushHeaders();
   const write = (message: OutboxMessage) => res.write(`data: ${JSON.stringify(shown(message))}\n\n`);
   for (const message of outbox.list()) write(message);
   const unsubscribe = outbox.subscribe(write);

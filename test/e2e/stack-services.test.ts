@@ -195,6 +195,7 @@ describe('npm start', () => {
       `${env.url}/_local/stack`,
       `${env.url}/_local/outbox`,
       `${env.url}/_local/ui`,
+      `${env.url}/_local/ui/sign-in`,
       `${env.url}/${env.userPoolId}/.well-known/jwks.json`,
       'npm run invites -- create --email ada@example.com --local',
       'aws cognito-idp',

@@ -107,8 +107,18 @@ function followOutbox(): void {
 
 // ---- invites --------------------------------------------------------------------------------
 
+/** What each table shows now: a table is drawn again only when its data changed. */
+const shownData = new Map<string, string>();
+function changed(table: string, data: unknown): boolean {
+  const json = JSON.stringify(data);
+  if (shownData.get(table) === json) return false;
+  shownData.set(table, json);
+  return true;
+}
+
 async function showInvites(): Promise<void> {
   const invites = await api<Invite[]>('/invites');
+  if (!changed('invites', invites)) return;
   $('invites').replaceChildren(
     ...invites.map((invite) => {
       const revoke = element('button', 'Revoke', 'secondary');
@@ -167,6 +177,7 @@ function signInCell(user: User): HTMLElement {
 
 async function showUsers(): Promise<void> {
   const users = await api<User[]>('/users');
+  if (!changed('users', users)) return;
   $('users').replaceChildren(
     ...users.map((user) =>
       row([
