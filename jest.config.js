@@ -37,6 +37,14 @@ module.exports = {
     },
     {
       ...common,
+      // The local console and the example sign-in page in real headless Chromium (Debian's
+      // chromium; .ci/run installs it), against a local stack. Screenshots: reports/browser/.
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/e2e-setup.ts'],
+    },
+    {
+      ...common,
       // Fuzz, races, retries, fault budget, log hygiene, IAM (docs/hardening.md). DynamoDB Local as
       // in `integration` (the same engine when both run); files that need a whole stack start their own.
       displayName: 'hardening',
