@@ -516,6 +516,9 @@ describe('describing the pool', () => {
     const noClient = await rejection(
       test.sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: test.userPoolId, ClientId: 'nope' })),
     );
+    const noPoolClients = await rejection(
+      test.sdk.send(new ListUserPoolClientsCommand({ UserPoolId: 'us-east-1_Nope' })),
+    );
 
     expect(UserPools).toEqual([expect.objectContaining({ Id: test.userPoolId, Name: UserPool?.Name })]);
     expect(UserPoolClients).toEqual([
@@ -532,5 +535,6 @@ describe('describing the pool', () => {
       name: 'ResourceNotFoundException',
       message: 'User pool client nope does not exist.',
     });
+    expect(noPoolClients).toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
