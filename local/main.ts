@@ -111,7 +111,7 @@ ${bold('Try it')}
 
 ${bold('AWS CLI')} ${dim('(any credentials; nothing leaves this machine)')}
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
-  export AWS_REGION=${info.region} AWS_DEFAULT_REGION=${info.region}   ${dim('(CLI v1 reads the second)')}
+  export AWS_REGION=${info.region} AWS_DEFAULT_REGION=${info.region}   ${dim('# CLI v1 reads AWS_DEFAULT_REGION')}
   export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=${cognito}
   export AWS_ENDPOINT_URL_DYNAMODB=${info.endpoints.dynamodb}
   aws cognito-idp sign-up --client-id ${info.clientId} --username ada@example.com \\

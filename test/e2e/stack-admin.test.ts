@@ -4,7 +4,7 @@
  * project's real triggers (password by SRP, then the phone, then the SMS code), and the AWS CLI
  * v1 (botocore) driving the stack with nothing but the variables the `npm start` banner prints.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,13 +209,19 @@ describe('the AWS CLI v1 against the stack', () => {
   });
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-  /** The NAME=value pairs of the banner's `export` lines: all a reader copies into their shell. */
+  /** What the banner's `export` lines set, run by bash as a reader pasting them would. */
   function bannerEnvironment(): Record<string, string> {
+    const exports = usageText(env.stack, undefined, false)
+      .split('\n')
+      .filter((line) => line.trim().startsWith('export '));
+    const output = execFileSync('bash', ['-euc', `${exports.join('\n')}\nenv`], {
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
     const variables: Record<string, string> = {};
-    for (const line of usageText(env.stack, undefined, false).split('\n')) {
-      if (!line.trim().startsWith('export ')) continue;
-      for (const [, name, value] of line.matchAll(/\b([A-Z_]+)=(\S+)/g))
-        variables[name as string] = value as string;
+    for (const line of output.split('\n')) {
+      const [, name, value] = /^(AWS_[A-Z_]+)=(.*)$/.exec(line) ?? [];
+      if (name && value !== undefined) variables[name] = value;
     }
     return variables;
   }
