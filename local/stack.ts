@@ -266,9 +266,9 @@ async function start(options: StackOptions): Promise<Stack> {
       triggers: triggerNames,
     };
     const stackInfo = info;
-    // The console reads and writes through the CLIs' modules, with the trigger's lockout settings.
-    const preAuthentication = definitions.functions.find((fn) => fn.triggers.includes('PreAuthentication'));
-    consoleData = new ConsoleData(stackInfo, lockoutPolicy(preAuthentication?.environment ?? {}));
+    // The console reads and writes through the CLIs' modules, with the triggers' lockout settings.
+    const enforcing = definitions.functions.find((fn) => fn.environment.LOCKOUT_MAX_FAILURES !== undefined);
+    consoleData = new ConsoleData(stackInfo, lockoutPolicy(enforcing?.environment ?? {}));
     const data = consoleData;
     closers.push(async () => data.close());
 

@@ -1,6 +1,6 @@
 /**
  * The users CLI's view of a user, shared with the local console (local/console): who a user of
- * the pool is (found by email with ListUsers, then AdminGetUser), and what pre-authentication sees
+ * the pool is (found by email with ListUsers, then AdminGetUser), and what the sign-in checks see
  * of them, read with the same AccountStatusStore and lockout rules the trigger uses.
  */
 import {
@@ -136,7 +136,7 @@ export function poolUser(
 }
 
 /**
- * What pre-authentication sees of a user now: suspension, failures inside the window and in the
+ * What the sign-in checks see of a user now: suspension, failures inside the window and in the
  * last 24 hours, the lockout they make, the latest lockout reset. Store errors are thrown as they are.
  */
 export async function userStatus(

@@ -1,7 +1,7 @@
 /**
  * What the local console shows and does, through the modules the CLIs use: users as the users
  * CLI sees them (cli/users/status.ts: the same AccountStatusStore and lockout rules as the
- * pre-authentication trigger), invites created, listed and revoked as the invites CLI does
+ * triggers that enforce them after the password), invites created, listed and revoked as the invites CLI does
  * (cli/invites/actions.ts, the InviteStore of the triggers). Nothing here decides a rule itself.
  *
  * The AWS SDK clients point at the stack's own services, with throw-away credentials.
@@ -80,7 +80,7 @@ export class ConsoleData {
     this.accounts = new AccountStatusStore(documents, stack.tables.authState);
   }
 
-  /** Every user: Cognito status, masked phone, groups, and what pre-authentication decides now. */
+  /** Every user: Cognito status, masked phone, groups, and whether a sign-in would be let through now. */
   async users(now: Date): Promise<ConsoleUser[]> {
     const users = await listPoolUsers(this.cognito, this.stack.userPoolId);
     return Promise.all(

@@ -3,7 +3,7 @@
  * invites the person from the console; the person signs up on the example sign-in page with the
  * code, adds a phone, reads the SMS code off the console's outbox (which shows it without a
  * reload), and is signed in; later they sign in again, mistype the code and see the right message;
- * the console then shows them as pre-authentication sees them. One browser and one stack, steps in
+ * the console then shows them as the sign-in's checks see them. One browser and one stack, steps in
  * order; a screenshot of each step goes to reports/browser/.
  */
 import type { Page } from 'playwright-core';
@@ -136,7 +136,7 @@ describe('inviting, signing up and signing in, in a browser', () => {
     await browser.screenshot(app, '09-signed-in-again');
   });
 
-  it('the console shows the person as pre-authentication sees them, and revokes a pending invite', async () => {
+  it('the console shows the person as the sign-in checks see them, and revokes a pending invite', async () => {
     const user = consolePage.locator('#users tr', { hasText: email });
     await user.waitFor();
     await expect(user.textContent()).resolves.toMatch(

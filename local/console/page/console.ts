@@ -1,6 +1,6 @@
 /**
  * The local console in the browser: the outbox, live (server-sent events), the invites with a form
- * to create one and a button to revoke one, and the users as pre-authentication sees them. It only
+ * to create one and a button to revoke one, and the users as the sign-in's checks see them. It only
  * displays what `/_local/ui/api/*` answers: every rule lives on the server, in the CLIs' modules.
  * Text goes into the page with `textContent`, never as HTML: message bodies and names are data.
  */
