@@ -197,9 +197,12 @@ function matchingBrace(text: string, start: number): number {
   return -1;
 }
 
-/** `${Name}`, `${Name.Attr}` and `${AWS::Region}` belong to CloudFormation's Fn::Sub, not to serverless. */
+/**
+ * `${Name}`, `${Name.Attr}`, `${AWS::Region}` and the literal `${!Text}` belong to CloudFormation's
+ * Fn::Sub, not to serverless.
+ */
 function isCloudFormationPlaceholder(inner: string): boolean {
-  return /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(inner) || inner.startsWith('AWS::');
+  return /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(inner) || inner.startsWith('AWS::') || inner.startsWith('!');
 }
 
 function resolveString(text: string, ctx: VariableContext): Json {

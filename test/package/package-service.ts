@@ -37,6 +37,7 @@ const NOT_COPIED = new Set([
 
 export interface Resource {
   Type: string;
+  Condition?: string;
   Properties: Record<string, unknown>;
   DependsOn?: string | string[];
   DeletionPolicy?: string;
@@ -44,6 +45,8 @@ export interface Resource {
 }
 
 export interface Template {
+  Parameters?: Record<string, { Type: string; Default?: unknown }>;
+  Conditions?: Record<string, unknown>;
   Resources: Record<string, Resource>;
   Outputs?: Record<string, { Value: unknown }>;
 }
@@ -103,7 +106,7 @@ function runServerless(cwd: string, home: string, args: string[]): Promise<RunRe
     execFile(
       process.execPath,
       [SERVERLESS, ...args],
-      { cwd, env, maxBuffer: 32 * 1024 * 1024, timeout: 170_000 },
+      { cwd, env, maxBuffer: 32 * 1024 * 1024, timeout: 290_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

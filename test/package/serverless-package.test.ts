@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { describeMonitoring } from './monitoring-checks';
 import {
   type Packaged,
   packageService,
@@ -252,23 +253,30 @@ let prod: RunResult;
 let existingWithoutId: RunResult;
 let changedSettings: RunResult;
 let unknownEmailStyle: RunResult;
+let unknownAlarmsSwitch: RunResult;
 
 beforeAll(async () => {
-  [created, existing, prod, existingWithoutId, changedSettings, unknownEmailStyle] = await Promise.all([
-    packageService('dev'),
-    packageService('dev', { existingUserPoolName: EXISTING_POOL_NAME, existingUserPoolId: EXISTING_POOL_ID }),
-    printService('prod'),
-    printService('dev', { existingUserPoolName: EXISTING_POOL_NAME }),
-    printService('dev', {
-      emailVerificationStyle: 'link',
-      authSessionValidityMinutes: '5',
-      maxCodeAttempts: '4',
-      lockoutMaxFailures: '7',
-      lockoutWindowMinutes: '30',
-    }),
-    printService('dev', { emailVerificationStyle: 'links' }),
-  ]);
-}, 180_000);
+  [created, existing, prod, existingWithoutId, changedSettings, unknownEmailStyle, unknownAlarmsSwitch] =
+    await Promise.all([
+      packageService('dev'),
+      packageService('dev', {
+        existingUserPoolName: EXISTING_POOL_NAME,
+        existingUserPoolId: EXISTING_POOL_ID,
+      }),
+      // Also the switches of the monitoring: no alarms, and an address for them (monitoring-checks.ts).
+      printService('prod', { alarms: 'false', alarmEmail: 'ops@example.com' }),
+      printService('dev', { existingUserPoolName: EXISTING_POOL_NAME }),
+      printService('dev', {
+        emailVerificationStyle: 'link',
+        authSessionValidityMinutes: '5',
+        maxCodeAttempts: '4',
+        lockoutMaxFailures: '7',
+        lockoutWindowMinutes: '30',
+      }),
+      printService('dev', { emailVerificationStyle: 'links' }),
+      printService('dev', { alarms: 'yes' }),
+    ]);
+}, 300_000);
 
 function environmentOf(template: Template, name: string): Record<string, unknown> {
   return (
@@ -592,3 +600,11 @@ describe('serverless package: triggers attached to an existing pool', () => {
     expect(existingWithoutId.stdout + existingWithoutId.stderr).toMatch(/ExistingUserPoolId/);
   });
 });
+
+// Alarms, dashboard, saved queries and cfn-lint (monitoring-checks.ts), on the same packages.
+describeMonitoring(() => ({
+  created: created.template,
+  existing: existing.template,
+  withoutAlarms: prod,
+  badSwitch: unknownAlarmsSwitch,
+}));

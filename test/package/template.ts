@@ -184,7 +184,7 @@ export function findCycle(template: Template): string[] | null {
   return null;
 }
 
-/** Every logical ID the template refers to that it does not define (pseudo parameters aside). */
+/** Every logical ID the template refers to that it defines neither as a resource nor as a parameter (pseudo parameters aside). */
 export function danglingReferences(template: Template): string[] {
   const referenced = new Set<string>();
   for (const resource of Object.values(template.Resources)) {
@@ -192,5 +192,6 @@ export function danglingReferences(template: Template): string[] {
     referencesIn(resource.Properties, referenced);
   }
   referencesIn(template.Outputs ?? {}, referenced);
-  return [...referenced].filter((id) => !id.startsWith('AWS::') && !(id in template.Resources)).sort();
+  const defined = (id: string) => id in template.Resources || id in (template.Parameters ?? {});
+  return [...referenced].filter((id) => !id.startsWith('AWS::') && !defined(id)).sort();
 }

@@ -143,6 +143,7 @@ describe('CloudFormation intrinsics', () => {
       POOL_ARN: !Sub 'arn:\${AWS::Partition}:cognito-idp:\${AWS::Region}:\${AWS::AccountId}:userpool/\${Pool}'
       JOINED: !Join ['/', [!Ref Pool, !Ref Client]]
       PICKED: !If [IsLocal, yes, no]
+      LITERAL: !Sub "\${!PROP('Dim.trigger')} in \${Pool}"
 `),
       'pool.yml': `${POOL}
 Conditions:
@@ -156,6 +157,8 @@ Conditions:
       POOL_ARN: 'arn:aws:cognito-idp:eu-west-1:000000000000:userpool/eu-west-1_Pool1',
       JOINED: 'eu-west-1_Pool1/client1',
       PICKED: 'yes',
+      // `${!Text}` is Fn::Sub's literal `${Text}` (a dashboard's dynamic label), not a variable.
+      LITERAL: "${PROP('Dim.trigger')} in eu-west-1_Pool1",
     });
     expect(definitions.client.UserPoolId).toBe('eu-west-1_Pool1');
   });

@@ -1,0 +1,139 @@
+/**
+ * Every metric the triggers emit, in one table: the code emits only these names (a metric name is
+ * typed against this table), and the alarms and the dashboard (resources/alarms.yml,
+ * resources/dashboard.yml) may name only these; a package test checks both ways. What each means to
+ * an operator, and what to do about it: docs/operations.md.
+ *
+ * Plain data, no imports: the package test and the docs read it without loading any trigger.
+ *
+ * Dimensions are low-cardinality by construction: `service` (Powertools' own), `stage`, `trigger`
+ * (the Cognito trigger that counted it) and, for a metric that lists `reasons`, `reason`: one of
+ * those values, or `other` for anything else (so nothing a user typed, no user and no phone number
+ * can ever become a dimension). Each datum is emitted with two dimension sets: without and with
+ * `reason`, so an alarm reads the total and the dashboard the breakdown.
+ */
+
+/** The CloudWatch namespace of every metric of the suite. */
+export const METRICS_NAMESPACE = 'CognitoAuthTriggers';
+
+/** A `reason` that is not in a metric's list is emitted as this. */
+export const OTHER_REASON = 'other';
+
+export type TriggerName =
+  | 'PreSignUp'
+  | 'PostConfirmation'
+  | 'PreAuthentication'
+  | 'CustomMessage'
+  | 'DefineAuthChallenge'
+  | 'CreateAuthChallenge'
+  | 'VerifyAuthChallengeResponse';
+
+export const ALL_TRIGGERS: readonly TriggerName[] = [
+  'PreSignUp',
+  'PostConfirmation',
+  'PreAuthentication',
+  'CustomMessage',
+  'DefineAuthChallenge',
+  'CreateAuthChallenge',
+  'VerifyAuthChallengeResponse',
+];
+
+export interface MetricDefinition {
+  /** One line for the docs and the dashboard. */
+  about: string;
+  /** The triggers that emit it. Empty: reserved for a feature that has not landed yet. */
+  emittedBy: readonly TriggerName[];
+  /** The values of its `reason` dimension; absent: the metric has no reason. */
+  reasons?: readonly string[];
+}
+
+export const METRICS = {
+  SignInsCompleted: {
+    about: 'Define issued tokens: a sign-in passed the password and the SMS code',
+    emittedBy: ['DefineAuthChallenge'],
+  },
+  SignInsFailed: {
+    about: 'Define failed a sign-in (reason: why; protocol breaches other than these are `other`)',
+    emittedBy: ['DefineAuthChallenge'],
+    reasons: [
+      'srp_failed',
+      'wrong_password',
+      'too_many_wrong_codes',
+      'too_many_phone_attempts',
+      'too_many_rounds',
+      'user_not_found',
+    ],
+  },
+  CodesSent: {
+    about: 'An SMS code went out through SNS (reason: what it is for)',
+    emittedBy: ['CreateAuthChallenge'],
+    reasons: ['sign_in', 'verify_phone'],
+  },
+  SendsRefused: {
+    about: 'A send limit refused to send a code; nothing was sent (reason: the limit)',
+    emittedBy: ['CreateAuthChallenge'],
+    reasons: ['user', 'phone'],
+  },
+  AnswersRejected: {
+    about: 'A wrong answer, recorded once per round for the lockout (reason: as the failure record)',
+    emittedBy: ['VerifyAuthChallengeResponse'],
+    reasons: ['wrong_code', 'expired_code', 'invalid_phone'],
+  },
+  PhonesEnrolled: {
+    about: 'A user proved a phone number with its code and it became their verified phone_number',
+    emittedBy: ['VerifyAuthChallengeResponse'],
+  },
+  PhoneChanges: {
+    about: 'A user replaced a verified phone number (the phone-change flow)',
+    emittedBy: [],
+  },
+  RecoveryCodesUsed: {
+    about: 'A user signed in with a recovery code instead of an SMS code',
+    emittedBy: [],
+  },
+  Lockouts: {
+    about: 'A sign-in was denied because the user is locked out after repeated failures',
+    emittedBy: ['PreAuthentication'],
+  },
+  SuspensionsDenied: {
+    about: 'A sign-in was denied because an operator suspended the user',
+    emittedBy: ['PreAuthentication'],
+  },
+  InvitesAccepted: {
+    about: 'An invite was consumed for a confirmed user (PostConfirmation, or the reconciliation)',
+    emittedBy: ['PostConfirmation', 'PreAuthentication'],
+  },
+  InvitesRefused: {
+    about: 'A sign-up was refused for its invite (reason: why)',
+    emittedBy: ['PreSignUp'],
+    reasons: [
+      'missing_email',
+      'missing_code',
+      'malformed_code',
+      'no_invite_for_email',
+      'code_mismatch',
+      'expired',
+      'revoked',
+      'already_accepted',
+    ],
+  },
+  Refusals: {
+    about: 'A trigger refused a request on purpose (every such refusal is also a Lambda error)',
+    emittedBy: ALL_TRIGGERS,
+    reasons: [
+      'InvalidInvitationError',
+      'InvalidEventError',
+      'SignInNotAllowedError',
+      'SendLimitError',
+      'ChallengeExpiredError',
+      'SmsUnavailableError',
+    ],
+  },
+  DependencyFailures: {
+    about: 'A call to AWS failed or the trigger ran out of time (reason: which)',
+    emittedBy: ALL_TRIGGERS,
+    reasons: ['dynamodb', 'sns', 'cognito', 'deadline'],
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricName = keyof typeof METRICS;
