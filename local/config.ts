@@ -202,7 +202,9 @@ function matchingBrace(text: string, start: number): number {
  * Fn::Sub, not to serverless.
  */
 function isCloudFormationPlaceholder(inner: string): boolean {
-  return /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(inner) || inner.startsWith('AWS::') || inner.startsWith('!');
+  return (
+    /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(inner) || inner.startsWith('AWS::') || inner.startsWith('!')
+  );
 }
 
 function resolveString(text: string, ctx: VariableContext): Json {

@@ -10,6 +10,7 @@
  */
 import { awsOptions } from '../lib/aws';
 import type { Program } from '../lib/run';
+import { migrateCommand } from './migrate';
 import { showCommand } from './show';
 import { suspendCommand, unsuspendCommand } from './suspension';
 import { AUTH_STATE_TABLE_VARIABLE, USER_POOL_ID_VARIABLE } from './target';
@@ -21,7 +22,7 @@ export const usersProgram: Program = {
   name: 'users',
   invocation: 'npm run users --',
   summary:
-    'Suspend, unsuspend, unlock and inspect users as the pre-authentication trigger sees them (see docs/pre-authentication.md).',
+    'Suspend, unsuspend, unlock and inspect users as the pre-authentication trigger sees them (docs/pre-authentication.md), and check a whole pool before the triggers are attached to it (migrate, docs/operations.md).',
   globalOptions: {
     'user-pool-id': {
       type: 'string',
@@ -39,12 +40,14 @@ export const usersProgram: Program = {
   footer: [
     'Exit status: 0 done, 1 failed (unknown user, AWS unreachable), 2 bad command line.',
     'AWS access uses the standard credential chain and AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER /',
-    'AWS_ENDPOINT_URL_DYNAMODB. `show` and `unlock` apply LOCKOUT_MAX_FAILURES / LOCKOUT_WINDOW_MINUTES (default 5 / 15).',
+    'AWS_ENDPOINT_URL_DYNAMODB. `show` and `unlock` apply LOCKOUT_MAX_FAILURES / LOCKOUT_WINDOW_MINUTES (default 5 / 15);',
+    '`migrate` applies ALLOWED_COUNTRIES (default US,CA,GB).',
   ].join('\n'),
   commands: {
     suspend: suspendCommand,
     unsuspend: unsuspendCommand,
     unlock: unlockCommand,
     show: showCommand,
+    migrate: migrateCommand,
   },
 };

@@ -17,6 +17,7 @@ import {
   userType,
 } from './lifecycle';
 import { parseFilter } from './list-users-filter';
+import { mfaSettings } from './mfa-preferences';
 import { checkPassword, generateTemporaryPassword, storePassword } from './passwords';
 import { checkPool, type Operation, optional, type Pool, page, required, stringMap } from './pool';
 import type { UserRecord } from './store';
@@ -97,7 +98,7 @@ export const adminGetUser: Operation = async (pool, input) => {
   checkPool(pool, input);
   const user = findUser(pool, required(input, 'Username'));
   const { Attributes, ...rest } = userType(user);
-  return { ...rest, UserAttributes: Attributes, UserMFASettingList: [] };
+  return { ...rest, UserAttributes: Attributes, ...mfaSettings(user) };
 };
 
 export const adminUpdateUserAttributes: Operation = async (pool, input) => {

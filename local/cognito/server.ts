@@ -38,6 +38,7 @@ import {
   listGroups,
   listUsersInGroup,
 } from './group-operations';
+import { adminSetUserMfaPreference } from './mfa-preferences';
 import type { Operation, Pool } from './pool';
 import {
   describeUserPool,
@@ -86,6 +87,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   AdminRespondToAuthChallenge: adminRespondToAuthChallenge,
   AdminCreateUser: adminCreateUser,
   AdminGetUser: adminGetUser,
+  AdminSetUserMFAPreference: adminSetUserMfaPreference,
   AdminUpdateUserAttributes: adminUpdateUserAttributes,
   AdminDeleteUserAttributes: adminDeleteUserAttributes,
   AdminConfirmSignUp: adminConfirmSignUp,

@@ -34,6 +34,17 @@ export interface UserRecord {
   password: StoredPassword | undefined;
   codes: Partial<Record<CodePurpose, StoredCode>>;
   groups: string[];
+  /** The user's own MFA preferences (mfa-preferences.ts); absent: never set. */
+  mfa?: MfaPreferences | undefined;
+}
+
+/** Which of Cognito's MFA factors a user enabled, and which one they prefer. */
+export interface MfaPreferences {
+  sms: boolean;
+  softwareToken: boolean;
+  /** A software token was associated and verified (stays so when the factor is turned off). */
+  softwareTokenAssociated?: boolean;
+  preferred?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA';
 }
 
 export interface GroupRecord {

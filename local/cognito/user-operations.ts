@@ -33,6 +33,7 @@ import {
   useCode,
   VERIFY_CODE_LIFETIME,
 } from './lifecycle';
+import { mfaSettings } from './mfa-preferences';
 import { checkPassword, passwordMatches, storePassword } from './passwords';
 import { checkClient, type Input, type Operation, type Pool, required, stringMap } from './pool';
 import type { UserRecord } from './store';
@@ -246,7 +247,7 @@ export const getUser: Operation = async (pool, input) => {
   return {
     Username: user.userName,
     UserAttributes: toAttributeTypes(user.attributes, readable && new Set([...readable, 'sub'])),
-    UserMFASettingList: [],
+    ...mfaSettings(user),
   };
 };
 

@@ -135,6 +135,17 @@ export function failureRecord(
   };
 }
 
+// ---- operators' audit trail (the users CLI; no trigger reads or writes it) ---------------------
+
+/**
+ * `USER#<sub>` / `AUDIT#<ISO at>#<action>`: a change an operator's tool made to the user in Cognito
+ * (`users migrate --apply`), with who, when, and what it was before (to undo it). No TTL. It sorts
+ * before `FAIL#`, outside pre-authentication's Query range, so sign-ins never read it.
+ */
+export const AUDIT_SK_PREFIX = 'AUDIT#';
+export const auditSk = (at: Date, action: string): string =>
+  `${AUDIT_SK_PREFIX}${at.toISOString()}#${action}`;
+
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -158,7 +158,7 @@ Conditions:
       JOINED: 'eu-west-1_Pool1/client1',
       PICKED: 'yes',
       // `${!Text}` is Fn::Sub's literal `${Text}` (a dashboard's dynamic label), not a variable.
-      LITERAL: "${PROP('Dim.trigger')} in eu-west-1_Pool1",
+      LITERAL: `\${PROP('Dim.trigger')} in eu-west-1_Pool1`,
     });
     expect(definitions.client.UserPoolId).toBe('eu-west-1_Pool1');
   });
