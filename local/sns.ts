@@ -9,13 +9,16 @@
  * its `Code` to the exception class, e.g. `InvalidParameter` -> `InvalidParameterException`).
  *
  * Checks mirror SNS's own for direct SMS: an E.164 phone number, a non-empty message within
- * SNS's size limit, a known `AWS.SNS.SMS.SMSType`. Topics and other actions are refused clearly:
- * nothing in this project uses them. Signatures are not checked (there are no real credentials).
+ * SNS's size limit, a known `AWS.SNS.SMS.SMSType`. The account's read-only SMS questions (sandbox
+ * status, spend limit) are answered too (sns-account.ts). Topics and other actions are refused
+ * clearly: nothing in this project uses them. Signatures are not checked (there are no real
+ * credentials).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Outbox } from './outbox';
+import { ACCOUNT_ACTIONS, accountAnswer, DEFAULT_SMS_ACCOUNT, type SmsAccount } from './sns-account';
 
 const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 /** SNS rejects messages over 256 KB. */
@@ -57,7 +60,7 @@ export function parsePublish(params: URLSearchParams): Omit<SmsPublish, 'message
     throw new SnsError(
       400,
       'InvalidAction',
-      `Could not find operation ${action ?? '(none)'} for version 2010-03-31 (the local SNS serves Publish only)`,
+      `Could not find operation ${action ?? '(none)'} for version 2010-03-31 (the local SNS serves Publish, ${ACCOUNT_ACTIONS.join(', ')})`,
     );
   }
   if (params.has('TopicArn') || params.has('TargetArn')) {
@@ -139,6 +142,8 @@ export interface LocalSnsOptions {
   outbox: Pick<Outbox, 'add'>;
   /** Called for each accepted publish (e.g. to count sends). */
   onPublish?: (publish: SmsPublish) => void;
+  /** What GetSMSSandboxAccountStatus and GetSMSAttributes answer (default DEFAULT_SMS_ACCOUNT). */
+  account?: SmsAccount;
 }
 
 export interface LocalSns {
@@ -162,6 +167,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalS
   try {
     if (req.method !== 'POST') throw new SnsError(405, 'InvalidAction', 'The local SNS accepts POST only');
     const params = new URLSearchParams(await readBody(req));
+    const answer = accountAnswer(params, options.account ?? DEFAULT_SMS_ACCOUNT, requestId);
+    if (answer !== undefined) return sendXml(res, 200, answer, requestId);
     const publish: SmsPublish = { messageId: randomUUID(), ...parsePublish(params) };
     options.outbox.add({ channel: 'sms', to: publish.phoneNumber, body: publish.message });
     options.onPublish?.(publish);

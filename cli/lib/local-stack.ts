@@ -1,6 +1,7 @@
 /**
  * The running local stack describes itself at `GET http://127.0.0.1:${PORT:-9229}/_local/stack`:
- * `{ userPoolId, clientId, region, endpoints: { cognito, dynamodb, sns }, tables: { invites, authState } }`.
+ * `{ userPoolId, clientId, region, stage, endpoints: { cognito, dynamodb, sns }, tables: { invites, authState },
+ *   triggers: { <Trigger>: <function name> } }`.
  * CLIs given `--local` read it to act on that stack instead of AWS.
  */
 import * as z from 'zod/mini';
@@ -16,6 +17,9 @@ const localStackSchema = z.looseObject({
   region: nonEmpty(),
   endpoints: z.looseObject({ cognito: localUrl, dynamodb: localUrl, sns: localUrl }),
   tables: z.optional(z.partial(z.looseObject({ invites: nonEmpty(), authState: nonEmpty() }))),
+  stage: z.optional(nonEmpty()),
+  /** Trigger -> the function name attached to it. */
+  triggers: z.optional(z.record(z.string(), z.string())),
 });
 export type LocalStack = z.output<typeof localStackSchema>;
 

@@ -28,7 +28,9 @@ export interface Command {
   options: OptionDefs;
   /** Extra help text shown by `<command> --help`. */
   details?: string;
-  run: (context: CommandContext) => Promise<void>;
+  /** Resolves to nothing (exit status 0) or to the exit status, for a result that is a failure. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: most commands are `async` functions that return nothing
+  run: (context: CommandContext) => Promise<void | number>;
 }
 
 export interface Program {
@@ -39,6 +41,11 @@ export interface Program {
   summary: string;
   globalOptions: OptionDefs;
   commands: Record<string, Command>;
+  /**
+   * The command run when none is named (a program with one command: `npm run doctor -- --json`).
+   * Its help is then the program's help.
+   */
+  defaultCommand?: string;
   /** Extra text at the end of the main help. */
   footer?: string;
 }
@@ -51,7 +58,9 @@ export async function runCli(program: Program, argv: readonly string[], io: Io):
   const globalOptions = { ...program.globalOptions, ...helpOption };
   try {
     const args = argv[0] === 'help' ? [...argv.slice(1), '--help'] : argv;
-    const { command, options } = parseCommandLine(args, globalOptions, program.commands);
+    const parsed = parseCommandLine(args, globalOptions, program.commands);
+    const { options } = parsed;
+    const command = parsed.command ?? program.defaultCommand;
     if (command === undefined) {
       if (options.flag('help')) {
         io.stdout(`${programHelp(program)}\n`);
@@ -65,8 +74,7 @@ export async function runCli(program: Program, argv: readonly string[], io: Io):
       io.stdout(`${commandHelp(program, command, definition)}\n`);
       return 0;
     }
-    await definition.run({ options, io, print: (text) => io.stdout(`${text}\n`) });
-    return 0;
+    return (await definition.run({ options, io, print: (text) => io.stdout(`${text}\n`) })) ?? 0;
   } catch (error) {
     if (error instanceof CliError) {
       const hint = error instanceof UsageError ? ` (see '${program.invocation} --help')` : '';
@@ -111,8 +119,9 @@ export function programHelp(program: Program): string {
 }
 
 export function commandHelp(program: Program, name: string, command: Command): string {
+  const named = name === program.defaultCommand ? '' : name;
   return [
-    `Usage: ${program.invocation} ${name} ${command.usage} [options]`.replace(/ {2,}/g, ' '),
+    `Usage: ${program.invocation} ${named} ${command.usage} [options]`.replace(/ {2,}/g, ' '),
     '',
     command.summary,
     ...(command.details ? ['', command.details] : []),
