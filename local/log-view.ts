@@ -2,8 +2,8 @@
  * A readable console for `npm start`: the triggers' structured JSON log lines (one Powertools
  * line per event, as CloudWatch would show them) are rewritten as one short line each, with the
  * fields that are the same on every line (ARNs, service, request IDs, pool and client IDs) left
- * out. Anything that is not such a line passes through untouched. `--log-format json` keeps the
- * raw lines.
+ * out; a metric line (#shared/metrics) becomes `# <trigger> <Metric> +1`. Anything that is not such
+ * a line passes through untouched. `--log-format json` keeps the raw lines.
  */
 
 /** Keys that say nothing new on a local console (they are the same for every line of a stack). */
@@ -43,6 +43,8 @@ export function compactLogLine(line: string, tty: boolean): string | undefined {
   } catch {
     return undefined;
   }
+  const metric = metricLine(entry);
+  if (metric) return tty ? `\x1b[2m${metric}\x1b[0m` : metric;
   const { level, message, function_name: functionName } = entry;
   if (typeof level !== 'string' || typeof message !== 'string') return undefined;
   const source =
@@ -59,6 +61,19 @@ export function compactLogLine(line: string, tty: boolean): string | undefined {
   const head = `  λ ${source} ${level.padEnd(5)} ${message}`;
   const out = details ? `${head}  ${details}` : head;
   return tty ? `\x1b[${LEVEL_COLOUR[level] ?? '2'}m${out}\x1b[0m` : out;
+}
+
+/**
+ * A metric line (CloudWatch's embedded metric format, #shared/metrics) -> `  # <trigger> <Metric> +1
+ * reason=...`, or undefined when the entry is not one.
+ */
+function metricLine(entry: Record<string, unknown>): string | undefined {
+  const aws = entry._aws as { CloudWatchMetrics?: Array<{ Metrics?: Array<{ Name?: string }> }> } | undefined;
+  const names = aws?.CloudWatchMetrics?.flatMap((group) => group.Metrics ?? []).map((metric) => metric.Name);
+  if (!names?.length) return undefined;
+  const counts = names.map((name) => `${name} +${String(entry[name ?? ''] ?? 1)}`).join(' ');
+  const reason = typeof entry.reason === 'string' ? `  reason=${entry.reason}` : '';
+  return `  # ${String(entry.trigger ?? '')} ${counts}${reason}`;
 }
 
 /** Rewrites the stream's JSON log lines as they are written. Returns a function that undoes it. */

@@ -328,6 +328,8 @@ function setProcessEnvironment(
     // Lambda runs nodejs22.x; this machine may run Node 20: the SDK's notice is noise here.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...(logLevel ? { POWERTOOLS_LOG_LEVEL: logLevel } : {}),
+    // A silent stack writes no metric lines either (#shared/metrics).
+    ...(logLevel === 'SILENT' ? { POWERTOOLS_METRICS_DISABLED: 'true' } : {}),
   };
   return applyEnvironment(values);
 }

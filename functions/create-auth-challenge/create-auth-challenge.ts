@@ -90,6 +90,7 @@ import { InvalidEventError } from '#shared/errors';
 import type { CreateAuthChallengeEvent } from '#shared/events/create-auth-challenge';
 import { logger } from '#shared/logger';
 import { renderOtpSms } from '#shared/messages/index';
+import { countMetric } from '#shared/metrics';
 import { checkPhone } from '#shared/phone';
 import type { SmsSender } from './sms';
 
@@ -328,6 +329,7 @@ async function issueAndSend(
     throw error;
   }
   respondWithCode(event, record, { mark });
+  countMetric('CreateAuthChallenge', 'CodesSent', purpose);
   logger.info(mark === 'resent' ? 'new code sent in answer to a resend' : 'code sent', log);
 }
 

@@ -13,6 +13,7 @@
 import { type AttemptLimits, type Decision, decide, phoneVerified } from '#shared/challenge/session';
 import type { DefineAuthChallengeEvent } from '#shared/events/define-auth-challenge';
 import { logger } from '#shared/logger';
+import { countMetric } from '#shared/metrics';
 
 export function defineAuthChallenge(event: DefineAuthChallengeEvent, limits: AttemptLimits): Decision {
   const { session, userAttributes, userNotFound } = event.request;
@@ -40,6 +41,7 @@ export function defineAuthChallenge(event: DefineAuthChallengeEvent, limits: Att
   // A routine step is DEBUG: Define runs several times per sign-in, and at INFO this one line cost
   // more than the whole decision (docs/performance.md). A failed sign-in stays a WARN.
   if (decision.outcome === 'fail') {
+    countMetric('DefineAuthChallenge', 'SignInsFailed', decision.reason);
     logger.warn('sign-in step decided', {
       outcome: decision.outcome,
       reason: decision.reason,

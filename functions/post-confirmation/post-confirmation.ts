@@ -17,6 +17,7 @@ import type { PostConfirmationEvent } from '#shared/events/post-confirmation';
 import { normaliseEmail } from '#shared/invites/email';
 import type { InviteStore } from '#shared/invites/store';
 import { logger, maskEmail } from '#shared/logger';
+import { countMetric } from '#shared/metrics';
 
 export interface PostConfirmationDeps {
   store: Pick<InviteStore, 'consume'>;
@@ -33,14 +34,19 @@ export async function postConfirmation(
   if (!sub) throw new InvalidEventError('user attribute sub missing');
   const email = normaliseEmail(rawEmail ?? '');
   if (!email) throw new InvalidEventError('user attribute email missing');
-  await acceptInvite({ email, sub, userPoolId: event.userPoolId, userName: event.userName }, deps);
+  if (await acceptInvite({ email, sub, userPoolId: event.userPoolId, userName: event.userName }, deps)) {
+    countMetric('PostConfirmation', 'InvitesAccepted');
+  }
 }
 
-/** Shared with the pre-authentication reconciliation: consume and assign the group, idempotently. */
+/**
+ * Shared with the pre-authentication reconciliation: consume and assign the group, idempotently.
+ * True when this call accepted the invite (not a repeat of an earlier acceptance): what is counted.
+ */
 export async function acceptInvite(
   user: { email: string; sub: string; userPoolId: string; userName: string },
   deps: PostConfirmationDeps,
-): Promise<void> {
+): Promise<boolean> {
   const now = deps.now();
   // A federated user's PreSignUp consumed the invite under the user name (no `sub` yet).
   const result = await deps.store.consume(user.email, user.sub, now, user.userName);
@@ -48,19 +54,22 @@ export async function acceptInvite(
   switch (result.outcome) {
     case 'not_found':
       logger.warn('no invite to consume', { email });
-      return;
+      return false;
     case 'revoked':
       logger.warn('invite was revoked before confirmation; not consumed', { email });
-      return;
+      return false;
     case 'accepted_by_other':
       logger.warn('invite already accepted by another user; nothing changed', { email });
-      return;
+      return false;
     case 'accepted': {
-      const { group } = result.invite;
+      const { group, acceptedAt } = result.invite;
       logger.info('invite accepted', { email, group });
-      if (!group) return;
-      await deps.addUserToGroup({ userPoolId: user.userPoolId, userName: user.userName, group });
-      logger.info('user added to group', { group });
+      if (group) {
+        await deps.addUserToGroup({ userPoolId: user.userPoolId, userName: user.userName, group });
+        logger.info('user added to group', { group });
+      }
+      // `acceptedAt` keeps the first acceptance's time: equal to now only for a first acceptance.
+      return acceptedAt === now.toISOString();
     }
   }
 }

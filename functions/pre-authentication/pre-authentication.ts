@@ -31,6 +31,7 @@ import { InvalidEventError } from '#shared/errors';
 import type { PreAuthenticationEvent } from '#shared/events/pre-authentication';
 import { normaliseEmail } from '#shared/invites/email';
 import { logger } from '#shared/logger';
+import { countMetric } from '#shared/metrics';
 
 /** Kept for callers of the old location: the message Create and Verify deny with. */
 export { SIGN_IN_NOT_ALLOWED_MESSAGE } from '#shared/challenge/errors';
@@ -44,8 +45,11 @@ export interface ReconcileInput {
 
 export interface PreAuthenticationDeps {
   accounts: Pick<AccountStatusStore, 'read' | 'markInviteReconciled'>;
-  /** Consume the invite and assign its group, idempotently (PostConfirmation's `acceptInvite`). */
-  reconcileInvite: (user: ReconcileInput) => Promise<void>;
+  /**
+   * Consume the invite and assign its group, idempotently (PostConfirmation's `acceptInvite`);
+   * resolves to true when this call accepted it.
+   */
+  reconcileInvite: (user: ReconcileInput) => Promise<unknown>;
   lockout: LockoutPolicy;
   now: () => Date;
 }
@@ -90,7 +94,13 @@ async function reconcileOnce(
   if (status && NOT_CONFIRMED.has(status)) return;
   const email = normaliseEmail(attributes.email ?? '');
   if (!email) return;
-  await deps.reconcileInvite({ email, sub, userPoolId: event.userPoolId, userName: event.userName });
+  const accepted = await deps.reconcileInvite({
+    email,
+    sub,
+    userPoolId: event.userPoolId,
+    userName: event.userName,
+  });
+  if (accepted === true) countMetric('PreAuthentication', 'InvitesAccepted');
   await deps.accounts.markInviteReconciled(sub, now);
   logger.info('invite reconciled');
 }

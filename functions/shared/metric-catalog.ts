@@ -8,9 +8,10 @@
  *
  * Dimensions are low-cardinality by construction: `service` (Powertools' own), `stage`, `trigger`
  * (the Cognito trigger that counted it) and, for a metric that lists `reasons`, `reason`: one of
- * those values, or `other` for anything else (so nothing a user typed, no user and no phone number
- * can ever become a dimension). Each datum is emitted with two dimension sets: without and with
- * `reason`, so an alarm reads the total and the dashboard the breakdown.
+ * those values (a value that starts with a listed one and `_`, such as `consume_revoked`, counts as
+ * it), or `other` for anything else; so nothing a user typed, no user and no phone number can ever
+ * become a dimension. Each datum is emitted with two dimension sets, without and with `reason`, so
+ * an alarm reads the total and the dashboard the breakdown.
  */
 
 /** The CloudWatch namespace of every metric of the suite. */
@@ -49,8 +50,8 @@ export interface MetricDefinition {
 
 export const METRICS = {
   SignInsCompleted: {
-    about: 'Define issued tokens: a sign-in passed the password and the SMS code',
-    emittedBy: ['DefineAuthChallenge'],
+    about: 'A right SMS code was accepted: the sign-in is complete (Define issues the tokens next)',
+    emittedBy: ['VerifyAuthChallengeResponse'],
   },
   SignInsFailed: {
     about: 'Define failed a sign-in (reason: why; protocol breaches other than these are `other`)',
@@ -58,10 +59,13 @@ export const METRICS = {
     reasons: [
       'srp_failed',
       'wrong_password',
+      'new_password_failed',
       'too_many_wrong_codes',
       'too_many_phone_attempts',
       'too_many_rounds',
       'user_not_found',
+      'phone_path_for_verified_user',
+      'foreign_challenge',
     ],
   },
   CodesSent: {
@@ -72,12 +76,12 @@ export const METRICS = {
   SendsRefused: {
     about: 'A send limit refused to send a code; nothing was sent (reason: the limit)',
     emittedBy: ['CreateAuthChallenge'],
-    reasons: ['user', 'phone'],
+    reasons: ['user', 'phone', 'unproven_phone', 'unproven_user'],
   },
   AnswersRejected: {
-    about: 'A wrong answer, recorded once per round for the lockout (reason: as the failure record)',
+    about: 'A wrong answer, counted once per round toward the lockout (reason: as the failure record)',
     emittedBy: ['VerifyAuthChallengeResponse'],
-    reasons: ['wrong_code', 'expired_code', 'invalid_phone'],
+    reasons: ['wrong_code', 'expired_code', 'dead_code', 'invalid_phone'],
   },
   PhonesEnrolled: {
     about: 'A user proved a phone number with its code and it became their verified phone_number',
@@ -92,12 +96,12 @@ export const METRICS = {
     emittedBy: [],
   },
   Lockouts: {
-    about: 'A sign-in was denied because the user is locked out after repeated failures',
-    emittedBy: ['PreAuthentication'],
+    about: 'A sign-in was refused after the password because the user is locked out',
+    emittedBy: ['CreateAuthChallenge', 'VerifyAuthChallengeResponse'],
   },
   SuspensionsDenied: {
-    about: 'A sign-in was denied because an operator suspended the user',
-    emittedBy: ['PreAuthentication'],
+    about: 'A sign-in was refused after the password because an operator suspended the user',
+    emittedBy: ['CreateAuthChallenge', 'VerifyAuthChallengeResponse'],
   },
   InvitesAccepted: {
     about: 'An invite was consumed for a confirmed user (PostConfirmation, or the reconciliation)',
@@ -115,6 +119,9 @@ export const METRICS = {
       'expired',
       'revoked',
       'already_accepted',
+      'federated_sign_up_off',
+      'email_not_verified_by_provider',
+      'consume',
     ],
   },
   Refusals: {
@@ -130,7 +137,7 @@ export const METRICS = {
     ],
   },
   DependencyFailures: {
-    about: 'A call to AWS failed or the trigger ran out of time (reason: which)',
+    about: 'A call to AWS failed, or the invocation ran out of its time budget (reason: which)',
     emittedBy: ALL_TRIGGERS,
     reasons: ['dynamodb', 'sns', 'cognito', 'deadline'],
   },

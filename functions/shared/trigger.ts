@@ -5,7 +5,7 @@
  * 3. runs the use-case, which fills `event.response`, and returns the original event,
  * 4. maps errors in one place: a `UserFacingError` keeps its short message (its reason is
  *    logged), anything else is logged (its stack mapped to the TypeScript source) and replaced by
- *    a generic message.
+ *    a generic message; each is counted (`countRefusal`, `countFailure`: #shared/metrics).
  *
  * The schema is taken through the Standard Schema interface (`~standard`, which zod schemas
  * implement), so this module loads no zod of its own: a trigger whose event check is written
@@ -14,6 +14,7 @@
 import type { Context } from 'aws-lambda';
 import { GENERIC_FAILURE_MESSAGE, InvalidEventError, UserFacingError } from '#shared/errors';
 import { logger } from '#shared/logger';
+import { countFailure, countRefusal } from '#shared/metrics';
 import { withSourceMappedStack } from '#shared/stack-trace';
 import {
   type InputOf,
@@ -56,7 +57,7 @@ export function trigger<S extends StandardSchema<unknown, TriggerEventBase>>(
       (event as TriggerEventBase).response = parsed.response;
       return event;
     } catch (error) {
-      throw toCallerError(error);
+      throw toCallerError(name, error);
     } finally {
       logger.resetKeys();
     }
@@ -88,11 +89,13 @@ function describeIssue(issue: SchemaIssue): string {
   }
 }
 
-function toCallerError(error: unknown): Error {
+function toCallerError(name: string, error: unknown): Error {
   if (error instanceof UserFacingError) {
     logger.warn('request rejected', { reason: error.reason, error: error.name });
+    countRefusal(name, error);
     return new Error(error.message);
   }
+  countFailure(name, error);
   if (error instanceof Error) logger.error('unexpected failure', withSourceMappedStack(error));
   else logger.error('unexpected failure', { error: String(error) });
   return new Error(GENERIC_FAILURE_MESSAGE);

@@ -49,6 +49,7 @@ import { phoneVerified } from '#shared/challenge/session';
 import { InvalidEventError } from '#shared/errors';
 import type { VerifyAuthChallengeEvent } from '#shared/events/verify-auth-challenge';
 import { logger } from '#shared/logger';
+import { countMetric } from '#shared/metrics';
 import { checkPhone } from '#shared/phone';
 import type { PhoneWriter } from './cognito';
 
@@ -189,8 +190,10 @@ async function verifyCodeAnswer(
       userName: event.userName,
       phone: round.phone,
     });
+    countMetric('VerifyAuthChallengeResponse', 'PhonesEnrolled');
     logger.info('phone number proven and saved as verified', { destination: maskPhone(round.phone) });
   }
+  countMetric('VerifyAuthChallengeResponse', 'SignInsCompleted');
   logger.info('code accepted', { roundId: round.id, purpose: round.purpose });
   return true;
 }
@@ -210,4 +213,5 @@ async function countWrong(
     codeId: round.type === 'SMS_OTP' ? round.id : undefined,
   });
   if (outcome === 'already_counted') logger.info('retried answer; already counted', { roundId: round.id });
+  else countMetric('VerifyAuthChallengeResponse', 'AnswersRejected', reason);
 }

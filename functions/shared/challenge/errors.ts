@@ -57,10 +57,13 @@ export class SmsUnavailableError extends UserFacingError {
  */
 export class DependencyError extends Error {
   override name = 'DependencyError';
+  /** `DynamoDB`, `SNS` or `Cognito`: the `reason` of the DependencyFailures metric. */
+  readonly service: string;
   constructor(service: string, operation: string, cause: unknown) {
     const kind = cause instanceof Error ? cause.name : typeof cause;
     const status = (cause as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
       ?.httpStatusCode;
     super(`${service} ${operation} failed: ${kind}${status ? ` (HTTP ${status})` : ''}`);
+    this.service = service;
   }
 }
