@@ -285,10 +285,12 @@ test(`${UNPROVEN_PER_PHONE_PER_DAY + 2} accounts typing one number nobody has pr
     ]);
 }, 90_000);
 
-test(`${PER_PHONE_PER_DAY + 2} users whose verified phone is one number, signing in at once: its limit of ${PER_PHONE_PER_DAY} SMS is reached, never passed`, async () => {
+// Four beyond the limit: twelve sign-ins at once on a loaded 2-core machine can see three of them
+// end in the generic message (a send transaction timed out), and the limit must still be reached.
+test(`${PER_PHONE_PER_DAY + 4} users whose verified phone is one number, signing in at once: its limit of ${PER_PHONE_PER_DAY} SMS is reached, never passed`, async () => {
   const phone = freshPhone();
   const users = await Promise.all(
-    Array.from({ length: PER_PHONE_PER_DAY + 2 }, () => env.signUpInvited('shared-phone')),
+    Array.from({ length: PER_PHONE_PER_DAY + 4 }, () => env.signUpInvited('shared-phone')),
   );
   // A number several accounts share (a family phone), verified on each by an administrator.
   for (const user of users)
