@@ -10,6 +10,7 @@
  */
 import { awsOptions } from '../lib/aws';
 import type { Program } from '../lib/run';
+import { logRefCommand } from './log-ref';
 import { migrateCommand } from './migrate';
 import { showCommand } from './show';
 import { suspendCommand, unsuspendCommand } from './suspension';
@@ -49,5 +50,6 @@ export const usersProgram: Program = {
     unlock: unlockCommand,
     show: showCommand,
     migrate: migrateCommand,
+    'log-ref': logRefCommand,
   },
 };
