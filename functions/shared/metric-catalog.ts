@@ -76,7 +76,7 @@ export const METRICS = {
   SendsRefused: {
     about: 'A send limit refused to send a code; nothing was sent (reason: the limit)',
     emittedBy: ['CreateAuthChallenge'],
-    reasons: ['user', 'phone', 'unproven_phone', 'unproven_user'],
+    reasons: ['user', 'phone', 'unproven_phone', 'unproven_user', 'resends'],
   },
   AnswersRejected: {
     about: 'A wrong answer, counted once per round toward the lockout (reason: as the failure record)',
