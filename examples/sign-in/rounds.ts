@@ -22,6 +22,8 @@ export interface Round {
   };
   /** Shown when this round is asked again right after an answer to it. */
   retry: string;
+  /** The round takes the reserved answer `RESEND` (a new code): the page offers a button for it. */
+  resend?: boolean;
 }
 
 export const ROUNDS: Record<string, Round> = {
@@ -37,8 +39,17 @@ export const ROUNDS: Record<string, Round> = {
       `The ${parameters.length ?? ''}-digit code sent to ${parameters.destination ?? 'your phone'}`,
     input: { type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric' },
     retry: 'That code is not right. Check the latest text message and try again.',
+    resend: true,
   },
 };
+
+/** What to say after `RESEND`: a new code is on its way, or when one may be asked for. */
+export function afterResend(parameters: RoundParameters): string {
+  const wait = Number(parameters.retryAfter);
+  return Number.isInteger(wait) && wait > 0
+    ? `You can ask for a new code in ${wait} seconds. The last one still works.`
+    : 'A new code is on its way. Only the newest code works.';
+}
 
 /** A round this page does not know yet still gets a plain question, so sign-in never stalls. */
 export function roundFor(type: string | undefined): Round {

@@ -24,7 +24,7 @@ import {
   signOut,
   signUp,
 } from 'aws-amplify/auth';
-import { roundFor } from './rounds';
+import { afterResend, roundFor } from './rounds';
 
 // ---- 1. Configuration ---------------------------------------------------------------------
 // In your app: the UserPoolId and UserPoolClientId outputs of your stack, and no endpoint.
@@ -140,6 +140,24 @@ onSubmit('round-form', async (fields) => {
   await follow(await confirmSignIn({ challengeResponse: field(fields, 'answer') }), answered);
 });
 
+// `RESEND` is a reserved answer of a code round: a new code (or how long to wait), never a guess.
+byId<HTMLButtonElement>('resend').addEventListener('click', async (event) => {
+  const button = event.currentTarget as HTMLButtonElement;
+  button.disabled = true;
+  say();
+  try {
+    const result = await confirmSignIn({ challengeResponse: 'RESEND' });
+    await follow(result);
+    if (result.nextStep.signInStep === 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE')
+      byId('round-retry').textContent = afterResend(result.nextStep.additionalInfo ?? {});
+  } catch (error) {
+    say(explain(error));
+    if ((error as { name?: string }).name === 'NotAuthorizedException') show('sign-in-view', 'sign-up-view');
+  } finally {
+    button.disabled = false;
+  }
+});
+
 /** Shows whatever Cognito asks next: a round, or the tokens. */
 async function follow(result: SignInOutput, answered?: string): Promise<void> {
   const { nextStep } = result;
@@ -158,6 +176,7 @@ async function follow(result: SignInOutput, answered?: string): Promise<void> {
   byId('round-retry').textContent = answered !== undefined && answered === parameters.type ? round.retry : '';
   const input = byId<HTMLFormElement>('round-form').elements.namedItem('answer') as HTMLInputElement;
   Object.assign(input, { value: '', placeholder: '', ...round.input });
+  byId('resend').hidden = !round.resend;
   roundOnScreen = parameters.type;
   show('round-view');
   input.focus();

@@ -107,7 +107,7 @@ describe('inviting, signing up and signing in, in a browser', () => {
     await browser.screenshot(app, '06-signed-in-id-token');
   });
 
-  it('signing in again: a wrong password and a wrong code each get the right message, then the code signs in', async () => {
+  it('signing in again: a wrong password, a wrong code and a too-early "send a new code" each get the right message, then the code signs in', async () => {
     await app.click('#sign-out');
     await app.locator('#sign-in-view:not([hidden])').waitFor();
     await app.fill('#sign-in-form [name=email]', email);
@@ -130,10 +130,19 @@ describe('inviting, signing up and signing in, in a browser', () => {
     );
     expect(await app.textContent('#round-title')).toBe('Enter the code we texted you');
     await browser.screenshot(app, '08-wrong-code-message');
+
+    // "Send a new code" within the resend cool-down: the same round, told when to ask again, and
+    // no new SMS; the code already sent still signs in.
+    const smsBefore = (await env.outbox({ to: phone })).length;
+    await app.click('#resend');
+    await app.locator('#round-retry', { hasText: 'You can ask for a new code in' }).waitFor();
+    expect(await app.textContent('#round-title')).toBe('Enter the code we texted you');
+    expect(await env.outbox({ to: phone })).toHaveLength(smsBefore);
+    await browser.screenshot(app, '09-resend-too-early');
     await answerRound(code);
 
     await app.locator('#done-view:not([hidden])').waitFor();
-    await browser.screenshot(app, '09-signed-in-again');
+    await browser.screenshot(app, '10-signed-in-again');
   });
 
   it('the console shows the person as the sign-in checks see them, and revokes a pending invite', async () => {
