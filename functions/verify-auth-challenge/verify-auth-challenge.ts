@@ -190,10 +190,11 @@ async function verifyCodeAnswer(
       userName: event.userName,
       phone: round.phone,
     });
-    countMetric('VerifyAuthChallengeResponse', 'PhonesEnrolled');
+    if (!used.retry) countMetric('VerifyAuthChallengeResponse', 'PhonesEnrolled');
     logger.info('phone number proven and saved as verified', { destination: maskPhone(round.phone) });
   }
-  countMetric('VerifyAuthChallengeResponse', 'SignInsCompleted');
+  // A Cognito retry of this very answer is right again, but the sign-in was counted once.
+  if (!used.retry) countMetric('VerifyAuthChallengeResponse', 'SignInsCompleted');
   logger.info('code accepted', { roundId: round.id, purpose: round.purpose });
   return true;
 }

@@ -194,8 +194,8 @@ describe('ChallengeStore: every answer recorded on the code, once', () => {
     const stored = await issue(sub);
     const answer = (nonce: string) =>
       challenges.useCode(sub, { id: stored.id, nonce, now: Date.now(), maxAttempts: 3 });
-    expect(await answer('a'.repeat(32))).toEqual({ outcome: 'used' });
-    expect(await answer('a'.repeat(32))).toEqual({ outcome: 'used' });
+    expect(await answer('a'.repeat(32))).toEqual({ outcome: 'used', retry: false });
+    expect(await answer('a'.repeat(32))).toEqual({ outcome: 'used', retry: true });
     expect(await answer('b'.repeat(32))).toEqual({ outcome: 'dead', why: 'used' });
   });
 

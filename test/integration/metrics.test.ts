@@ -104,6 +104,10 @@ describe('the custom sign-in counts what happens', () => {
       { trigger: 'VerifyAuthChallengeResponse', metric: 'SignInsCompleted' },
     ]);
     expect(signIn?.outcome).toBe('tokens');
+    // Cognito retrying the right answer's Verify: right again, the sign-in not counted twice.
+    let retried: boolean | undefined;
+    expect(await counted(async () => (retried = await (signIn as SignIn).retryVerify()))).toEqual([]);
+    expect(retried).toBe(true);
   });
 
   test('an enrolment: a rejected number, the code to the new one, the phone enrolled', async () => {

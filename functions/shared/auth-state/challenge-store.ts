@@ -127,7 +127,7 @@ export type IssueResult =
 /** How one answer was recorded on the code's item. */
 export type AnswerRecord =
   /** The right answer used the code (or this very answer already had: a retry). */
-  | { outcome: 'used' }
+  | { outcome: 'used'; retry: boolean }
   /** The code takes no more answers: this one is wrong whatever its digits. */
   | { outcome: 'dead'; why: DeadCode };
 
@@ -246,10 +246,16 @@ export class ChallengeStore extends AuthStateAdapter {
           ':now': answer.now,
           ':maxAttempts': answer.maxAttempts,
         },
+        // The old `usedAt`, if any: this very answer used the code before (a retry), so whatever
+        // counts a completed sign-in does not count it twice.
+        ReturnValues: 'UPDATED_OLD',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    if (result.ok) return { outcome: 'used' };
+    if (result.ok) {
+      const old = (result.output as { Attributes?: { usedAt?: unknown } }).Attributes;
+      return { outcome: 'used', retry: old?.usedAt !== undefined };
+    }
     const current = result.item as CodeRecord | undefined;
     return { outcome: 'dead', why: deadCode(current, answer) ?? 'used' };
   }
