@@ -7,12 +7,14 @@
  * read with ONE Query on that pk:
  *   FAIL#<ISO at>#<8 hex>   a failed answer (wrong code, rejected phone, …), TTL at + 24 h
  *   INVITE#RECONCILED       set by pre-authentication once the user's invite is settled
+ *   LIFECYCLE#CONFIRMED     set by post-confirmation: when the sign-up was confirmed (enrolment grace)
  *   LOCKOUT#RESET           set by the users CLI (`unlock`): failures up to its `at` no longer count
  *   SUSPENSION              set by the users CLI
- * They sort in that order (`FAIL#…` < `INVITE#…` < `LOCKOUT#…` < `SUSPENSION`), so the Query's
+ * They sort in that order (`FAIL#…` < `INVITE#…` < `LIFECYCLE#…` < `LOCKOUT#…` < `SUSPENSION`), so the Query's
  * range `FAIL#<window start>` .. `SUSPENSION` holds all of them.
  * The triggers' working state lives under other prefixes, never mixed into that Query:
- *   CHALLENGE#<sub> / CODE              the user's current SMS code (hash, phone, round)
+ *   CHALLENGE#<sub> / CODE              the user's current code, SMS or email (hash, destination, round)
+ *   CHALLENGE#<sub> / RECOVERY          the user's recovery codes (hashes only)
  *   CHALLENGE#<sub> / PHONE#<round id>  a phone number accepted in a PHONE_REQUIRED round
  *   CHALLENGE#DECOY#<hash> / DECOY      the masked destination shown for an unknown username
  *   SENDS#USER#<sub or DECOY#hash> / HOUR#<yyyy-mm-ddThh>   codes sent for a user in that UTC hour
@@ -135,16 +137,88 @@ export function failureRecord(
   };
 }
 
-// ---- operators' audit trail (the users CLI; no trigger reads or writes it) ---------------------
+// ---- the audit trail: security events and operators' changes ---------------------------------
 
 /**
- * `USER#<sub>` / `AUDIT#<ISO at>#<action>`: a change an operator's tool made to the user in Cognito
- * (`users migrate --apply`), with who, when, and what it was before (to undo it). No TTL. It sorts
- * before `FAIL#`, outside pre-authentication's Query range, so sign-ins never read it.
+ * `USER#<sub>` / `AUDIT#<ISO at>#<action>`: one event in the user's trail. Written by the triggers
+ * (a phone bound or changed, a recovery code used, a new set of recovery codes, a lockout) and by
+ * the operators' tools (`users migrate --apply`, `reset-phone`, `suspend`), read by `users show`
+ * and `users audit`. It sorts before `FAIL#`, outside the account-status Query's range, so
+ * sign-ins never read it. Every record expires after AUDIT_TTL_DAYS (docs/operations.md).
  */
 export const AUDIT_SK_PREFIX = 'AUDIT#';
 export const auditSk = (at: Date, action: string): string =>
   `${AUDIT_SK_PREFIX}${at.toISOString()}#${action}`;
+/** How long an audit record is kept: 400 days, a year of reviews and a month to spare. */
+export const AUDIT_TTL_DAYS = 400;
+export const auditTtl = (at: Date): number => Math.floor(at.getTime() / 1000) + AUDIT_TTL_DAYS * 86_400;
+
+/** The security events: each is an audit record and (when a sender is set) an email to the user. */
+export const SECURITY_EVENTS = [
+  'phone_bound',
+  'phone_changed',
+  'phone_reset',
+  'recovery_code_used',
+  'recovery_codes_new',
+  'locked_out',
+  'suspended',
+] as const;
+export type SecurityEventKind = (typeof SECURITY_EVENTS)[number];
+
+/**
+ * A security event's audit record. Never a full number: `destination`/`oldDestination` are masked
+ * (`+*******1234`). `by` is `user` (the user's own sign-in), `system` (a trigger's own decision,
+ * such as a lockout) or the operator's name.
+ */
+export interface SecurityEventRecord {
+  pk: string;
+  sk: string;
+  /** ISO-8601. */
+  at: string;
+  action: SecurityEventKind;
+  by: string;
+  reason?: string | undefined;
+  destination?: string | undefined;
+  oldDestination?: string | undefined;
+  /** recovery_code_used: codes left after this one. */
+  recoveryCodesLeft?: number | undefined;
+  /** Epoch seconds. */
+  ttl: number;
+}
+
+export function securityEventRecord(
+  sub: string,
+  event: Omit<SecurityEventRecord, 'pk' | 'sk' | 'at' | 'ttl'>,
+  at: Date,
+): SecurityEventRecord {
+  const defined = Object.fromEntries(Object.entries(event).filter(([, value]) => value !== undefined));
+  return {
+    ...(defined as Omit<SecurityEventRecord, 'pk' | 'sk' | 'at' | 'ttl'>),
+    pk: userPk(sub),
+    sk: auditSk(at, event.action),
+    at: at.toISOString(),
+    ttl: auditTtl(at),
+  };
+}
+
+// ---- second-factor lifecycle -----------------------------------------------------------------
+
+/**
+ * `CHALLENGE#<sub>` / `RECOVERY`: the user's recovery codes, only as hashes (`codes`, a DynamoDB
+ * string set of `recoveryCodeHash` values), `createdAt` (epoch ms), `issued` (how many the set
+ * had), and the last use (`lastUsedBy` = the round's nonce, `lastUsedHash`) so that a Cognito retry
+ * of the answer that burnt a code is right again. A new set replaces the item; `users reset-phone`
+ * deletes it. No TTL.
+ */
+export const RECOVERY_SK = 'RECOVERY';
+
+/**
+ * `USER#<sub>` / `LIFECYCLE#CONFIRMED`: when the account was confirmed (PostConfirmation, sign-up
+ * confirmed with the invite's email code), attribute `at` (ISO-8601). Inside the account-status
+ * Query's range (`FAIL#…` < `LIFECYCLE#…` < `SUSPENSION`), so Create learns the enrolment grace
+ * with the read it makes anyway. TTL: two days after (the grace is at most one).
+ */
+export const CONFIRMED_SK = 'LIFECYCLE#CONFIRMED';
 
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
