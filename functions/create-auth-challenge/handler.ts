@@ -13,7 +13,13 @@ import { brandingSettings } from '#shared/messages/index';
 import { allowedCountriesSetting } from '#shared/phone';
 import { trigger } from '#shared/trigger';
 import { type CreateDeps, createAuthChallenge } from './create-auth-challenge';
-import { checkCodeTimings, codeSettings, deliverySettings, sendLimitSettings } from './settings';
+import {
+  checkCodeTimings,
+  codeSettings,
+  deliverySettings,
+  enrolmentSettings,
+  sendLimitSettings,
+} from './settings';
 import { snsSmsSender } from './sms';
 
 const config = readConfig({
@@ -25,6 +31,7 @@ const config = readConfig({
   ...attemptSettings,
   ...resendSettings,
   ...lockoutSettings,
+  ...enrolmentSettings,
   APP_NAME: brandingSettings.APP_NAME,
 });
 checkCodeTimings(config);
@@ -42,6 +49,8 @@ const settings = {
   lockout: { maxFailures: config.LOCKOUT_MAX_FAILURES, windowMinutes: config.LOCKOUT_WINDOW_MINUTES },
   allowedCountries: config.ALLOWED_COUNTRIES,
   appName: config.APP_NAME,
+  enrolmentEmailProof: config.ENROLMENT_EMAIL_PROOF,
+  enrolmentGraceMinutes: config.ENROLMENT_GRACE_MINUTES,
 };
 const smsOptions = {
   senderId: config.SMS_SENDER_ID,

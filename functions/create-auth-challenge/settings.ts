@@ -59,6 +59,17 @@ export const deliverySettings = {
   ),
 };
 
+/**
+ * Safe enrolment (docs/two-factor.md): a first phone is bound only after a fresh proof of the
+ * mailbox (an EMAIL_OTP round), unless the account was confirmed (with the invite's email code)
+ * less than ENROLMENT_GRACE_MINUTES ago. `always`: an email code every time; `never`: the password
+ * alone may bind the first phone (only for pools whose users all enrol at sign-up).
+ */
+export const enrolmentSettings = {
+  ENROLMENT_EMAIL_PROOF: setting.oneOf('after-grace', ['after-grace', 'always', 'never']),
+  ENROLMENT_GRACE_MINUTES: setting.integer(60, 0, 1440),
+};
+
 /** Cross-setting rules readConfig cannot express on one variable. */
 export function checkCodeTimings(config: {
   OTP_TTL_SECONDS: number;

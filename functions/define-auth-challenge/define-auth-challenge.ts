@@ -4,23 +4,26 @@
  * metadata) and the user's attributes, so it is a pure function of the event and the limits.
  *
  * - `[SRP_A ok]` -> PASSWORD_VERIFIER (the password, proven by SRP);
- * - `[SRP_A ok, PASSWORD_VERIFIER ok, …]` -> CUSTOM_CHALLENGE while the rounds so far follow the
- *   protocol and within the limits (Create picks PHONE_REQUIRED or SMS_OTP);
- * - tokens only after a correct SMS_OTP that ends a valid session;
+ * - `[SRP_A ok, PASSWORD_VERIFIER ok, …]` -> CUSTOM_CHALLENGE while the rounds so far follow one
+ *   of the protocol's paths and within the limits (Create builds the round the same reading names);
+ * - tokens only when a path is complete (the right SMS code, plus whatever the path or the call's
+ *   `ClientMetadata.intent` adds after it);
  * - anything else fails authentication.
  */
 
+import { readIntent } from '#shared/challenge/protocol';
 import { type AttemptLimits, type Decision, decide, phoneVerified } from '#shared/challenge/session';
 import type { DefineAuthChallengeEvent } from '#shared/events/define-auth-challenge';
 import { logger } from '#shared/logger';
 import { countMetric } from '#shared/metrics';
 
 export function defineAuthChallenge(event: DefineAuthChallengeEvent, limits: AttemptLimits): Decision {
-  const { session, userAttributes, userNotFound } = event.request;
+  const { session, userAttributes, userNotFound, clientMetadata } = event.request;
   const decision = decide(
     session,
     { phoneVerified: phoneVerified(userAttributes), userNotFound: userNotFound === true },
     limits,
+    readIntent(clientMetadata),
   );
   const { response } = event;
   switch (decision.outcome) {

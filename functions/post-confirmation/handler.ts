@@ -1,3 +1,4 @@
+import { AccountStatusStore } from '#shared/auth-state/account-status';
 import { addUserToGroup } from '#shared/aws/cognito-groups';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { readConfig, setting } from '#shared/config';
@@ -6,10 +7,11 @@ import { InviteStore } from '#shared/invites/store';
 import { trigger } from '#shared/trigger';
 import { type PostConfirmationDeps, postConfirmation } from './post-confirmation';
 
-const config = readConfig({ INVITES_TABLE: setting.required() });
+const config = readConfig({ INVITES_TABLE: setting.required(), AUTH_STATE_TABLE: setting.required() });
 
 const deps: PostConfirmationDeps = {
   store: new InviteStore(dynamodb, config.INVITES_TABLE),
+  accounts: new AccountStatusStore(dynamodb, config.AUTH_STATE_TABLE),
   addUserToGroup,
   now: () => new Date(),
 };

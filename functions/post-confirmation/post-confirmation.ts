@@ -12,6 +12,7 @@
  * Failures of DynamoDB or Cognito are thrown so Cognito retries; whatever still fails is picked up
  * by the pre-authentication trigger's reconciliation.
  */
+import type { AccountStatusStore } from '#shared/auth-state/account-status';
 import { InvalidEventError } from '#shared/errors';
 import type { PostConfirmationEvent } from '#shared/events/post-confirmation';
 import { normaliseEmail } from '#shared/invites/email';
@@ -21,6 +22,8 @@ import { countMetric } from '#shared/metrics';
 
 export interface PostConfirmationDeps {
   store: Pick<InviteStore, 'consume'>;
+  /** The confirmation time, for the enrolment grace (docs/two-factor.md, "Safe enrolment"). */
+  accounts?: Pick<AccountStatusStore, 'markConfirmed'> | undefined;
   addUserToGroup: (input: { userPoolId: string; userName: string; group: string }) => Promise<void>;
   now: () => Date;
 }
@@ -34,6 +37,8 @@ export async function postConfirmation(
   if (!sub) throw new InvalidEventError('user attribute sub missing');
   const email = normaliseEmail(rawEmail ?? '');
   if (!email) throw new InvalidEventError('user attribute email missing');
+  // First, so a failure later (Cognito retries the event) still finds the first time kept.
+  await deps.accounts?.markConfirmed(sub, deps.now());
   if (await acceptInvite({ email, sub, userPoolId: event.userPoolId, userName: event.userName }, deps)) {
     countMetric('PostConfirmation', 'InvitesAccepted');
   }

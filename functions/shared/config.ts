@@ -117,6 +117,15 @@ export const setting = {
       return { value };
     }),
 
+  /** One of `values` (exactly, after trimming), with a default. */
+  oneOf: <const T extends string>(fallback: T, values: readonly T[]) =>
+    plain<T>('must be text', (raw) => {
+      const value = raw === undefined ? fallback : raw.trim();
+      return (values as readonly string[]).includes(value)
+        ? { value: value as T }
+        : { problem: `must be one of ${values.join(', ')}` };
+    }),
+
   /** A comma-separated list, trimmed and lower-cased, empty entries dropped (`splitList`). */
   list: (fallback = '') => plain<string[]>('must be text', (raw) => ({ value: splitList(raw ?? fallback) })),
 };

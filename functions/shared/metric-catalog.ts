@@ -50,7 +50,7 @@ export interface MetricDefinition {
 
 export const METRICS = {
   SignInsCompleted: {
-    about: 'A right SMS code was accepted: the sign-in is complete (Define issues the tokens next)',
+    about: 'A right SMS code was accepted: the second factor is proven (tokens, or the steps its path adds)',
     emittedBy: ['VerifyAuthChallengeResponse'],
   },
   SignInsFailed: {
@@ -66,12 +66,14 @@ export const METRICS = {
       'user_not_found',
       'phone_path_for_verified_user',
       'foreign_challenge',
+      'unknown_intent',
+      'too_many_resends',
     ],
   },
   CodesSent: {
-    about: 'An SMS code went out through SNS (reason: what it is for)',
+    about: 'A code went out, SMS through SNS or email through SES (reason: what it is for)',
     emittedBy: ['CreateAuthChallenge'],
-    reasons: ['sign_in', 'verify_phone'],
+    reasons: ['sign_in', 'verify_phone', 'replace_phone', 'email_proof'],
   },
   SendsRefused: {
     about: 'A send limit refused to send a code; nothing was sent (reason: the limit)',
@@ -81,19 +83,27 @@ export const METRICS = {
   AnswersRejected: {
     about: 'A wrong answer, counted once per round toward the lockout (reason: as the failure record)',
     emittedBy: ['VerifyAuthChallengeResponse'],
-    reasons: ['wrong_code', 'expired_code', 'dead_code', 'invalid_phone'],
+    reasons: ['wrong_code', 'expired_code', 'dead_code', 'invalid_phone', 'wrong_recovery_code'],
   },
   PhonesEnrolled: {
-    about: 'A user proved a phone number with its code and it became their verified phone_number',
+    about: 'A user proved a first phone number with its code and it became their verified phone_number',
     emittedBy: ['VerifyAuthChallengeResponse'],
   },
   PhoneChanges: {
-    about: 'A user replaced a verified phone number (the phone-change flow)',
-    emittedBy: [],
+    about: 'A user replaced a verified phone number (intent change_phone, or after a recovery code)',
+    emittedBy: ['VerifyAuthChallengeResponse'],
   },
   RecoveryCodesUsed: {
-    about: 'A user signed in with a recovery code instead of an SMS code',
-    emittedBy: [],
+    about: 'A user proved a sign-in with a recovery code instead of an SMS code',
+    emittedBy: ['VerifyAuthChallengeResponse'],
+  },
+  RecoveryCodeSets: {
+    about: 'A user acknowledged a new set of recovery codes (first enrolment, recovery, or on request)',
+    emittedBy: ['VerifyAuthChallengeResponse'],
+  },
+  LockoutsStarted: {
+    about: 'A wrong answer brought a user to the lockout limit (the locked_out notice is sent)',
+    emittedBy: ['VerifyAuthChallengeResponse'],
   },
   Lockouts: {
     about: 'A sign-in was refused after the password because the user is locked out',
@@ -134,6 +144,7 @@ export const METRICS = {
       'SendLimitError',
       'ChallengeExpiredError',
       'SmsUnavailableError',
+      'EmailUnavailableError',
     ],
   },
   DependencyFailures: {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AccountStatusStore } from '#shared/auth-state/account-status';
 import { ChallengeStore } from '#shared/auth-state/challenge-store';
 import { lockoutSettings } from '#shared/auth-state/lockout-settings';
+import { RecoveryStore } from '#shared/auth-state/recovery-store';
 import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
@@ -31,6 +32,7 @@ function deps(signal: AbortSignal): VerifyDeps {
   return {
     accounts: new AccountStatusStore(dynamodb, config.AUTH_STATE_TABLE, signal),
     challenges: new ChallengeStore(dynamodb, config.AUTH_STATE_TABLE, signal),
+    recovery: new RecoveryStore(dynamodb, config.AUTH_STATE_TABLE, signal),
     users: cognitoPhoneWriter(cognito, signal),
     settings,
     now: () => new Date(),

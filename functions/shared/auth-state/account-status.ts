@@ -8,12 +8,24 @@
  * Sort keys are compared as strings and ISO-8601 timestamps sort in time order, so that range
  * holds exactly: the failures at or after `since` (older ones, kept for the 24 h audit trail, are
  * not read at all, which keeps the read small even under attack), `INVITE#RECONCILED`,
- * `LOCKOUT#RESET` and `SUSPENSION`. Other items a later feature puts in between are ignored.
+ * `LIFECYCLE#CONFIRMED`, `LOCKOUT#RESET` and `SUSPENSION`. Other items a later feature puts in between are ignored.
  *
  * Decisions (`lockoutState`, `accountDecision`) are pure functions over the records read here.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { FAILURE_SK_PREFIX, LOCKOUT_RESET_SK, SUSPENSION_SK, userPk } from '#shared/auth-state/keys';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  CONFIRMED_SK,
+  FAILURE_SK_PREFIX,
+  LOCKOUT_RESET_SK,
+  SUSPENSION_SK,
+  userPk,
+} from '#shared/auth-state/keys';
 import { DependencyError, SignInNotAllowedError } from '#shared/challenge/errors';
 import { logger } from '#shared/logger';
 
@@ -22,6 +34,8 @@ import { logger } from '#shared/logger';
  * addition to the contract of keys.ts: it lives in the user's partition so the same Query sees it.
  */
 export const INVITE_RECONCILED_SK = 'INVITE#RECONCILED';
+/** The confirmation record outlives the longest enrolment grace (one day) by a day. */
+export const CONFIRMED_TTL_SECONDS = 2 * 24 * 60 * 60;
 
 export interface Suspension {
   reason: string;
@@ -48,6 +62,8 @@ export interface AccountRecords {
   failures: FailureEntry[];
   lockoutReset?: LockoutReset | undefined;
   inviteReconciledAt?: string | undefined;
+  /** When the sign-up was confirmed (post-confirmation; the enrolment grace), ISO-8601. */
+  confirmedAt?: string | undefined;
 }
 
 export interface LockoutPolicy {
@@ -122,10 +138,10 @@ export async function assertSignInAllowed(
   sub: string,
   now: Date,
   policy: LockoutPolicy,
-): Promise<void> {
+): Promise<{ records: AccountRecords; lockout: LockoutState }> {
   const records = await accounts.read(sub, new Date(now.getTime() - policy.windowMinutes * 60_000));
   const decision = accountDecision(records, now, policy);
-  if (decision.allow) return;
+  if (decision.allow) return { records, lockout: decision.lockout };
   if (decision.reason === 'locked_out') {
     logger.warn('sign-in denied after the password: locked out', {
       failures: decision.lockout.counted,
@@ -177,6 +193,26 @@ export class AccountStatusStore {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return records;
+  }
+
+  /**
+   * Post-confirmation: when the sign-up was confirmed (the start of the enrolment grace). A repeat
+   * (Cognito retrying the trigger) keeps the first time.
+   */
+  async markConfirmed(sub: string, now: Date): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: userPk(sub), sk: CONFIRMED_SK },
+        UpdateExpression: 'SET #at = if_not_exists(#at, :at), #ttl = if_not_exists(#ttl, :ttl)',
+        ExpressionAttributeNames: { '#at': 'at', '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':at': now.toISOString(),
+          ':ttl': Math.floor(now.getTime() / 1000) + CONFIRMED_TTL_SECONDS,
+        },
+      }),
+      { abortSignal: this.signal },
+    );
   }
 
   /** Idempotent: a repeat only moves `at`. */
@@ -254,6 +290,7 @@ function addRecord(records: AccountRecords, item: Record<string, unknown>): void
   const sk = text(item.sk) ?? '';
   if (sk === SUSPENSION_SK) records.suspension = toSuspension(item);
   else if (sk === INVITE_RECONCILED_SK) records.inviteReconciledAt = text(item.at) ?? '';
+  else if (sk === CONFIRMED_SK) records.confirmedAt = text(item.at);
   else if (sk === LOCKOUT_RESET_SK) {
     // A reset whose time cannot be read is ignored: it must never unlock by accident.
     const at = text(item.at);

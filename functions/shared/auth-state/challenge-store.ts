@@ -46,8 +46,10 @@ export interface CodeRecord {
   /** Fingerprint of the session round that created the code: a repeat of that round reuses it. */
   roundKey: string;
   purpose: CodePurpose;
-  /** E.164. Needed to make it the user's number (verify_phone) and to re-show the destination. */
-  phone: string;
+  /** E.164, for an SMS code. Needed to make it the user's number (verify_phone, replace_phone). */
+  phone?: string | undefined;
+  /** The address an EMAIL_OTP code (`email_proof`) went to. */
+  email?: string | undefined;
   /** Masked, as shown to the user. */
   destination: string;
   length: number;
@@ -69,7 +71,15 @@ export interface CodeRecord {
    * answer removes it): the next round's Create sends a new code instead of asking again.
    */
   resendFor?: string | undefined;
+  /**
+   * This code's id while the last answer recorded on it was `RECOVERY` (Verify sets it, any other
+   * answer removes it): the next round's Create asks for a recovery code.
+   */
+  recoveryFor?: string | undefined;
 }
+
+/** What the last answer recorded on a code asked for: a new code or a recovery code. */
+export type CodeRequest = 'resend' | 'recovery';
 
 /** The decoy item of an unknown username: its stable digits and its decoy code's round. */
 export interface DecoyState {
@@ -77,8 +87,9 @@ export interface DecoyState {
   /** The decoy code's round id and when it was "sent" (epoch ms), for the resend cooldown. */
   codeId?: string | undefined;
   codeAt?: number | undefined;
-  /** As on a real code: the round whose last answer was `RESEND`. */
+  /** As on a real code: the round whose last answer was `RESEND` or `RECOVERY`. */
   resendFor?: string | undefined;
+  recoveryFor?: string | undefined;
 }
 
 /** Why a stored code can take no more answers (or `undefined` while it can). */
@@ -288,8 +299,8 @@ export class ChallengeStore extends AuthStateAdapter {
           Update: {
             TableName: this.tableName,
             Key: { pk: challengePk(sub), sk: CODE_SK },
-            // A wrong answer also withdraws an earlier RESEND: only the last answer asks.
-            UpdateExpression: 'ADD attempts :one REMOVE resendFor',
+            // A wrong answer also withdraws an earlier RESEND or RECOVERY: only the last answer asks.
+            UpdateExpression: 'ADD attempts :one REMOVE resendFor, recoveryFor',
             ConditionExpression: 'id = :id',
             ExpressionAttributeValues: { ':one': 1, ':id': answer.codeId },
           },
@@ -316,17 +327,19 @@ export class ChallengeStore extends AuthStateAdapter {
   }
 
   /**
-   * Records the reserved answer `RESEND` to code `id`: ONE conditional UpdateItem, only while `id`
-   * is still the user's current code (a retry sets the same value again). `false`: the code was
-   * replaced or removed, nothing was written (the next Create ends the sign-in).
+   * Records a reserved answer to code `id` (`RESEND` or `RECOVERY`): ONE conditional UpdateItem,
+   * only while `id` is still the user's current code (a retry sets the same value again); the other
+   * request is withdrawn (only the last answer asks). `false`: the code was replaced or removed,
+   * nothing was written (the next Create ends the sign-in).
    */
-  async requestResend(sub: string, id: string): Promise<boolean> {
+  async requestForCode(sub: string, id: string, request: CodeRequest): Promise<boolean> {
+    const [set, remove] = request === 'resend' ? ['resendFor', 'recoveryFor'] : ['recoveryFor', 'resendFor'];
     const result = await this.send(
       'UpdateItem',
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: challengePk(sub), sk: CODE_SK },
-        UpdateExpression: 'SET resendFor = :id',
+        UpdateExpression: `SET ${set} = :id REMOVE ${remove}`,
         ConditionExpression: 'id = :id',
         ExpressionAttributeValues: { ':id': id },
       }),
@@ -334,24 +347,36 @@ export class ChallengeStore extends AuthStateAdapter {
     return result.ok;
   }
 
+  /** `requestForCode(sub, id, 'resend')`. */
+  requestResend(sub: string, id: string): Promise<boolean> {
+    return this.requestForCode(sub, id, 'resend');
+  }
+
   /**
    * An unknown username's answer to decoy round `roundId`, recorded as a real one would be: a
-   * `RESEND` sets `resendFor`, any other answer removes it (ONE UpdateItem; no item, no write).
+   * `RESEND` sets `resendFor`, a `RECOVERY` sets `recoveryFor`, any other answer removes both
+   * (ONE UpdateItem; no item, no write).
    */
   async recordDecoyAnswer(
     userPoolId: string,
     userName: string,
     roundId: string,
-    resend: boolean,
+    request: CodeRequest | undefined,
   ): Promise<void> {
+    const update =
+      request === 'resend'
+        ? 'SET resendFor = :id REMOVE recoveryFor'
+        : request === 'recovery'
+          ? 'SET recoveryFor = :id REMOVE resendFor'
+          : 'REMOVE resendFor, recoveryFor';
     await this.send(
       'UpdateItem',
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: decoyPk(userPoolId, userName), sk: DECOY_SK },
-        UpdateExpression: resend ? 'SET resendFor = :id' : 'REMOVE resendFor',
+        UpdateExpression: update,
         ConditionExpression: 'attribute_exists(pk)',
-        ...(resend ? { ExpressionAttributeValues: { ':id': roundId } } : {}),
+        ...(request ? { ExpressionAttributeValues: { ':id': roundId } } : {}),
       }),
     );
   }
@@ -421,7 +446,7 @@ export class ChallengeStore extends AuthStateAdapter {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: decoyPk(userPoolId, userName), sk: DECOY_SK },
-        UpdateExpression: `SET ${sets.join(', ')}${issued ? ' REMOVE resendFor' : ''}`,
+        UpdateExpression: `SET ${sets.join(', ')}${issued ? ' REMOVE resendFor, recoveryFor' : ''}`,
         ExpressionAttributeNames: { '#ttl': 'ttl' },
         ExpressionAttributeValues: {
           ':digits': String(randomInt(0, 10_000)).padStart(4, '0'),
@@ -438,6 +463,7 @@ export class ChallengeStore extends AuthStateAdapter {
       codeId: text(item.codeId),
       codeAt: typeof item.codeAt === 'number' ? item.codeAt : undefined,
       resendFor: text(item.resendFor),
+      recoveryFor: text(item.recoveryFor),
     };
   }
 }

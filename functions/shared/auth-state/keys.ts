@@ -50,7 +50,9 @@ export type FailureReason =
   /** The right code or not, after the code's expiry. */
   | 'expired_code'
   /** The right digits of a code that was already used, spent its wrong-answer budget or was replaced. */
-  | 'dead_code';
+  | 'dead_code'
+  /** A RECOVERY_CODE answer that is not one of the user's unused recovery codes. */
+  | 'wrong_recovery_code';
 
 export interface FailureRecord {
   pk: string;

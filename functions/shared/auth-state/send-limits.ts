@@ -25,10 +25,13 @@ import type { SendLimitName } from '#shared/challenge/errors';
 export interface SendLimitInput {
   /** The user's `sub`. */
   userKey: string;
-  /** E.164. */
-  phone: string;
-  /** A sign-in code to the verified number, or an enrolment code to a number not yet proven. */
-  purpose: 'sign_in' | 'verify_phone';
+  /** E.164 (SMS codes; none for an email code). */
+  phone?: string | undefined;
+  /**
+   * A sign-in code to the verified number, a code to a number not yet proven (a first enrolment or
+   * a new number), or an email code.
+   */
+  purpose: 'sign_in' | 'verify_phone' | 'replace_phone' | 'email_proof';
   now: Date;
   perUserPerHour: number;
   perPhonePerDay: number;
@@ -74,7 +77,7 @@ export interface NamedCounter {
 
 /**
  * The counters one send takes a unit of. Every send: the user's hour. A sign-in code: the verified
- * number's day. An enrolment code: the unproven number's day and the account's enrolment day,
+ * number's day. An email code: nothing more. A code to a new number: the unproven number's day and the account's enrolment day,
  * never the verified owner's counter, so two phone-less accounts typing a victim's number cannot
  * use up the victim's sign-in SMS.
  */
@@ -83,6 +86,8 @@ export function sendCounters(input: SendLimitInput): NamedCounter[] {
     name: 'user',
     counter: userCounter(input.userKey, input.now, input.perUserPerHour),
   };
+  // An email code costs nothing per message, but it is mail to someone's inbox: the user's hour.
+  if (input.purpose === 'email_proof' || !input.phone) return [user];
   if (input.purpose === 'sign_in') {
     return [user, { name: 'phone', counter: phoneCounter(input.phone, input.now, input.perPhonePerDay) }];
   }

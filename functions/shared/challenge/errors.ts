@@ -8,6 +8,8 @@ export const SEND_LIMIT_MESSAGE = 'Too many codes requested. Please try again la
 export const CODE_EXPIRED_MESSAGE = 'Your sign-in code has expired. Please sign in again';
 export const SMS_UNAVAILABLE_MESSAGE = 'A code cannot be sent to this phone number';
 export const SIGN_IN_NOT_ALLOWED_MESSAGE = 'Sign-in is not allowed right now';
+export const EMAIL_UNAVAILABLE_MESSAGE =
+  'A code cannot be sent to your email address. Please contact support to add a phone number';
 
 /**
  * A suspended or locked-out user proved the password: one message for every cause, the cause only
@@ -48,6 +50,18 @@ export class SmsUnavailableError extends UserFacingError {
   override name = 'SmsUnavailableError';
   constructor(reason: string) {
     super(SMS_UNAVAILABLE_MESSAGE, reason);
+  }
+}
+
+/**
+ * A first enrolment needs an email code (docs/two-factor.md, "Safe enrolment") but none can be
+ * sent: the account has no verified email, or no sender is configured. Fail closed: a password
+ * alone never binds a phone.
+ */
+export class EmailUnavailableError extends UserFacingError {
+  override name = 'EmailUnavailableError';
+  constructor(reason: string) {
+    super(EMAIL_UNAVAILABLE_MESSAGE, reason);
   }
 }
 

@@ -16,3 +16,17 @@ export function maskPhone(e164: string): string {
 export function maskFromLastDigits(lastFour: string): string {
   return `+${MASK_STARS}${lastFour}`;
 }
+
+/**
+ * A masked email for the EMAIL_OTP round's `destination`: `alice@example.com` -> `a***@e***.com`.
+ * The first letter of the name and of the domain, and the top-level domain: enough for the user to
+ * recognise the mailbox, little for anyone else.
+ */
+export function maskEmailDestination(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0 || at === email.length - 1) return '***';
+  const domain = email.slice(at + 1);
+  const dot = domain.lastIndexOf('.');
+  const tld = dot > 0 ? domain.slice(dot) : '';
+  return `${email[0]}***@${domain[0]}***${tld}`;
+}

@@ -1,39 +1,64 @@
 /**
  * The sign-in session as a decision table: pure functions over `request.session`, no I/O.
  *
- * The only sessions that may end in tokens are, entry by entry (name, result and metadata checked
- * on every entry, not only the last one):
+ * Every session starts with the password, proven by SRP, entry by entry (name, result and metadata
+ * checked on every entry, not only the last one):
  *
- *   SRP_A ok, PASSWORD_VERIFIER ok,                      the password, proven by SRP
- *   [NEW_PASSWORD_REQUIRED ok]                           a user created by AdminCreateUser, if
- *                                                        Cognito records that step as an entry
- *   [PHONE_REQUIRED failed]* PHONE_REQUIRED ok,          only for a user without a verified phone
- *   [SMS_OTP failed]* SMS_OTP ok                          every SMS_OTP entry carries the same id,
- *                                                        except a `resent` round (a new code)
+ *   SRP_A ok, PASSWORD_VERIFIER ok, [NEW_PASSWORD_REQUIRED ok]
  *
- * with fewer than MAX_PHONE_ATTEMPTS failed phone rounds, fewer than MAX_CODE_ATTEMPTS wrong codes,
- * at most MAX_RESENDS `resent` rounds and at most MAX_ROUNDS entries in all. An SMS_OTP round
- * tagged `resent` or `wait` (Create's answer to the reserved answer `RESEND`, protocol.ts) follows
- * a failed SMS_OTP entry, and that failed entry was the `RESEND`, not a wrong code: it is not
- * counted. A failed SMS_OTP entry that nothing follows yet is counted (Define cannot see the
- * answer): a `RESEND` after the last wrong code a sign-in allows ends it like a wrong code would. SRP_A and PASSWORD_VERIFIER carry no metadata; every
- * custom round carries the `<TYPE>:<id>` tag Create gave it (see protocol.ts). Anything else (a
- * custom round first, a missing or failed password step, an unknown challenge name, an untagged
- * or foreign custom round, a round after the final code) fails authentication.
+ * (the new-password step is Cognito's own, for a user created by AdminCreateUser, if Cognito records
+ * it as an entry). Then come custom rounds, each tagged `<TYPE>:<id>[:mark]` by Create
+ * (protocol.ts). Consecutive rounds of one type form a block:
  *
- * Two rules tie the session to the user as Cognito sees them now (the attributes of this event):
- * - a user whose phone is verified is never on the phone path: a session with a PHONE_REQUIRED
- *   round fails unless it has just ended in the right code (the Verify that bound the number
- *   checked the attributes of its own event, and used the user's one current code, single-use;
- *   docs/two-factor.md);
+ *   SMS    [SMS_OTP failed]* SMS_OTP ok         a code block: every round after a failed one has the
+ *   EMAIL  [EMAIL_OTP failed]* EMAIL_OTP ok     same id, except a `resent` round (a new code); a
+ *                                               `wait` round keeps the id (too early to resend)
+ *   PHONE  [PHONE_REQUIRED failed]* PHONE_REQUIRED ok
+ *   RECOVERY [RECOVERY_CODE failed]* RECOVERY_CODE ok
+ *   CODES  [RECOVERY_CODES failed]* RECOVERY_CODES ok
+ *
+ * and the only block sequences (paths) that may end in tokens are:
+ *
+ *   sign-in          SMS                                  verified phone
+ *   change phone     SMS, PHONE, SMS                      verified phone, intent `change_phone`
+ *   new codes        SMS, CODES                           verified phone, intent `new_recovery_codes`
+ *   recovery         SMS*, RECOVERY, PHONE, SMS, CODES    verified phone; SMS* ends in the failed
+ *                                                        round answered `RECOVERY`
+ *   enrolment        [EMAIL,] PHONE, SMS, CODES           no verified phone
+ *
+ * Each block but the last ends ok (except SMS* above); tokens only when the whole path is done
+ * (the sign-in path: unless the call's intent asks for more). Limits: fewer than MAX_PHONE_ATTEMPTS
+ * failed phone rounds, fewer than MAX_CODE_ATTEMPTS wrong answers (wrong codes of every code block
+ * and wrong recovery codes together), at most MAX_RESENDS `resent` rounds and at most MAX_ROUNDS
+ * entries in all. A failed code round followed by a `resent`/`wait` round was a `RESEND`, and one
+ * followed by the RECOVERY block was a `RECOVERY`: neither is counted. A failed code round that
+ * nothing follows yet is counted (Define cannot see the answer): a reserved answer after the last
+ * wrong code a sign-in allows ends it like a wrong code would. Anything else (a custom round first,
+ * a missing or failed password step, an unknown challenge name, an untagged or foreign custom round,
+ * a block out of its path) fails authentication.
+ *
+ * Rules that tie the session to the user as Cognito sees them now (the attributes of this event):
+ * - the sign-in, change, new-codes and recovery paths need a verified phone (or an unknown user's
+ *   decoy, which never ends in tokens);
+ * - the enrolment path is only for a user without a verified phone: it fails once the phone is
+ *   verified, unless this very session has just bound it (its SMS block ended ok; the Verify that
+ *   bound the number checked the attributes of its own event and used the user's one current
+ *   code, single-use; docs/two-factor.md); an unknown user is never on it;
  * - challenge names that other pool features bring (SMS_MFA, SOFTWARE_TOKEN_MFA, device tracking)
  *   fail closed with a reason that names them (`foreign_challenge_<NAME>`), so an operator can see
  *   what to switch off (docs/two-factor.md, "Pools with other MFA or device tracking").
  *
- * Define (`decide`) and Create (`planCustomRound`) read the session with the same function, so the
- * round Create builds is always the round Define agreed to.
+ * Define (`decide`) and Create (`planCustomRound`) read the session with the same function
+ * (`nextStep`), so the round Create builds is always the round Define agreed to.
  */
-import { type ChallengeType, parseMetadata, type RoundMark } from '#shared/challenge/protocol';
+import {
+  type ChallengeType,
+  type CodeChannel,
+  type Intent,
+  isCodeChannel,
+  parseMetadata,
+  type RoundMark,
+} from '#shared/challenge/protocol';
 
 /** A type alias (not an interface) so it also fits the event schema's open record type. */
 export type SessionEntry = {
@@ -50,7 +75,7 @@ export interface SignInUser {
 }
 
 export interface AttemptLimits {
-  /** Wrong SMS codes allowed per sign-in (the next wrong one fails it). */
+  /** Wrong answers (codes and recovery codes) allowed per sign-in (the next wrong one fails it). */
   maxCodeAttempts: number;
   /** Rejected phone numbers allowed per sign-in. */
   maxPhoneAttempts: number;
@@ -64,13 +89,27 @@ export interface CustomRound {
   type: ChallengeType;
   id: string;
   ok: boolean;
-  /** SMS_OTP only: built in answer to a `RESEND`. */
+  /** Code rounds only: built in answer to a `RESEND`. */
   mark?: RoundMark | undefined;
+}
+
+/** Consecutive custom rounds of one type. */
+export interface Block {
+  type: ChallengeType;
+  rounds: CustomRound[];
+  /** Its last round was answered right. */
+  ok: boolean;
 }
 
 export type SessionReading =
   | { valid: false; reason: string }
-  | { valid: true; passwordSteps: 0 | 1 | 2; newPasswordStep: boolean; custom: CustomRound[] };
+  | {
+      valid: true;
+      passwordSteps: 0 | 1 | 2;
+      newPasswordStep: boolean;
+      custom: CustomRound[];
+      blocks: Block[];
+    };
 
 export type Decision =
   | { outcome: 'challenge'; challengeName: 'PASSWORD_VERIFIER' | 'CUSTOM_CHALLENGE' }
@@ -79,17 +118,44 @@ export type Decision =
 
 /** What Create must build for the next custom round. */
 export type RoundPlan =
-  | { kind: 'ask_phone' }
+  /** A user without a verified phone begins: EMAIL_OTP or PHONE_REQUIRED, by the enrolment rule. */
+  | { kind: 'start_enrolment' }
+  /** A number for a first enrolment (`verify_phone`) or to replace the verified one (`replace_phone`). */
+  | { kind: 'ask_phone'; purpose: 'verify_phone' | 'replace_phone' }
   /** First SMS round to the user's verified phone. */
   | { kind: 'send_code'; phoneFrom: 'profile' }
-  /** First SMS round to the number proven valid in the PHONE_REQUIRED round `phoneRoundId`. */
-  | { kind: 'send_code'; phoneFrom: 'phone_round'; phoneRoundId: string }
   /**
-   * A wrong code or a `RESEND` was entered (only the code's item tells which): the same code
-   * (round `codeRoundId`) is asked for again, or a new one is sent; `resends` new codes were sent
-   * in answer to a `RESEND` in this sign-in so far.
+   * First SMS round to the number proven valid in the PHONE_REQUIRED round `phoneRoundId`: a first
+   * enrolment (`verify_phone`) or a new number after a full second factor (`replace_phone`).
    */
-  | { kind: 'repeat_code'; codeRoundId: string; resends: number };
+  | {
+      kind: 'send_code';
+      phoneFrom: 'phone_round';
+      phoneRoundId: string;
+      purpose: 'verify_phone' | 'replace_phone';
+    }
+  /**
+   * A wrong code or a reserved answer was entered (only the code's item tells which): the same code
+   * (round `codeRoundId`) is asked for again, or a new one is sent, or (`RECOVERY`) a recovery code
+   * is asked for; `resends` new codes were sent in answer to a `RESEND` in this sign-in so far.
+   */
+  | { kind: 'repeat_code'; channel: CodeChannel; codeRoundId: string; resends: number }
+  | { kind: 'ask_recovery_code' }
+  | { kind: 'recovery_codes' };
+
+type Path = 'sign_in' | 'change_phone' | 'new_codes' | 'recovery' | 'enrolment' | 'email_enrolment';
+
+/** Block types of each path, in order. */
+const PATHS: Record<Path, readonly ChallengeType[]> = {
+  sign_in: ['SMS_OTP'],
+  change_phone: ['SMS_OTP', 'PHONE_REQUIRED', 'SMS_OTP'],
+  new_codes: ['SMS_OTP', 'RECOVERY_CODES'],
+  recovery: ['SMS_OTP', 'RECOVERY_CODE', 'PHONE_REQUIRED', 'SMS_OTP', 'RECOVERY_CODES'],
+  enrolment: ['PHONE_REQUIRED', 'SMS_OTP', 'RECOVERY_CODES'],
+  email_enrolment: ['EMAIL_OTP', 'PHONE_REQUIRED', 'SMS_OTP', 'RECOVERY_CODES'],
+};
+/** Paths a sign-in with a verified phone is on from its first block. */
+const PROFILE_PATHS: readonly Path[] = ['sign_in', 'change_phone', 'new_codes', 'recovery'];
 
 const PASSWORD_STEPS = ['SRP_A', 'PASSWORD_VERIFIER'] as const;
 
@@ -103,6 +169,7 @@ const NEW_PASSWORD_STEP = 'NEW_PASSWORD_REQUIRED';
 /**
  * Challenges of Cognito's own MFA and device tracking. They never belong in this flow; they appear
  * only in a pool where those features are on (an existing pool the triggers were attached to).
+ * (Cognito's `EMAIL_OTP` challenge name is its own email MFA; ours is a `type` of CUSTOM_CHALLENGE.)
  */
 const FOREIGN_CHALLENGES = new Set([
   'SMS_MFA',
@@ -122,10 +189,11 @@ function isEmpty(metadata: string | null | undefined): boolean {
   return metadata === undefined || metadata === null || metadata === '';
 }
 
-/** Parses the session against the grammar above, without limits. */
+/** Parses the session into password steps and blocks, checking each block's own rules. */
 export function readSession(session: readonly SessionEntry[]): SessionReading {
   const invalid = (reason: string): SessionReading => ({ valid: false, reason });
   const custom: CustomRound[] = [];
+  const blocks: Block[] = [];
   let passwordSteps: 0 | 1 | 2 = 0;
   let newPasswordStep = false;
 
@@ -149,38 +217,71 @@ export function readSession(session: readonly SessionEntry[]): SessionReading {
     if (entry.challengeName !== 'CUSTOM_CHALLENGE') return invalid(`unexpected_${entry.challengeName}`);
     const tag = parseMetadata(entry.challengeMetadata);
     if (!tag) return invalid('untagged_custom_round');
-    const previous = custom.at(-1);
-    if (previous?.ok && previous.type === 'SMS_OTP') return invalid('round_after_final_code');
-    if (tag.type === 'PHONE_REQUIRED') {
-      // Phone rounds come first and stop at the first accepted number.
-      if (previous && (previous.type === 'SMS_OTP' || previous.ok))
-        return invalid('phone_round_out_of_order');
-    } else if (tag.mark) {
-      // A resend's round follows a failed code round; only a new code (`resent`) has a new id.
-      if (previous?.type !== 'SMS_OTP' || previous.ok) return invalid('resend_round_out_of_order');
-      if (tag.mark === 'wait' && previous.id !== tag.id) return invalid('code_round_id_changed');
-    } else {
-      // A code round follows nothing, an accepted phone round, or a wrong code for the same code.
-      if (previous?.type === 'PHONE_REQUIRED' && !previous.ok) return invalid('code_round_without_phone');
-      if (previous?.type === 'SMS_OTP' && previous.id !== tag.id) return invalid('code_round_id_changed');
-    }
-    custom.push({
+    const round: CustomRound = {
       type: tag.type,
       id: tag.id,
       ok: entry.challengeResult === true,
       ...(tag.mark ? { mark: tag.mark } : {}),
-    });
+    };
+    const block = blocks.at(-1);
+    if (block && !block.ok && block.type === round.type) {
+      // The block goes on after a failed round: a code round keeps its code unless a new one was
+      // sent (`resent`); a `wait` round keeps it too.
+      const previous = block.rounds.at(-1) as CustomRound;
+      if (isCodeChannel(round.type) && round.mark !== 'resent' && round.id !== previous.id)
+        return invalid('code_round_id_changed');
+      block.rounds.push(round);
+      block.ok = round.ok;
+    } else {
+      if (block?.ok && block.type === round.type) return invalid('round_after_final_answer');
+      if (round.mark) return invalid('resend_round_out_of_order');
+      blocks.push({ type: round.type, rounds: [round], ok: round.ok });
+    }
+    custom.push(round);
   }
-  return { valid: true, passwordSteps, newPasswordStep, custom };
+  return { valid: true, passwordSteps, newPasswordStep, custom, blocks };
 }
 
-const count = (rounds: CustomRound[], type: ChallengeType, ok: boolean) =>
-  rounds.filter((round) => round.type === type && round.ok === ok).length;
+/** Which path the blocks so far are on, or why none. */
+function pathOf(blocks: readonly Block[]): { path: Path } | { reason: string } {
+  const types = blocks.map((block) => block.type);
+  const fits = (path: Path) => types.every((type, index) => PATHS[path][index] === type);
+  // Paths are told apart by their first two block types, so at most one fits (`sign_in` is the
+  // common prefix of the profile paths: it stands for them until the second block).
+  const path = (Object.keys(PATHS) as Path[]).find(fits);
+  if (!path) return { reason: 'round_out_of_order' };
+  // Every block but the last ends ok; only the recovery path's first block ends in the failed
+  // round that asked for a recovery code.
+  for (const [index, block] of blocks.slice(0, -1).entries()) {
+    const switchesToRecovery = path === 'recovery' && index === 0;
+    if (block.ok === switchesToRecovery)
+      return { reason: switchesToRecovery ? 'recovery_after_right_code' : 'round_after_unfinished_block' };
+  }
+  return { path };
+}
 
-/** Failed SMS_OTP rounds that were wrong codes: every one not answered by a resend's round. */
+/** Wrong answers: failed code rounds not answered by a resend's round or a recovery block, and wrong recovery codes. */
+export function wrongAnswers(blocks: readonly Block[]): number {
+  let wrong = 0;
+  for (const [index, block] of blocks.entries()) {
+    if (block.type === 'RECOVERY_CODE') wrong += block.rounds.filter((round) => !round.ok).length;
+    if (!isCodeChannel(block.type)) continue;
+    const next = blocks[index + 1];
+    block.rounds.forEach((round, at) => {
+      if (round.ok) return;
+      const following = block.rounds[at + 1];
+      if (following?.mark !== undefined) return; // a RESEND
+      if (!following && next?.type === 'RECOVERY_CODE') return; // the RECOVERY that began that block
+      wrong++;
+    });
+  }
+  return wrong;
+}
+
+/** Wrong codes of the code rounds alone (the resend tests' view). */
 export function wrongCodes(rounds: readonly CustomRound[]): number {
   return rounds.filter(
-    (round, index) => round.type === 'SMS_OTP' && !round.ok && rounds[index + 1]?.mark === undefined,
+    (round, index) => isCodeChannel(round.type) && !round.ok && rounds[index + 1]?.mark === undefined,
   ).length;
 }
 
@@ -189,8 +290,95 @@ export function resentCodes(rounds: readonly CustomRound[]): number {
   return rounds.filter((round) => round.mark === 'resent').length;
 }
 
+type Step =
+  | { outcome: 'fail'; reason: string }
+  | { outcome: 'tokens' }
+  | { outcome: 'round'; plan: RoundPlan };
+
+/**
+ * The one reading of a session after both password steps, shared by Define and Create: fail,
+ * tokens, or the custom round that comes next. Limits are Define's; Create passes none.
+ */
+export function nextStep(
+  reading: Extract<SessionReading, { valid: true }>,
+  user: SignInUser,
+  intent: Intent | 'unknown' | undefined,
+): Step {
+  const fail = (reason: string): Step => ({ outcome: 'fail', reason });
+  const round = (plan: RoundPlan): Step => ({ outcome: 'round', plan });
+  if (intent === 'unknown') return fail('unknown_intent');
+  const { blocks } = reading;
+  const last = blocks.at(-1);
+  if (!last) {
+    if (user.phoneVerified || user.userNotFound) return round({ kind: 'send_code', phoneFrom: 'profile' });
+    return round({ kind: 'start_enrolment' });
+  }
+  const found = pathOf(blocks);
+  if ('reason' in found) return fail(found.reason);
+  const { path } = found;
+  const onProfile = PROFILE_PATHS.includes(path);
+  if (onProfile && !user.phoneVerified && !user.userNotFound) return fail('code_without_verified_phone');
+  if (!onProfile && user.userNotFound) return fail('phone_round_for_unknown_user');
+  // A stale enrolment: this sign-in is on the enrolment path, but the user has a verified phone now
+  // (enrolled meanwhile, in another sign-in), and this session did not bind it.
+  const bound = blocks.some((block) => block.type === 'SMS_OTP' && block.ok);
+  if (!onProfile && user.phoneVerified && !bound) return fail('phone_path_for_verified_user');
+
+  const position = blocks.length - 1;
+  const phonePurpose = onProfile ? 'replace_phone' : 'verify_phone';
+  if (!last.ok) {
+    const lastRound = last.rounds.at(-1) as CustomRound;
+    switch (last.type) {
+      case 'PHONE_REQUIRED':
+        return round({ kind: 'ask_phone', purpose: phonePurpose });
+      case 'RECOVERY_CODE':
+        return round({ kind: 'ask_recovery_code' });
+      case 'RECOVERY_CODES':
+        return round({ kind: 'recovery_codes' });
+      default:
+        return round({
+          kind: 'repeat_code',
+          channel: last.type,
+          codeRoundId: lastRound.id,
+          resends: resentCodes(reading.custom),
+        });
+    }
+  }
+  if (user.userNotFound) return fail('user_not_found');
+  const pathTypes = PATHS[path];
+  if (position === pathTypes.length - 1) {
+    // The sign-in path is complete, unless the app asked for more steps after it.
+    if (path === 'sign_in' && intent === 'change_phone')
+      return round({ kind: 'ask_phone', purpose: 'replace_phone' });
+    if (path === 'sign_in' && intent === 'new_recovery_codes') return round({ kind: 'recovery_codes' });
+    return { outcome: 'tokens' };
+  }
+  const next = pathTypes[position + 1];
+  switch (next) {
+    case 'PHONE_REQUIRED':
+      return round({ kind: 'ask_phone', purpose: phonePurpose });
+    case 'SMS_OTP':
+      return round({
+        kind: 'send_code',
+        phoneFrom: 'phone_round',
+        phoneRoundId: (last.rounds.at(-1) as CustomRound).id,
+        purpose: phonePurpose,
+      });
+    case 'RECOVERY_CODES':
+      return round({ kind: 'recovery_codes' });
+    default:
+      // Within a path, only the blocks above follow an ok block.
+      return fail('round_out_of_order');
+  }
+}
+
 /** Define: the next step for this session, or tokens, or failure. */
-export function decide(session: readonly SessionEntry[], user: SignInUser, limits: AttemptLimits): Decision {
+export function decide(
+  session: readonly SessionEntry[],
+  user: SignInUser,
+  limits: AttemptLimits,
+  intent?: Intent | 'unknown' | undefined,
+): Decision {
   const fail = (reason: string): Decision => ({ outcome: 'fail', reason });
   const reading = readSession(session);
   if (!reading.valid) return fail(reading.reason);
@@ -200,24 +388,14 @@ export function decide(session: readonly SessionEntry[], user: SignInUser, limit
   if (rounds > limits.maxRounds) return fail('too_many_rounds');
   if (reading.passwordSteps === 1) return { outcome: 'challenge', challengeName: 'PASSWORD_VERIFIER' };
 
-  const { custom } = reading;
-  if (count(custom, 'PHONE_REQUIRED', false) >= limits.maxPhoneAttempts)
-    return fail('too_many_phone_attempts');
-  if (wrongCodes(custom) >= limits.maxCodeAttempts) return fail('too_many_wrong_codes');
-  if (resentCodes(reading.custom) > limits.maxResends) return fail('too_many_resends');
+  const { custom, blocks } = reading;
+  const failedPhones = custom.filter((round) => round.type === 'PHONE_REQUIRED' && !round.ok).length;
+  if (failedPhones >= limits.maxPhoneAttempts) return fail('too_many_phone_attempts');
+  if (wrongAnswers(blocks) >= limits.maxCodeAttempts) return fail('too_many_wrong_codes');
+  if (resentCodes(custom) > limits.maxResends) return fail('too_many_resends');
 
-  const first = custom[0];
-  if (first?.type === 'SMS_OTP' && !user.phoneVerified && !user.userNotFound)
-    return fail('code_without_verified_phone');
-  if (first?.type === 'PHONE_REQUIRED' && user.userNotFound) return fail('phone_round_for_unknown_user');
-
-  const last = custom.at(-1);
-  if (last?.type === 'SMS_OTP' && last.ok) {
-    return user.userNotFound ? fail('user_not_found') : { outcome: 'tokens' };
-  }
-  // A stale enrolment: this sign-in is on the phone path, but the user has a verified phone now
-  // (enrolled meanwhile, in another sign-in). It may not go on to bind another number.
-  if (first?.type === 'PHONE_REQUIRED' && user.phoneVerified) return fail('phone_path_for_verified_user');
+  const step = nextStep(reading, user, intent);
+  if (step.outcome !== 'round') return step;
   if (rounds >= limits.maxRounds) return fail('too_many_rounds');
   return { outcome: 'challenge', challengeName: 'CUSTOM_CHALLENGE' };
 }
@@ -226,31 +404,22 @@ export function decide(session: readonly SessionEntry[], user: SignInUser, limit
  * Create: which custom round comes next. `undefined` when the session does not call for a custom
  * round at all (Define would not have asked for one).
  */
-export function planCustomRound(session: readonly SessionEntry[], user: SignInUser): RoundPlan | undefined {
+export function planCustomRound(
+  session: readonly SessionEntry[],
+  user: SignInUser,
+  intent?: Intent | 'unknown' | undefined,
+): RoundPlan | undefined {
   const reading = readSession(session);
   if (!reading.valid || reading.passwordSteps !== 2) return undefined;
-  const last = reading.custom.at(-1);
-  if (!last) {
-    return user.phoneVerified || user.userNotFound
-      ? { kind: 'send_code', phoneFrom: 'profile' }
-      : { kind: 'ask_phone' };
-  }
-  // The phone path is for users without a verified phone, at every step (see `decide`).
-  if (reading.custom[0]?.type === 'PHONE_REQUIRED' && user.phoneVerified) return undefined;
-  if (last.type === 'PHONE_REQUIRED') {
-    return last.ok
-      ? { kind: 'send_code', phoneFrom: 'phone_round', phoneRoundId: last.id }
-      : { kind: 'ask_phone' };
-  }
-  return last.ok
-    ? undefined
-    : { kind: 'repeat_code', codeRoundId: last.id, resends: resentCodes(reading.custom) };
+  const step = nextStep(reading, user, intent);
+  return step.outcome === 'round' ? step.plan : undefined;
 }
 
-/** Is this sign-in on the phone path (its first custom round asked for a number)? */
+/** Is this sign-in on the enrolment path (its first custom round asked for an email code or a number)? */
 export function onPhonePath(session: readonly SessionEntry[]): boolean {
   const reading = readSession(session);
-  return reading.valid && reading.custom[0]?.type === 'PHONE_REQUIRED';
+  const first = reading.valid ? reading.custom[0]?.type : undefined;
+  return first === 'PHONE_REQUIRED' || first === 'EMAIL_OTP';
 }
 
 /** Read from Cognito's user attributes; only the exact string `'true'` counts as verified. */

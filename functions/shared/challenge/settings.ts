@@ -20,8 +20,12 @@ export const attemptSettings = {
 export const roundSettings = {
   /** Rejected phone numbers per sign-in before it fails. */
   MAX_PHONE_ATTEMPTS: setting.integer(3, 1, 10),
-  /** Session entries per sign-in, the two password steps included (2 + 3 phone + 3 code). */
-  MAX_ROUNDS: setting.integer(8, 4, 20),
+  /**
+   * Session entries per sign-in, the two password steps included. The longest path a user walks
+   * without a mistake, recovery, has 7 (2 + SMS + RECOVERY_CODE + PHONE_REQUIRED + SMS + codes);
+   * 16 leaves room for a few wrong answers and resends on top (docs/protocol.md).
+   */
+  MAX_ROUNDS: setting.integer(16, 4, 30),
 };
 
 export const resendSettings = {

@@ -97,10 +97,15 @@ test('a verify_phone round carries the number the code went to; a sign-in round 
   expect(privateParameters({ ...ROUND, phone: '+12015550123' }).phone).toBeUndefined();
 });
 
-test('a phone round carries only type, id and a nonce', () => {
-  const params = privateParameters({ type: 'PHONE_REQUIRED', id: ID });
-  expect(params).toEqual({ type: 'PHONE_REQUIRED', id: ID, nonce: NONCE });
-  expect(parsePrivateParameters(params)).toEqual({ type: 'PHONE_REQUIRED', id: ID, nonce: params.nonce });
+test('a phone round carries only type, id, a nonce and what the number is for', () => {
+  const params = privateParameters({ type: 'PHONE_REQUIRED', id: ID, purpose: 'verify_phone' });
+  expect(params).toEqual({ type: 'PHONE_REQUIRED', id: ID, nonce: NONCE, purpose: 'verify_phone' });
+  expect(parsePrivateParameters(params)).toEqual({
+    type: 'PHONE_REQUIRED',
+    id: ID,
+    nonce: params.nonce,
+    purpose: 'verify_phone',
+  });
 });
 
 const GOOD = {

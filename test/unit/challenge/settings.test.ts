@@ -21,7 +21,7 @@ test('defaults', () => {
   expect(readConfig(all, {})).toEqual({
     MAX_CODE_ATTEMPTS: 3,
     MAX_PHONE_ATTEMPTS: 3,
-    MAX_ROUNDS: 8,
+    MAX_ROUNDS: 16,
     OTP_LENGTH: 6,
     OTP_TTL_SECONDS: 180,
     AUTH_SESSION_VALIDITY_MINUTES: 3,

@@ -43,21 +43,45 @@ const conditionFailed = (item?: Invite) =>
 
 const ddb = mockClient(dynamodb);
 const idp = mockClient(cognito);
+/** The confirmation time (the enrolment grace) goes to the auth-state table before the invite. */
+const AUTH_STATE = process.env.AUTH_STATE_TABLE as string;
+const onInvites = (call: { args: unknown[] }) =>
+  (call.args[0] as { input: { TableName?: string } }).input.TableName !== AUTH_STATE;
+/** The calls about the invite and its group (the confirmation mark is asserted on its own). */
 const commandsSent = () =>
-  [...ddb.calls(), ...idp.calls()].map((c) => (c.args[0] as object).constructor.name);
+  [...ddb.calls().filter(onInvites), ...idp.calls()].map((c) => (c.args[0] as object).constructor.name);
+const inviteUpdates = () => ddb.commandCalls(UpdateCommand).filter(onInvites).length;
 
 beforeEach(() => {
   ddb.reset();
   idp.reset();
   idp.on(AdminAddUserToGroupCommand).resolves({});
+  ddb.on(UpdateCommand, { TableName: AUTH_STATE }).resolves({});
+});
+
+test('the confirmation time is kept first (first time wins), in the user partition of the auth-state table', async () => {
+  ddb.on(UpdateCommand, { TableName: 'invites-test' }).resolves({ Attributes: acceptedBy(SUB) });
+  await handler(confirmSignUp());
+  const [mark] = ddb.commandCalls(UpdateCommand);
+  expect(mark?.args[0].input).toMatchObject({
+    TableName: AUTH_STATE,
+    Key: { pk: `USER#${SUB}`, sk: 'LIFECYCLE#CONFIRMED' },
+    UpdateExpression: 'SET #at = if_not_exists(#at, :at), #ttl = if_not_exists(#ttl, :ttl)',
+  });
+});
+
+test('a forgotten password confirmed is not a sign-up: no confirmation time, no invite', async () => {
+  const event = structuredClone(forgotPasswordFixture) as PostConfirmationInput;
+  await handler(event);
+  expect(ddb.calls()).toHaveLength(0);
 });
 
 describe('PostConfirmation_ConfirmSignUp', () => {
   test('consumes the invite of the normalised email with this sub, conditionally', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: acceptedBy(SUB) });
+    ddb.on(UpdateCommand, { TableName: 'invites-test' }).resolves({ Attributes: acceptedBy(SUB) });
     const event = confirmSignUp();
     await expect(handler(event)).resolves.toBe(event);
-    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(inviteUpdates()).toBe(1);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'invites-test',
       Key: { email: ADA },
@@ -69,7 +93,9 @@ describe('PostConfirmation_ConfirmSignUp', () => {
   });
 
   test("adds the user to the invite's group: one conditional write and one group add, nothing else", async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: acceptedBy(SUB, { group: 'beta-testers' }) });
+    ddb
+      .on(UpdateCommand, { TableName: 'invites-test' })
+      .resolves({ Attributes: acceptedBy(SUB, { group: 'beta-testers' }) });
     await handler(confirmSignUp());
     expect(idp).toHaveReceivedCommandWith(AdminAddUserToGroupCommand, {
       UserPoolId: POOL,
@@ -85,7 +111,7 @@ describe('PostConfirmation_ConfirmSignUp', () => {
       .resolvesOnce({ Attributes: acceptedBy(SUB, { group: 'beta-testers' }) }) // 1st: pending -> accepted
       .resolves({ Attributes: acceptedBy(SUB, { group: 'beta-testers' }) }); // 2nd, 3rd: same sub, no change
     for (let i = 0; i < 3; i++) await handler(confirmSignUp());
-    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 3);
+    expect(inviteUpdates()).toBe(3);
     // Each delivery adds the same membership; Cognito keeps one (the e2e and hardening tests check the pool).
     expect(idp).toHaveReceivedCommandTimes(AdminAddUserToGroupCommand, 3);
     expect(idp.commandCalls(AdminAddUserToGroupCommand).map((call) => call.args[0].input.GroupName)).toEqual([
@@ -96,49 +122,57 @@ describe('PostConfirmation_ConfirmSignUp', () => {
   });
 
   test('a retry after the group add failed adds the group again (nothing is lost)', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: acceptedBy(SUB, { group: 'beta-testers' }) });
+    ddb
+      .on(UpdateCommand, { TableName: 'invites-test' })
+      .resolves({ Attributes: acceptedBy(SUB, { group: 'beta-testers' }) });
     idp.on(AdminAddUserToGroupCommand).rejectsOnce(new Error('TooManyRequestsException')).resolves({});
     await expect(handler(confirmSignUp())).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
     await handler(confirmSignUp());
     expect(idp).toHaveReceivedCommandTimes(AdminAddUserToGroupCommand, 2);
-    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 2);
+    expect(inviteUpdates()).toBe(2);
   });
 
   test("another user's attempt on an accepted invite changes nothing and succeeds quietly", async () => {
-    ddb.on(UpdateCommand).rejects(conditionFailed(acceptedBy('someone-else', { group: 'beta-testers' })));
+    ddb
+      .on(UpdateCommand, { TableName: 'invites-test' })
+      .rejects(conditionFailed(acceptedBy('someone-else', { group: 'beta-testers' })));
     const event = confirmSignUp();
     await expect(handler(event)).resolves.toBe(event);
     expect(commandsSent()).toEqual(['UpdateCommand']);
   });
 
   test('engines that do not return the failed item get one consistent read, then nothing changes', async () => {
-    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(UpdateCommand, { TableName: 'invites-test' }).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({ Item: acceptedBy('someone-else', { group: 'beta-testers' }) });
     await handler(confirmSignUp());
     expect(commandsSent()).toEqual(['UpdateCommand', 'GetCommand']);
   });
 
   test('a revoked invite is not consumed and no group is added', async () => {
-    ddb.on(UpdateCommand).rejects(conditionFailed(invite({ status: 'revoked', group: 'beta-testers' })));
+    ddb
+      .on(UpdateCommand, { TableName: 'invites-test' })
+      .rejects(conditionFailed(invite({ status: 'revoked', group: 'beta-testers' })));
     await handler(confirmSignUp());
     expect(commandsSent()).toEqual(['UpdateCommand']);
   });
 
   test('no invite at all (e.g. an external-provider user let in by domain): nothing happens', async () => {
-    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(UpdateCommand, { TableName: 'invites-test' }).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({});
     await handler(confirmSignUp());
     expect(commandsSent()).toEqual(['UpdateCommand', 'GetCommand']);
   });
 
   test('a DynamoDB failure surfaces as the generic message so Cognito retries', async () => {
-    ddb.on(UpdateCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    ddb
+      .on(UpdateCommand, { TableName: 'invites-test' })
+      .rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
     await expect(handler(confirmSignUp())).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
     expect(idp).toHaveReceivedCommandTimes(AdminAddUserToGroupCommand, 0);
   });
 
   test('an update reply without the item (a faulty engine) is a named fault, not a TypeError; no group add', async () => {
-    ddb.on(UpdateCommand).resolves({});
+    ddb.on(UpdateCommand, { TableName: 'invites-test' }).resolves({});
     const store = new InviteStore(dynamodb, 'invites-test');
     await expect(store.consume(ADA, SUB, new Date())).rejects.toThrow(
       'DynamoDB UpdateItem returned no attributes',

@@ -20,6 +20,7 @@ const isolated = loadIsolated({ POWERTOOLS_LOG_LEVEL: 'DEBUG' }, () => ({
   dynamodb: (require('#shared/aws/dynamodb') as typeof import('#shared/aws/dynamodb')).dynamodb,
   cognito: (require('#shared/aws/cognito') as typeof import('#shared/aws/cognito')).cognito,
   // The store checks `instanceof` against the class of its own registry.
+  UpdateCommand: (require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb')).UpdateCommand,
   ConditionFailed: (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb'))
     .ConditionalCheckFailedException,
 }));
@@ -45,7 +46,10 @@ test('logs outcomes with a masked email, never the code, the full email or the e
 
     ddb.resolves({ Attributes: invite({ status: 'accepted', acceptedBy: SUB }) });
     await isolated.handler(structuredClone(event));
-    ddb.rejects(
+    ddb.reset();
+    // The confirmation mark succeeds; the invite's conditional write fails.
+    ddb.on(isolated.UpdateCommand, { TableName: process.env.AUTH_STATE_TABLE }).resolves({});
+    ddb.on(isolated.UpdateCommand, { TableName: process.env.INVITES_TABLE }).rejects(
       new isolated.ConditionFailed({
         message: 'The conditional request failed',
         $metadata: {},

@@ -1,0 +1,29 @@
+/** What VerifyAuthChallengeResponse needs: its settings and its ports (adapters in handler.ts). */
+import type { AccountStatusStore, LockoutPolicy } from '#shared/auth-state/account-status';
+import type { ChallengeStore } from '#shared/auth-state/challenge-store';
+import type { RecoveryStore } from '#shared/auth-state/recovery-store';
+import type { PhoneWriter } from './cognito';
+import type { SecurityNotices } from './notices';
+
+export interface VerifySettings {
+  allowedCountries: readonly string[];
+  /** Wrong answers one code takes (all sign-ins together) before it is dead. */
+  maxCodeAttempts: number;
+  lockout: LockoutPolicy;
+}
+
+export interface VerifyDeps {
+  accounts: Pick<AccountStatusStore, 'read'>;
+  challenges: Pick<
+    ChallengeStore,
+    'savePhoneCandidate' | 'useCode' | 'countWrongAnswer' | 'requestForCode' | 'recordDecoyAnswer'
+  >;
+  recovery: Pick<RecoveryStore, 'burn' | 'replaceSet'>;
+  users: PhoneWriter;
+  /** Security notices (audit record, email, SMS to the old number); absent in some unit tests. */
+  notices?: SecurityNotices | undefined;
+  settings: VerifySettings;
+  now: () => Date;
+  /** 4 random bytes as hex: keeps failure records of the same millisecond apart. */
+  randomHex8: () => string;
+}

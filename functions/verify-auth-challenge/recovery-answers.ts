@@ -1,0 +1,74 @@
+/**
+ * The recovery rounds' answers.
+ *
+ * RECOVERY_CODE: the answer (any case, spaces and dashes ignored) is hashed with the user's key and
+ * burnt from the user's set with ONE conditional UpdateItem (recovery-store.ts): right only while
+ * that code is unused, so a recovery code works once, even for two sign-ins racing with it; a
+ * Cognito retry of the answer that burnt it is right again. Anything else is a wrong answer,
+ * counted like a wrong SMS code (the per-sign-in limit and the lockout). A right code sends the
+ * `recovery_code_used` notice; the sign-in then has to prove a new number before tokens (Define).
+ *
+ * RECOVERY_CODES: `OK` (trimmed, any case) stores the set whose hashes Create put in the private
+ * parameters, replacing the old set (ONE PutItem), and sends the `recovery_codes_new` notice. Any
+ * other answer is not a guess: nothing is written, nothing counted, and Create shows a fresh set.
+ */
+import { isAcknowledgement, type PrivateRound } from '#shared/challenge/protocol';
+import { normaliseRecoveryCode, recoveryCodeHash } from '#shared/challenge/recovery-codes';
+import { logger } from '#shared/logger';
+import { countMetric } from '#shared/metrics';
+import { type Answering, countWrong } from './answering';
+import { noticeTarget } from './notices';
+
+export async function verifyRecoveryCode(
+  answering: Answering,
+  round: Extract<PrivateRound, { type: 'RECOVERY_CODE' }>,
+): Promise<boolean> {
+  const { event, sub, now, deps } = answering;
+  const canonical = normaliseRecoveryCode(event.request.challengeAnswer);
+  const burnt = canonical
+    ? await deps.recovery.burn(sub, {
+        hash: recoveryCodeHash(sub, canonical),
+        nonce: round.nonce,
+        now: now.getTime(),
+      })
+    : undefined;
+  if (burnt?.outcome !== 'burnt') {
+    await countWrong(answering, round, 'wrong_recovery_code');
+    logger.info('recovery code rejected', { roundId: round.id, detail: canonical ? 'unknown' : 'malformed' });
+    return false;
+  }
+  logger.info('recovery code accepted; a new phone must be proven next', {
+    roundId: round.id,
+    left: burnt.left,
+    retry: burnt.retry,
+  });
+  if (!burnt.retry) {
+    countMetric('VerifyAuthChallengeResponse', 'RecoveryCodesUsed');
+    await deps.notices?.record(
+      sub,
+      { kind: 'recovery_code_used', by: 'user', recoveryCodesLeft: burnt.left },
+      noticeTarget(event.request.userAttributes),
+    );
+  }
+  return true;
+}
+
+export async function verifyRecoveryCodesAcknowledged(
+  answering: Answering,
+  round: Extract<PrivateRound, { type: 'RECOVERY_CODES' }>,
+): Promise<boolean> {
+  const { event, sub, now, deps } = answering;
+  if (!isAcknowledgement(event.request.challengeAnswer)) {
+    logger.info('recovery codes not acknowledged; a new set follows', { roundId: round.id });
+    return false;
+  }
+  await deps.recovery.replaceSet(sub, round.hashes, now.getTime());
+  countMetric('VerifyAuthChallengeResponse', 'RecoveryCodeSets');
+  logger.info('new recovery codes stored', { roundId: round.id, count: round.hashes.length });
+  await deps.notices?.record(
+    sub,
+    { kind: 'recovery_codes_new', by: 'user' },
+    noticeTarget(event.request.userAttributes),
+  );
+  return true;
+}
