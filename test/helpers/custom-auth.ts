@@ -152,3 +152,16 @@ export class SignIn {
     };
   }
 }
+
+/**
+ * The sign-up was confirmed just now (what PostConfirmation records): a first enrolment is within
+ * the grace and goes straight to PHONE_REQUIRED. Without it, it starts with an EMAIL_OTP round.
+ */
+export async function confirmedJustNow(sub: string): Promise<void> {
+  const { AccountStatusStore } = await import('#shared/auth-state/account-status');
+  const { dynamodb } = await import('#shared/aws/dynamodb');
+  await new AccountStatusStore(dynamodb, process.env.AUTH_STATE_TABLE ?? 'auth-state-test').markConfirmed(
+    sub,
+    new Date(),
+  );
+}

@@ -21,7 +21,7 @@ import { InviteStore } from '#shared/invites/store';
 import { METRICS, METRICS_NAMESPACE, type MetricName } from '#shared/metric-catalog';
 import { handler as postConfirmation } from '../../functions/post-confirmation/handler';
 import { handler as preSignUp } from '../../functions/pre-signup/handler';
-import { common, newUser, SignIn, type TestUser } from '../helpers/custom-auth';
+import { common, confirmedJustNow, newUser, SignIn, type TestUser } from '../helpers/custom-auth';
 import { captureLogs } from '../unit/shared/capture-logs';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
@@ -110,8 +110,9 @@ describe('the custom sign-in counts what happens', () => {
     expect(retried).toBe(true);
   });
 
-  test('an enrolment: a rejected number, the code to the new one, the phone enrolled', async () => {
+  test('an enrolment, then a recovery: enrolled, codes set, a recovery code used, the phone changed', async () => {
     const user = newUser();
+    await confirmedJustNow(user.sub);
     const phone = uniquePhone();
     remember(user, phone);
     let signIn = undefined as unknown as SignIn;
@@ -126,6 +127,37 @@ describe('the custom sign-in counts what happens', () => {
       { trigger: 'VerifyAuthChallengeResponse', metric: 'PhonesEnrolled' },
       { trigger: 'VerifyAuthChallengeResponse', metric: 'SignInsCompleted' },
     ]);
+    const codes = (signIn.round?.publicParameters.codes ?? '').split(' ');
+    for (const code of codes) secrets.add(code);
+    expect(await counted(() => signIn.answer('OK'))).toEqual([
+      { trigger: 'VerifyAuthChallengeResponse', metric: 'RecoveryCodeSets' },
+    ]);
+    expect(signIn.outcome).toBe('tokens');
+    // What AdminUpdateUserAttributes did (the fake only answers): later events carry the phone.
+    expect(idp.commandCalls(AdminUpdateUserAttributesCommand)).toHaveLength(1);
+    Object.assign(user.attributes, { phone_number: phone, phone_number_verified: 'true' });
+
+    // The phone is lost: RECOVERY, a right recovery code, a new number proven, new codes.
+    const newPhone = uniquePhone();
+    remember(user, newPhone);
+    let recovery = undefined as unknown as SignIn;
+    await counted(async () => (recovery = await SignIn.start(user)));
+    expect(await counted(() => recovery.answer('RECOVERY'))).toEqual([]);
+    expect(recovery.round?.publicParameters.type).toBe('RECOVERY_CODE');
+    expect(await counted(() => recovery.answer(codes[0] as string))).toEqual([
+      { trigger: 'VerifyAuthChallengeResponse', metric: 'RecoveryCodesUsed' },
+    ]);
+    expect(await counted(() => recovery.answer(newPhone))).toEqual([
+      { trigger: 'CreateAuthChallenge', metric: 'CodesSent', reason: 'replace_phone' },
+    ]);
+    expect(await counted(() => recovery.answer(lastCodeTo(newPhone)))).toEqual([
+      { trigger: 'VerifyAuthChallengeResponse', metric: 'PhoneChanges' },
+      { trigger: 'VerifyAuthChallengeResponse', metric: 'SignInsCompleted' },
+    ]);
+    expect(await counted(() => recovery.answer('ok'))).toEqual([
+      { trigger: 'VerifyAuthChallengeResponse', metric: 'RecoveryCodeSets' },
+    ]);
+    expect(recovery.outcome).toBe('tokens');
   });
 
   test('three wrong codes: Define fails the sign-in, and says why', async () => {

@@ -23,7 +23,13 @@ import {
 } from '#shared/challenge/errors';
 import type { SessionEntry } from '#shared/challenge/session';
 import { handler as verifyHandler } from '../../functions/verify-auth-challenge/handler';
-import { common, newUser as freshUser, SignIn as Rounds, type TestUser } from '../helpers/custom-auth';
+import {
+  common,
+  confirmedJustNow,
+  newUser as freshUser,
+  SignIn as Rounds,
+  type TestUser,
+} from '../helpers/custom-auth';
 
 const TABLE = 'auth-state-test';
 const records = new SignInRecords(dynamodb, TABLE);
@@ -39,8 +45,10 @@ let phoneCounter = 0;
 /** Valid US mobile numbers, unique within this file's run (another range than two-factor.test.ts). */
 const uniquePhone = () => `+1201557${String((process.pid * 13 + phoneCounter++) % 10_000).padStart(4, '0')}`;
 
-function newUser(phone?: string): User {
+/** A user with a verified phone, or one who has just confirmed the sign-up (within the enrolment grace). */
+async function newUser(phone?: string): Promise<User> {
   const user = freshUser(phone);
+  if (!phone) await confirmedJustNow(user.sub);
   users.set(user.userName, user);
   return user;
 }
@@ -137,7 +145,7 @@ beforeEach(() => {
 describe('one code, many sign-ins: one wrong-answer budget, single use', () => {
   test('4 sign-ins reach SMS_OTP together; 3 wrong answers spread over them; then the right code fails in every one', async () => {
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     const signIns = [0, 1, 2, 3].map(() => new SignIn(user));
     const first = await Promise.all(signIns.map((signIn) => signIn.start()));
     for (const step of first) expectType(step, 'SMS_OTP');
@@ -173,7 +181,7 @@ describe('one code, many sign-ins: one wrong-answer budget, single use', () => {
 
   test('two sign-ins share a code: one completes, the other one’s right answer fails', async () => {
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     const a = new SignIn(user);
     const b = new SignIn(user);
     expectType(await a.start(), 'SMS_OTP');
@@ -190,7 +198,7 @@ describe('one code, many sign-ins: one wrong-answer budget, single use', () => {
 
   test('a retried Verify of the right answer is right again (Cognito retries), and counts nothing', async () => {
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     const a = new SignIn(user);
     expectType(await a.start(), 'SMS_OTP');
     const code = lastCodeTo(phone);
@@ -211,7 +219,7 @@ describe('one code, many sign-ins: one wrong-answer budget, single use', () => {
 
   test('a retried Verify of a wrong answer counts once on the code and once for the lockout', async () => {
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     const a = new SignIn(user);
     const b = new SignIn(user);
     expectType(await a.start(), 'SMS_OTP');
@@ -235,7 +243,7 @@ describe('one code, many sign-ins: one wrong-answer budget, single use', () => {
 
   test('after a used code, a new sign-in gets a new code at once (not the dead one)', async () => {
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     const a = new SignIn(user);
     expectType(await a.start(), 'SMS_OTP');
     expect(await a.answer(lastCodeTo(phone))).toEqual({ kind: 'tokens' });
@@ -248,7 +256,7 @@ describe('one code, many sign-ins: one wrong-answer budget, single use', () => {
 
 describe('a stale enrolment never overwrites a verified phone', () => {
   test('attacker paused at PHONE_REQUIRED, user enrols, attacker resumes with another number: no tokens, phone unchanged', async () => {
-    const user = newUser();
+    const user = await newUser();
     const attacker = new SignIn(user);
     expectType(await attacker.start(), 'PHONE_REQUIRED');
 
@@ -256,7 +264,8 @@ describe('a stale enrolment never overwrites a verified phone', () => {
     const ownersPhone = uniquePhone();
     expectType(await owner.start(), 'PHONE_REQUIRED');
     expectType(await owner.answer(ownersPhone), 'SMS_OTP');
-    expect(await owner.answer(lastCodeTo(ownersPhone))).toEqual({ kind: 'tokens' });
+    expectType(await owner.answer(lastCodeTo(ownersPhone)), 'RECOVERY_CODES');
+    expect(await owner.answer('OK')).toEqual({ kind: 'tokens' });
     expect(user.attributes).toMatchObject({ phone_number: ownersPhone, phone_number_verified: 'true' });
 
     const attackersPhone = uniquePhone();
@@ -268,7 +277,7 @@ describe('a stale enrolment never overwrites a verified phone', () => {
   });
 
   test('attacker paused at SMS_OTP with a code to their own number, user enrols: the attacker’s right code binds nothing', async () => {
-    const user = newUser();
+    const user = await newUser();
     const attacker = new SignIn(user);
     const attackersPhone = uniquePhone();
     expectType(await attacker.start(), 'PHONE_REQUIRED');
@@ -279,7 +288,8 @@ describe('a stale enrolment never overwrites a verified phone', () => {
     const ownersPhone = uniquePhone();
     expectType(await owner.start(), 'PHONE_REQUIRED');
     expectType(await owner.answer(ownersPhone), 'SMS_OTP');
-    expect(await owner.answer(lastCodeTo(ownersPhone))).toEqual({ kind: 'tokens' });
+    expectType(await owner.answer(lastCodeTo(ownersPhone)), 'RECOVERY_CODES');
+    expect(await owner.answer('OK')).toEqual({ kind: 'tokens' });
 
     const resumed = await attacker.answer(attackersCode);
     expect(resumed).toEqual({ kind: 'failed' });
@@ -292,7 +302,7 @@ describe('a stale enrolment never overwrites a verified phone', () => {
 describe('lockout and suspension hold where codes are sent and answers judged', () => {
   test('five real wrong answers across sign-ins lock the user: no code is sent and a held round’s right answer is refused', async () => {
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     const holder = new SignIn(user);
     // Sign-in 1: three wrong answers spend the first code.
     const one = new SignIn(user);
@@ -325,7 +335,7 @@ describe('lockout and suspension hold where codes are sent and answers judged', 
 
   test('a user suspended while a sign-in holds its code round cannot complete it', async () => {
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     const signIn = new SignIn(user);
     expectType(await signIn.start(), 'SMS_OTP');
     await accounts.suspend(user.sub, { reason: 'test', at: new Date().toISOString(), by: 'test' });
@@ -341,8 +351,8 @@ describe('lockout and suspension hold where codes are sent and answers judged', 
 describe('enrolment sends to a number not yet proven never use up its owner’s budget', () => {
   test('two phone-less accounts use up the unproven-number limit on a victim’s number; the victim still signs in', async () => {
     const victimsPhone = uniquePhone();
-    const victim = newUser(victimsPhone);
-    const attackers = [newUser(), newUser()];
+    const victim = await newUser(victimsPhone);
+    const attackers = [await newUser(), await newUser()];
     let refused = 0;
     // Up to 5 enrolment attempts from each account (the hourly per-user limit): before the fix,
     // these 10 texts used up the number's daily 10 and the victim got no code until midnight UTC.
@@ -368,7 +378,7 @@ describe('enrolment sends to a number not yet proven never use up its owner’s 
   });
 
   test('one account may ask for a few enrolment codes a day, whatever numbers it types', async () => {
-    const attacker = newUser();
+    const attacker = await newUser();
     const steps: Step[] = [];
     for (let attempt = 0; attempt < 6; attempt++) {
       const signIn = new SignIn(attacker);

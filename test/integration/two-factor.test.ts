@@ -19,6 +19,7 @@ import { logger } from '#shared/logger';
 import { handler as createHandler } from '../../functions/create-auth-challenge/handler';
 import { handler as defineHandler } from '../../functions/define-auth-challenge/handler';
 import { handler as verifyHandler } from '../../functions/verify-auth-challenge/handler';
+import { confirmedJustNow } from '../helpers/custom-auth';
 import { captureLogs } from '../unit/shared/capture-logs';
 
 const POOL = 'us-east-1_INTEGRATION';
@@ -42,10 +43,12 @@ let phoneCounter = 0;
 /** Valid US mobile numbers, unique within this file's run. */
 const uniquePhone = () => `+1201555${String((process.pid * 7 + phoneCounter++) % 10_000).padStart(4, '0')}`;
 
-function newUser(phone?: string): User {
+/** A user with a verified phone, or one who has just confirmed the sign-up (within the enrolment grace). */
+async function newUser(phone?: string): Promise<User> {
   const sub = randomUUID();
   const attributes: Record<string, string> = { sub, email: `${sub}@example.com`, email_verified: 'true' };
   if (phone) Object.assign(attributes, { phone_number: phone, phone_number_verified: 'true' });
+  else await confirmedJustNow(sub);
   const user = { sub, userName: sub, attributes };
   users.set(user.userName, user);
   return user;
@@ -165,7 +168,7 @@ beforeEach(() => {
 describe('sign-in flows', () => {
   test('a user with a verified phone: password, then the SMS code, then tokens', async () => {
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     const result = await signIn(user, () => lastCodeTo(phone));
     expect(result.outcome).toBe('tokens');
     expect(result.challenges).toEqual([
@@ -178,10 +181,11 @@ describe('sign-in flows', () => {
   });
 
   test('a user without a phone: PHONE_REQUIRED, SMS_OTP to that number, tokens, and the number becomes verified', async () => {
-    const user = newUser();
+    const user = await newUser();
     const phone = uniquePhone();
-    // A number outside the allowed countries, then a good one, then a wrong code, then the code sent.
-    const answers = [() => '+33612345678', () => phone, () => '000000', () => lastCodeTo(phone)];
+    // A number outside the allowed countries, then a good one, then a wrong code, then the code
+    // sent; then the new recovery codes, acknowledged.
+    const answers = [() => '+33612345678', () => phone, () => '000000', () => lastCodeTo(phone), () => 'OK'];
     const result = await signIn(user, (_challenge, round) => answers[round]?.() ?? 'none');
     expect(result.outcome).toBe('tokens');
     expect(result.challenges.map((c) => c.type)).toEqual([
@@ -189,6 +193,7 @@ describe('sign-in flows', () => {
       'PHONE_REQUIRED',
       'SMS_OTP',
       'SMS_OTP',
+      'RECOVERY_CODES',
     ]);
     // One SMS, to the number given; the wrong code did not cause a second one.
     expect(outbox.map((sms) => sms.to)).toEqual([phone]);
@@ -203,7 +208,7 @@ describe('sign-in flows', () => {
   });
 
   test("an unproven number never becomes the user's: three wrong codes fail the sign-in and nothing is saved", async () => {
-    const user = newUser();
+    const user = await newUser();
     const phone = uniquePhone();
     const result = await signIn(user, (_challenge, round) => (round === 0 ? phone : '999999'));
     expect(result.outcome).toBe('failed');
@@ -217,7 +222,7 @@ describe('sign-in flows', () => {
   test('a code used by one sign-in is never reused, even within RESEND_COOLDOWN_SECONDS: the next sign-in gets a new SMS', async () => {
     // (Sign-ins that wait at the code round together share one SMS: second-factor-attacks.test.ts.)
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     expect((await signIn(user, () => lastCodeTo(phone))).outcome).toBe('tokens');
     const used = lastCodeTo(phone);
     expect((await signIn(user, () => lastCodeTo(phone))).outcome).toBe('tokens');
@@ -227,7 +232,7 @@ describe('sign-in flows', () => {
 
   test('after the cooldown a used code is worthless: replaying it fails, and that sign-in gets a new code', async () => {
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     expect((await signIn(user, () => lastCodeTo(phone))).outcome).toBe('tokens');
     const used = lastCodeTo(phone);
     await backdateCode(user, 31_000); // RESEND_COOLDOWN_SECONDS (30) has passed
@@ -260,7 +265,7 @@ describe('Cognito retries and repeated sign-ins', () => {
 
   test('Create called 3 times for one round sends one SMS, and the code sent still works', async () => {
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     const responses = [];
     for (let i = 0; i < 3; i++) responses.push((await create(user, afterPassword)).response);
     expect(outbox).toHaveLength(1);
@@ -272,14 +277,14 @@ describe('Cognito retries and repeated sign-ins', () => {
 
   test('3 concurrent Creates for one round send one SMS', async () => {
     const phone = uniquePhone();
-    const user = newUser(phone);
+    const user = await newUser(phone);
     const responses = await Promise.all([1, 2, 3].map(() => create(user, afterPassword)));
     expect(outbox).toHaveLength(1);
     expect(new Set(responses.map((r) => r.response.challengeMetadata)).size).toBe(1);
   });
 
   test('the phone path is retry-safe too: a repeated Create after PHONE_REQUIRED sends once, to the number given', async () => {
-    const user = newUser();
+    const user = await newUser();
     const phone = uniquePhone();
     const ask = (await create(user, afterPassword)).response;
     expect((await verify(user, ask.privateChallengeParameters ?? {}, phone)).response.answerCorrect).toBe(
@@ -302,7 +307,7 @@ describe('Cognito retries and repeated sign-ins', () => {
 
 describe('send limits through Create', () => {
   test('8 concurrent code rounds for one user (different phone rounds): exactly 5 SMS, the rest refused', async () => {
-    const user = newUser();
+    const user = await newUser();
     const sessions = await Promise.all(
       Array.from({ length: 8 }, async () => {
         const ask = (
@@ -335,7 +340,7 @@ describe('send limits through Create', () => {
 
   test('15 users sharing one number, concurrently: exactly 10 SMS to it today', async () => {
     const phone = uniquePhone();
-    const group = Array.from({ length: 15 }, () => newUser(phone));
+    const group = await Promise.all(Array.from({ length: 15 }, () => newUser(phone)));
     const results = await Promise.allSettled(
       group.map((user) =>
         create(user, [
@@ -353,17 +358,18 @@ describe('logs', () => {
   test('no code and no full phone number reaches the logs, at DEBUG, on success and failure paths', async () => {
     const logs = captureLogs(logger, 'DEBUG');
     const phones: string[] = [];
+    const recoveryCodes: string[] = [];
     try {
       // Verified phone, straight to tokens.
       const a = uniquePhone();
       phones.push(a);
-      expect((await signIn(newUser(a), () => lastCodeTo(a))).outcome).toBe('tokens');
+      expect((await signIn(await newUser(a), () => lastCodeTo(a))).outcome).toBe('tokens');
       // Phone path with a rejected number, a wrong code and a success.
       const b = uniquePhone();
       phones.push(b, '+33612345678');
       const phonePath = await signIn(
-        newUser(),
-        (_c, round) => ['+33612345678', b, '123123', lastCodeTo(b)][round] as string,
+        await newUser(),
+        (_c, round) => ['+33612345678', b, '123123', lastCodeTo(b), 'OK'][round] as string,
       );
       expect(phonePath.outcome).toBe('tokens');
       expect(phonePath.session.map((entry) => entry.challengeResult)).toEqual([
@@ -373,18 +379,22 @@ describe('logs', () => {
         true,
         false,
         true,
+        true,
       ]);
+      recoveryCodes.push(...(phonePath.challenges.at(-1)?.codes ?? '').split(' '));
       // Exhausted attempts on an unproven number.
       const c = uniquePhone();
       phones.push(c);
-      expect((await signIn(newUser(), (_c, round) => (round === 0 ? c : '000001'))).outcome).toBe('failed');
+      expect((await signIn(await newUser(), (_c, round) => (round === 0 ? c : '000001'))).outcome).toBe(
+        'failed',
+      );
       // SNS refusing the number, quoting it in its error message.
       const d = uniquePhone();
       phones.push(d);
       snsMock
         .on(PublishCommand)
         .rejects(new Error(`Invalid parameter: PhoneNumber Reason: ${d} is not valid to publish to`));
-      const failed = await signIn(newUser(d), () => '000000');
+      const failed = await signIn(await newUser(d), () => '000000');
       expect(failed).toMatchObject({ outcome: 'error', error: GENERIC_FAILURE_MESSAGE });
     } finally {
       logs.restore();
@@ -393,6 +403,12 @@ describe('logs', () => {
     const text = logs.text();
     const codes = outbox.flatMap((sms) => /\b(\d{6})\b/.exec(sms.body)?.[1] ?? []);
     expect(codes.length).toBeGreaterThanOrEqual(3);
+    // The recovery codes shown in the RECOVERY_CODES round never reach a log, in any form.
+    expect(recoveryCodes).toHaveLength(10);
+    for (const code of recoveryCodes) {
+      expect(text).not.toContain(code);
+      expect(text).not.toContain(code.replaceAll('-', ''));
+    }
     expect(logs.records().length).toBeGreaterThan(20);
     expect(logs.records().some((record) => record.level === 'DEBUG')).toBe(true);
     // The capture works: masked destinations and failure reasons are there.

@@ -349,6 +349,8 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
           return {};
       }
     }
+    // An unconditional update (the confirmation time) cannot fail its condition.
+    if (!input.ConditionExpression) return {};
     if (pick(3) === 1) throw conditionFailed();
     return {};
   });
@@ -376,6 +378,9 @@ export function installStubs(mocks: Mocks): { start(plan: StubPlan): StubRecord 
       [failure(60_000, 1), { pk, sk: 'SIGNIN#LAST_SUCCESS', at: ISO(now - 30_000) }],
       [{ pk, sk: 'SUSPENSION', reason: 'fraud', at: ISO(now), by: 'ops' }],
       [{ pk, sk: 'INVITE#RECONCILED', at: ISO(now - 86_400_000) }],
+      // Confirmed a moment ago (within the enrolment grace), or long ago.
+      [{ pk, sk: 'LIFECYCLE#CONFIRMED', at: ISO(now - 60_000) }],
+      [{ pk, sk: 'LIFECYCLE#CONFIRMED', at: 'not-a-date' }],
       [{ pk, sk: 'FAIL#not-a-date', reason: 42 }],
     ];
     return { Items: options[pick(options.length)] };

@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CODE_EXPIRED_MESSAGE,
+  EMAIL_UNAVAILABLE_MESSAGE,
   SEND_LIMIT_MESSAGE,
   SIGN_IN_NOT_ALLOWED_MESSAGE,
   SMS_UNAVAILABLE_MESSAGE,
@@ -71,6 +72,7 @@ export const USER_SAFE_MESSAGES: Record<TriggerKey, readonly string[]> = {
     CODE_EXPIRED_MESSAGE,
     SMS_UNAVAILABLE_MESSAGE,
     SIGN_IN_NOT_ALLOWED_MESSAGE,
+    EMAIL_UNAVAILABLE_MESSAGE,
   ],
   'verify-auth-challenge': [INVALID_REQUEST_MESSAGE, SIGN_IN_NOT_ALLOWED_MESSAGE],
 };
@@ -92,8 +94,12 @@ const optionalString = (value: unknown) => value === undefined || value === null
 const stringRecord = (value: unknown) =>
   isObject(value) && Object.values(value).every((item) => typeof item === 'string');
 
-const METADATA = /^(PHONE_REQUIRED|SMS_OTP):[0-9a-f]{32}$/;
+const METADATA =
+  /^((PHONE_REQUIRED|RECOVERY_CODE|RECOVERY_CODES):[0-9a-f]{32}|(SMS_OTP|EMAIL_OTP):[0-9a-f]{32}(:(resent|wait))?)$/;
 const MASKED_DESTINATION = /^\+\*{7}\d{4}$/;
+const MASKED_EMAIL = /^.\*{3}@.\*{3}(\.[^@]*)?$/;
+const RECOVERY_CODES =
+  /^([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4} ){9}[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 
 /**
  * Problems with a trigger's response (empty when it is well-formed): the shape Cognito accepts,
@@ -159,15 +165,29 @@ export function responseProblems(trigger: TriggerKey, event: unknown, before?: u
         `challengeMetadata ${JSON.stringify(response.challengeMetadata)}`,
       );
       if (isObject(pub)) {
-        if (pub.type === 'SMS_OTP') {
+        if (pub.type === 'SMS_OTP' || pub.type === 'EMAIL_OTP') {
+          const mask = pub.type === 'SMS_OTP' ? MASKED_DESTINATION : MASKED_EMAIL;
           check(
-            typeof pub.destination === 'string' && MASKED_DESTINATION.test(pub.destination),
+            typeof pub.destination === 'string' && mask.test(pub.destination),
             `destination not masked: ${String(pub.destination)}`,
           );
           check(typeof pub.length === 'string' && /^\d+$/.test(pub.length), 'length is not a number');
-          check(Object.keys(pub).sort().join() === 'destination,length,type', 'extra public parameters');
+          const keys = Object.keys(pub).sort().join();
+          check(
+            keys === 'destination,length,type' || keys === 'destination,length,retryAfter,type',
+            'extra public parameters',
+          );
+        } else if (pub.type === 'RECOVERY_CODES') {
+          check(
+            typeof pub.codes === 'string' && RECOVERY_CODES.test(pub.codes),
+            'codes not ten grouped codes',
+          );
+          check(Object.keys(pub).sort().join() === 'codes,type', 'extra public parameters');
         } else {
-          check(pub.type === 'PHONE_REQUIRED', `unknown type ${String(pub.type)}`);
+          check(
+            pub.type === 'PHONE_REQUIRED' || pub.type === 'RECOVERY_CODE',
+            `unknown type ${String(pub.type)}`,
+          );
           check(Object.keys(pub).join() === 'type', 'extra public parameters');
         }
       }
