@@ -117,6 +117,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const phone = demoPhone();
     let inviteCode = '';
     let firstSession: CognitoUserSession | undefined;
+    let recoveryCodes: string[] = [];
+    /** Ada's number now (she changes it, then loses the phone). */
+    let current = phone;
+    const otherPhone = (...taken: string[]) => {
+      for (;;) {
+        const candidate = demoPhone();
+        if (!taken.includes(candidate)) return candidate;
+      }
+    };
 
     const steps: Array<[string, () => Promise<void>]> = [
       [
@@ -189,9 +198,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
           const sms = await nextSms(phone, before);
           showSms(sms);
           step = await step.answer(codeFrom(sms, codeLength));
-          expect(step.kind === 'signedIn', `expected tokens after the right code, got ${describe(step)}`);
+          expect(
+            step.kind === 'challenge' && step.parameters.type === 'RECOVERY_CODES',
+            `expected RECOVERY_CODES after the right code, got ${describe(step)}`,
+          );
+          recoveryCodes = (step.parameters.codes ?? '').split(' ');
+          expect(recoveryCodes.length === 10, `expected 10 recovery codes, got ${recoveryCodes.length}`);
+          check(
+            `the number is proven and bound; RECOVERY_CODES shows ten one-time codes: ${recoveryCodes[0]} …`,
+          );
+          detail('Ada saves them and answers OK (only their hashes are stored)');
+          step = await step.answer('OK');
+          expect(step.kind === 'signedIn', `expected tokens after OK, got ${describe(step)}`);
           firstSession = step.session;
-          check('right code: ID, access and refresh tokens issued');
+          check('ID, access and refresh tokens issued');
         },
       ],
       [
@@ -240,6 +260,115 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         },
       ],
       [
+        'A code did not arrive: RESEND',
+        async () => {
+          const before = (await outbox(current)).length;
+          let step = await signIn(pool, email, DEMO_PASSWORD);
+          expect(
+            step.kind === 'challenge' && step.parameters.type === 'SMS_OTP',
+            `expected SMS_OTP, got ${describe(step)}`,
+          );
+          const sms = await nextSms(current, before);
+          step = await step.answer('RESEND');
+          expect(
+            step.kind === 'challenge' && step.parameters.type === 'SMS_OTP',
+            `expected SMS_OTP again, got ${describe(step)}`,
+          );
+          const wait = Number(step.parameters.retryAfter);
+          expect(wait > 0, `expected retryAfter (the code is seconds old), got ${describe(step)}`);
+          check(
+            `too early for a new code: the same round with retryAfter ${wait} s; nothing sent, nothing counted`,
+          );
+          step = await step.answer(codeFrom(sms, Number(step.parameters.length)));
+          expect(step.kind === 'signedIn', `expected tokens, got ${describe(step)}`);
+          check('the code already sent still works: signed in (after the cooldown RESEND sends a new one)');
+        },
+      ],
+      [
+        'Ada changes her number (ClientMetadata.intent = change_phone)',
+        async () => {
+          const next = otherPhone(phone);
+          const intent = { intent: 'change_phone' };
+          const before = (await outbox(current)).length;
+          let step = await signIn(pool, email, DEMO_PASSWORD);
+          expect(step.kind === 'challenge', `expected SMS_OTP, got ${describe(step)}`);
+          const sms = await nextSms(current, before);
+          step = await step.answer(codeFrom(sms, Number(step.parameters.length)), intent);
+          expect(
+            step.kind === 'challenge' && step.parameters.type === 'PHONE_REQUIRED',
+            `expected PHONE_REQUIRED after the code to the current number, got ${describe(step)}`,
+          );
+          check('the code to the current number first; then PHONE_REQUIRED for the new one');
+          const newBefore = (await outbox(next)).length;
+          step = await step.answer(next, intent);
+          expect(
+            step.kind === 'challenge' && step.parameters.type === 'SMS_OTP',
+            `expected SMS_OTP, got ${describe(step)}`,
+          );
+          const proof = await nextSms(next, newBefore);
+          showSms(proof);
+          step = await step.answer(codeFrom(proof, Number(step.parameters.length)), intent);
+          expect(step.kind === 'signedIn', `expected tokens, got ${describe(step)}`);
+          const notice = await nextSms(current, before + 1);
+          showSms(notice);
+          expect(!notice.body.includes(next), 'the notice to the old number carries the new number in full');
+          check(`the number is ${next} now, only after its code; the old number was told`);
+          current = next;
+        },
+      ],
+      [
+        'Ada lost her phone: RECOVERY, a recovery code, then a new number',
+        async () => {
+          const next = otherPhone(phone, current);
+          let step = await signIn(pool, email, DEMO_PASSWORD);
+          expect(
+            step.kind === 'challenge' && step.parameters.type === 'SMS_OTP',
+            `expected SMS_OTP, got ${describe(step)}`,
+          );
+          step = await step.answer('RECOVERY');
+          expect(
+            step.kind === 'challenge' && step.parameters.type === 'RECOVERY_CODE',
+            `expected RECOVERY_CODE, got ${describe(step)}`,
+          );
+          check('RECOVERY instead of the code: RECOVERY_CODE (never counted as a wrong code)');
+          const used = recoveryCodes[0] as string;
+          step = await step.answer(used);
+          expect(
+            step.kind === 'challenge' && step.parameters.type === 'PHONE_REQUIRED',
+            `expected PHONE_REQUIRED after the recovery code, got ${describe(step)}`,
+          );
+          check(`recovery code ${used} accepted and burnt; a new number must be proven before tokens`);
+          const before = (await outbox(next)).length;
+          step = await step.answer(next);
+          expect(
+            step.kind === 'challenge' && step.parameters.type === 'SMS_OTP',
+            `expected SMS_OTP, got ${describe(step)}`,
+          );
+          const sms = await nextSms(next, before);
+          step = await step.answer(codeFrom(sms, Number(step.parameters.length)));
+          expect(
+            step.kind === 'challenge' && step.parameters.type === 'RECOVERY_CODES',
+            `expected a new set of recovery codes, got ${describe(step)}`,
+          );
+          recoveryCodes = (step.parameters.codes ?? '').split(' ');
+          step = await step.answer('OK');
+          expect(step.kind === 'signedIn', `expected tokens, got ${describe(step)}`);
+          check(`new number ${next} proven; a new set of recovery codes replaces the old; signed in`);
+          current = next;
+
+          let again = await signIn(pool, email, DEMO_PASSWORD);
+          expect(again.kind === 'challenge', `expected SMS_OTP, got ${describe(again)}`);
+          again = await again.answer('RECOVERY');
+          expect(again.kind === 'challenge', `expected RECOVERY_CODE, got ${describe(again)}`);
+          again = await again.answer(used);
+          expect(
+            again.kind === 'challenge' && again.parameters.type === 'RECOVERY_CODE',
+            `the used recovery code was accepted again: ${describe(again)}`,
+          );
+          check('the same recovery code a second time: refused (a wrong answer, counted)');
+        },
+      ],
+      [
         'The invite cannot be used again',
         async () => {
           const again = await signUp(cognito, info.clientId, email, inviteCode).then(
@@ -263,6 +392,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       [
         `${WRONG_CODES_TO_FAIL} wrong codes fail the sign-in`,
         async () => {
+          const phone = current;
           const before = (await outbox(phone)).length;
           let step = await signIn(pool, email, DEMO_PASSWORD);
           expect(

@@ -88,7 +88,8 @@ describe('Amplify v6: one person through sign-up, sign-in, refresh, sign-out and
     const wrong = await confirmSignIn({
       challengeResponse: (Number(await newestCode(phone)) ^ 1).toString().padStart(6, '0'),
     });
-    const done = await confirmSignIn({ challengeResponse: await newestCode(phone) });
+    const codes = await confirmSignIn({ challengeResponse: await newestCode(phone) });
+    const done = await confirmSignIn({ challengeResponse: 'OK' });
     const user = await getCurrentUser();
 
     expect(up).toMatchObject({ isSignUpComplete: true, nextStep: { signUpStep: 'COMPLETE_AUTO_SIGN_IN' } });
@@ -101,6 +102,13 @@ describe('Amplify v6: one person through sign-up, sign-in, refresh, sign-out and
       additionalInfo: { type: 'SMS_OTP', length: '6', destination: `+${'*'.repeat(7)}${phone.slice(-4)}` },
     });
     expect(wrong.nextStep).toMatchObject({ additionalInfo: { type: 'SMS_OTP' } });
+    expect(codes.nextStep).toMatchObject({
+      signInStep: 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE',
+      additionalInfo: { type: 'RECOVERY_CODES' },
+    });
+    expect(
+      String((codes.nextStep as { additionalInfo?: { codes?: string } }).additionalInfo?.codes).split(' '),
+    ).toHaveLength(10);
     expect(done).toEqual({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
     expect(user).toMatchObject({
       userId: up.userId,
@@ -114,6 +122,7 @@ describe('Amplify v6: one person through sign-up, sign-in, refresh, sign-out and
       'RespondToAuthChallenge', // the phone number
       'RespondToAuthChallenge', // the wrong code
       'RespondToAuthChallenge', // the right code
+      'RespondToAuthChallenge', // OK: the recovery codes are saved
     ]);
   });
 

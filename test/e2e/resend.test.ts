@@ -8,7 +8,7 @@ import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CODE_SK, challengePk } from '#shared/auth-state/keys';
 import { errorName, type SignInStep, signIn } from '../../local/client';
-import { startTestStack, type TestStack } from '../helpers/local-stack';
+import { acknowledgeRecoveryCodes, startTestStack, type TestStack } from '../helpers/local-stack';
 
 let env: TestStack;
 
@@ -40,7 +40,7 @@ async function enrolledUser(): Promise<{ email: string; password: string; phone:
   const phone = env.newPhone();
   const ask = expectChallenge(await signIn(env.pool, email, password), 'PHONE_REQUIRED');
   const otp = expectChallenge(await ask.answer(phone), 'SMS_OTP');
-  expect((await otp.answer(await lastCodeTo(phone))).kind).toBe('signedIn');
+  expect((await acknowledgeRecoveryCodes(await otp.answer(await lastCodeTo(phone)))).kind).toBe('signedIn');
   return { email, password, phone, sub };
 }
 

@@ -8,7 +8,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AccountStatusStore } from '#shared/auth-state/account-status';
 import { SEND_LIMIT_MESSAGE, SIGN_IN_NOT_ALLOWED_MESSAGE } from '#shared/challenge/errors';
 import { errorName, type SignInStep, signIn } from '../../local/client';
-import { startTestStack, type TestStack } from '../helpers/local-stack';
+import { acknowledgeRecoveryCodes, startTestStack, type TestStack } from '../helpers/local-stack';
 
 let env: TestStack;
 let accounts: AccountStatusStore;
@@ -49,7 +49,7 @@ async function enrolledUser(): Promise<{ email: string; password: string; phone:
   const phone = env.newPhone();
   const ask = expectChallenge(await signIn(env.pool, email, password), 'PHONE_REQUIRED');
   const otp = expectChallenge(await ask.answer(phone), 'SMS_OTP');
-  const done = await otp.answer(await lastCodeTo(phone));
+  const done = await acknowledgeRecoveryCodes(await otp.answer(await lastCodeTo(phone)));
   expect(done.kind).toBe('signedIn');
   return { email, password, phone };
 }
@@ -90,7 +90,9 @@ describe('someone with the password but not the phone', () => {
     const ownersPhone = env.newPhone();
     const owner = expectChallenge(await signIn(env.pool, email, password), 'PHONE_REQUIRED');
     const otp = expectChallenge(await owner.answer(ownersPhone), 'SMS_OTP');
-    expect((await otp.answer(await lastCodeTo(ownersPhone))).kind).toBe('signedIn');
+    expect((await acknowledgeRecoveryCodes(await otp.answer(await lastCodeTo(ownersPhone)))).kind).toBe(
+      'signedIn',
+    );
 
     const attackersPhone = env.newPhone();
     const resumed = await attacker.answer(attackersPhone);

@@ -164,7 +164,7 @@ describe('AdminInitiateAuth with CUSTOM_AUTH and SRP (a server signing users in)
       }),
     );
 
-  it('goes password -> PHONE_REQUIRED -> SMS_OTP -> tokens through the real triggers', async () => {
+  it('goes password -> PHONE_REQUIRED -> SMS_OTP -> RECOVERY_CODES -> tokens through the real triggers', async () => {
     const { email, password, sub } = await env.signUpInvited('admin-flow');
     const phone = env.newPhone();
 
@@ -172,7 +172,12 @@ describe('AdminInitiateAuth with CUSTOM_AUTH and SRP (a server signing users in)
     const otp = await answer(ask.Session, sub, phone);
     const sms = await env.nextMessage(phone, 0);
     const code = /\b\d{6}\b/.exec(sms.body)?.[0] ?? '';
-    const done = await answer(otp.Session, sub, code);
+    const codes = await answer(otp.Session, sub, code);
+    expect(codes).toMatchObject({
+      ChallengeName: 'CUSTOM_CHALLENGE',
+      ChallengeParameters: { type: 'RECOVERY_CODES' },
+    });
+    const done = await answer(codes.Session, sub, 'OK');
 
     expect(ask).toMatchObject({
       ChallengeName: 'CUSTOM_CHALLENGE',

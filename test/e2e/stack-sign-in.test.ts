@@ -16,7 +16,7 @@ import {
 import type { CognitoUser, CognitoUserSession } from 'amazon-cognito-identity-js';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { errorName, refreshSession, type SignInStep, signIn } from '../../local/client';
-import { startTestStack, type TestStack } from '../helpers/local-stack';
+import { acknowledgeRecoveryCodes, startTestStack, type TestStack } from '../helpers/local-stack';
 
 let env: TestStack;
 /** The pool's clock runs `skewMs` ahead of the real one (to expire sessions without waiting). */
@@ -81,7 +81,7 @@ async function userWithPhone(): Promise<SignedInUser> {
   const phone = env.newPhone();
   const ask = expectChallenge(await signIn(env.pool, email, password), 'PHONE_REQUIRED');
   const otp = expectChallenge(await ask.answer(phone), 'SMS_OTP');
-  const done = await otp.answer(await smsCode(phone, 1));
+  const done = await acknowledgeRecoveryCodes(await otp.answer(await smsCode(phone, 1)));
   if (done.kind !== 'signedIn') throw new Error('first sign-in did not end in tokens');
   return { email, password, phone, session: done.session, user: done.user };
 }
@@ -90,7 +90,7 @@ async function userWithPhone(): Promise<SignedInUser> {
 const sessionOf = (user: CognitoUser) => (user as unknown as { Session: string }).Session;
 
 describe('first sign-in: password by SRP, then the phone, then the SMS code', () => {
-  it('asks a user without a phone for one, texts a code to it, and issues tokens for the right code', async () => {
+  it('asks a user without a phone for one, texts a code to it, shows recovery codes, and issues tokens once they are acknowledged', async () => {
     const { email, password } = await env.signUpInvited('ada');
     const phone = env.newPhone();
 
@@ -104,7 +104,9 @@ describe('first sign-in: password by SRP, then the phone, then the SMS code', ()
     const sms = await env.nextMessage(phone, 0);
     expect(sms.channel).toBe('sms');
 
-    const done = await otp.answer(await smsCode(phone, 1));
+    const codes = expectChallenge(await otp.answer(await smsCode(phone, 1)), 'RECOVERY_CODES');
+    expect(codes.parameters.codes?.split(' ')).toHaveLength(10);
+    const done = await codes.answer('OK');
     expect(done.kind).toBe('signedIn');
 
     const { UserAttributes } = await env.cognito.send(

@@ -197,6 +197,11 @@ describe('PreAuthentication', () => {
 });
 
 /** Five failure records inside the lockout window (the default policy: 5 in 15 minutes). */
+/** The sign-up was confirmed a moment ago: a first enrolment is within the grace (no email code). */
+async function confirmedJustNow(sub: string): Promise<void> {
+  await state.put({ pk: `USER#${sub}`, sk: 'LIFECYCLE#CONFIRMED', at: new Date().toISOString() });
+}
+
 async function lockOut(sub: string): Promise<void> {
   const now = Date.now();
   for (let i = 1; i <= 5; i++) {
@@ -266,6 +271,7 @@ describe('CreateAuthChallenge', () => {
 
   test('the code round after PHONE_REQUIRED three times: one SMS, to the number given', async () => {
     const user = newIdentity();
+    await confirmedJustNow(user.sub);
     const ask = (await handlers['create-auth-challenge'](
       eventFor('create-auth-challenge.phone-required', user),
     )) as JsonObject;
@@ -299,6 +305,7 @@ describe('CreateAuthChallenge', () => {
 
   test('the phone question three times: PHONE_REQUIRED each time, nothing stored, nothing sent', async () => {
     const user = newIdentity();
+    await confirmedJustNow(user.sub);
     const outcomes = await threeTimes(
       'create-auth-challenge',
       eventFor('create-auth-challenge.phone-required', user),
@@ -384,6 +391,7 @@ describe('VerifyAuthChallengeResponse', () => {
    * the round's private parameters, as Cognito hands them to Verify.
    */
   async function enrolmentRound(user: { sub: string; email: string; phone: string }) {
+    await confirmedJustNow(user.sub);
     const ask = (await handlers['create-auth-challenge'](
       eventFor('create-auth-challenge.phone-required', user),
     )) as JsonObject;

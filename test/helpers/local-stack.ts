@@ -16,7 +16,7 @@ import type { CognitoUserPool } from 'amazon-cognito-identity-js';
 import { canonicalInviteCode, generateInviteCode } from '#shared/invites/code';
 import { newInvite } from '#shared/invites/invite';
 import { InviteStore } from '#shared/invites/store';
-import { userPool } from '../../local/client';
+import { type SignInStep, userPool } from '../../local/client';
 import type { OutboxMessage } from '../../local/outbox';
 import { type Stack, type StackOptions, startStack } from '../../local/stack';
 
@@ -136,4 +136,17 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
       await stack.close();
     },
   };
+}
+
+/**
+ * The round a first enrolment ends with (docs/protocol.md): RECOVERY_CODES, ten codes, answered
+ * `OK`; resolves with the step after it (tokens). Throws if the step is not that round.
+ */
+export async function acknowledgeRecoveryCodes(step: SignInStep): Promise<SignInStep> {
+  if (step.kind !== 'challenge' || step.parameters.type !== 'RECOVERY_CODES') {
+    const got = step.kind === 'challenge' ? step.parameters.type : step.kind;
+    throw new Error(`expected the RECOVERY_CODES round after the enrolment code, got ${got}`);
+  }
+  if ((step.parameters.codes ?? '').split(' ').length !== 10) throw new Error('not ten recovery codes');
+  return step.answer('OK');
 }
