@@ -71,7 +71,7 @@ async function runSteps(email: string, steps: readonly Step[]): Promise<void> {
     try {
       await step.run();
     } catch (error) {
-      const cause = error instanceof Error ? error.message : String(error);
+      const cause = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
       const done = steps.slice(0, index).map((s) => s.does);
       const left = steps.slice(index).map((s) => s.does);
       throw new CliError(
