@@ -71,7 +71,8 @@ export async function trailEntries(
 }
 
 /** An item without its keys, with sets as sorted lists (so it prints as JSON). */
-export function auditEntry(item: Record<string, unknown>): AuditEntry {
+export function auditEntry(stored: object): AuditEntry {
+  const item = stored as Record<string, unknown>;
   const sk = typeof item.sk === 'string' ? item.sk : '';
   // `AUDIT#<ISO at>#<action>`: the ISO time holds no `#`.
   const [, skAt = '', ...skAction] = sk.split('#');
