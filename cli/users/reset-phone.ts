@@ -5,12 +5,15 @@
  *
  * 1. record the reset in the user's audit trail first (a `phone_reset` security event: who, why,
  *    the masked number it removes), so there is never a reset without its record;
- * 2. remove `phone_number` and `phone_number_verified` from the user (AdminDeleteUserAttributes,
+ * 2. end the enrolment grace after sign-up (`LIFECYCLE#CONFIRMED`), so the enrolment that follows
+ *    proves the mailbox again; before the phone goes, so that no sign-in started in between can
+ *    enrol a number on the password alone;
+ * 3. remove `phone_number` and `phone_number_verified` from the user (AdminDeleteUserAttributes,
  *    naming the ones the user has), then read the user back (AdminGetUser) to confirm neither is
  *    left: the Cognito documentation does not say what deleting one does to the other;
- * 3. delete the recovery codes, the code in flight (a code already sent must not work after the
- *    reset) and the enrolment grace (so the next enrolment proves the mailbox again);
- * 4. sign the user out everywhere (AdminUserGlobalSignOut: refresh tokens revoked).
+ * 4. delete the recovery codes and the code in flight (a code already sent must not work after the
+ *    reset);
+ * 5. sign the user out everywhere (AdminUserGlobalSignOut: refresh tokens revoked).
  *
  * Idempotent: run again, it records again, finds nothing to remove and signs out again. When a
  * step fails the command stops there and says what was done, what is left and to run it again.
@@ -114,6 +117,15 @@ export async function resetPhone(
   };
   const dynamo = (error: unknown) => fail(error, 'dynamodb');
   const idp = (error: unknown) => fail(error, 'cognito');
+  /** Deletes one item; resolves to what it held (undefined: there was none). */
+  const deleted = async (pk: string, sk: string) =>
+    (
+      await dynamodb
+        .send(new DeleteCommand({ TableName: tableName, Key: { pk, sk }, ReturnValues: 'ALL_OLD' }))
+        .catch((error: unknown) => {
+          throw dynamo(error);
+        })
+    ).Attributes;
 
   await runSteps(user.email, [
     {
@@ -123,6 +135,12 @@ export async function resetPhone(
           throw dynamo(error);
         });
         result.recorded = withoutKeys(record);
+      },
+    },
+    {
+      does: 'end the enrolment grace',
+      run: async () => {
+        result.enrolmentGraceEnded = (await deleted(userPk(user.sub), CONFIRMED_SK)) !== undefined;
       },
     },
     {
@@ -157,21 +175,12 @@ export async function resetPhone(
       },
     },
     {
-      does: 'delete the recovery codes, the code in flight and the enrolment grace',
+      does: 'delete the recovery codes and the code in flight',
       run: async () => {
-        const deleted = async (pk: string, sk: string) =>
-          (
-            await dynamodb
-              .send(new DeleteCommand({ TableName: tableName, Key: { pk, sk }, ReturnValues: 'ALL_OLD' }))
-              .catch((error: unknown) => {
-                throw dynamo(error);
-              })
-          ).Attributes;
         const recovery = await deleted(challengePk(user.sub), RECOVERY_SK);
         const codes = recovery?.codes;
         result.recoveryCodesDeleted = codes instanceof Set ? codes.size : 0;
         result.codeInFlightDeleted = (await deleted(challengePk(user.sub), CODE_SK)) !== undefined;
-        result.enrolmentGraceEnded = (await deleted(userPk(user.sub), CONFIRMED_SK)) !== undefined;
       },
     },
     {
@@ -242,9 +251,9 @@ export const resetPhoneCommand: Command = {
   usage: '--email EMAIL [--reason TEXT] [--by NAME]',
   details: [
     "In this order: (1) a phone_reset record in the user's audit trail (who, why, the masked number);",
-    '(2) phone_number and phone_number_verified removed from the user (AdminDeleteUserAttributes, then',
-    'AdminGetUser to confirm); (3) the recovery codes, any code already sent and the enrolment grace',
-    'deleted from the auth-state table; (4) signed out everywhere (AdminUserGlobalSignOut).',
+    '(2) the enrolment grace after sign-up ended; (3) phone_number and phone_number_verified removed',
+    'from the user (AdminDeleteUserAttributes, then AdminGetUser to confirm); (4) the recovery codes',
+    'and any code already sent deleted; (5) signed out everywhere (AdminUserGlobalSignOut).',
     'If a step fails, the command says what was done and what is left: run it again to finish. Running',
     'it on a user without a phone records the reset again and signs the user out again.',
   ].join('\n'),

@@ -211,7 +211,7 @@ describe('reset-phone', () => {
     expect(text.stdout).toContain('Deleted no recovery codes (there were none).');
   });
 
-  test('when removing the phone fails, the audit record stays, nothing after it ran, and the message says what is left', async () => {
+  test('when removing the phone fails, the record stays and the grace is ended, nothing after it ran, and the message says what is left', async () => {
     const phone = newPhone();
     const user = pool.add({ phone });
     await plantSecondFactor(user.sub);
@@ -223,16 +223,18 @@ describe('reset-phone', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
       new RegExp(
-        `^users: reset-phone of ${user.email} stopped at step 2 of 4, remove the phone number and its verified flag from the user pool: ` +
+        `^users: reset-phone of ${user.email} stopped at step 3 of 5, remove the phone number and its verified flag from the user pool: ` +
           'Cognito request failed at .*NotAuthorizedException: Not allowed\\. ' +
-          'Done: record the reset in the audit trail\\. ' +
+          'Done: record the reset in the audit trail; end the enrolment grace\\. ' +
           'Left: remove the phone number and its verified flag from the user pool; ' +
-          'delete the recovery codes, the code in flight and the enrolment grace; sign the user out everywhere\\. ' +
+          'delete the recovery codes and the code in flight; sign the user out everywhere\\. ' +
           'Run reset-phone again to finish\\.\n$',
       ),
     );
     expect(await trail(user.sub)).toEqual([expect.objectContaining({ action: 'phone_reset' })]);
     expect(user.attributes.phone_number).toBe(phone);
+    // The grace ends before the phone goes: no sign-in in between enrols on the password alone.
+    expect(await item(userPk(user.sub), CONFIRMED_SK)).toBeUndefined();
     expect(await item(challengePk(user.sub), RECOVERY_SK)).toBeDefined();
     expect(await item(challengePk(user.sub), CODE_SK)).toBeDefined();
     expect(pool.targets()).not.toContain('AdminUserGlobalSignOut');
@@ -254,7 +256,7 @@ describe('reset-phone', () => {
     const result = await run(['reset-phone', '--email', emailOf(user), ...target]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      'stopped at step 2 of 4, remove the phone number and its verified flag from the user pool: ' +
+      'stopped at step 3 of 5, remove the phone number and its verified flag from the user pool: ' +
         'the user pool still lists phone_number_verified after AdminDeleteUserAttributes.',
     );
     expect(pool.targets()).not.toContain('AdminUserGlobalSignOut');
@@ -266,10 +268,10 @@ describe('reset-phone', () => {
     pool.refuse.add('AdminUserGlobalSignOut');
     const result = await run(['reset-phone', '--email', emailOf(user), ...target]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('stopped at step 4 of 4, sign the user out everywhere: ');
+    expect(result.stderr).toContain('stopped at step 5 of 5, sign the user out everywhere: ');
     expect(result.stderr).toContain(
-      'Done: record the reset in the audit trail; remove the phone number and its verified flag from the user pool; ' +
-        'delete the recovery codes, the code in flight and the enrolment grace. Left: sign the user out everywhere.',
+      'Done: record the reset in the audit trail; end the enrolment grace; remove the phone number and its verified flag from the user pool; ' +
+        'delete the recovery codes and the code in flight. Left: sign the user out everywhere.',
     );
     expect(user.attributes).toEqual({});
     expect(await item(challengePk(user.sub), RECOVERY_SK)).toBeUndefined();
@@ -289,10 +291,11 @@ describe('reset-phone', () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /stopped at step 1 of 4, record the reset in the audit trail: table 'no-such-table' not found .* Done: nothing\. Left: record the reset/,
+      /stopped at step 1 of 5, record the reset in the audit trail: table 'no-such-table' not found .* Done: nothing\. Left: record the reset/,
     );
     expect(pool.targets()).toEqual(['ListUsers']);
     expect(user.attributes.phone_number).toBeDefined();
+    expect(await item(userPk(user.sub), CONFIRMED_SK)).toBeDefined();
     expect(await item(challengePk(user.sub), RECOVERY_SK)).toBeDefined();
   });
 
