@@ -6,8 +6,8 @@
  * codes from `CHALLENGE#<sub>` / `RECOVERY` (only hashes: the set's size is all there is to say);
  * the enrolment date and the events from the audit trail, read newest first only as far as needed.
  */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { challengePk, RECOVERY_SK } from '#shared/auth-state/keys';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RecoveryStore } from '#shared/auth-state/recovery-store';
 import { maskPhone } from '#shared/challenge/mask';
 import { type AuditEntry, isSecurityEvent, readTrail } from './trail';
 
@@ -54,23 +54,16 @@ export async function secondFactorView(
   };
 }
 
-/** The size of the stored set of recovery-code hashes (a DynamoDB string set: never empty when present). */
+/** The size of the stored set of recovery-code hashes (a DynamoDB string set: absent when empty). */
 async function recoveryCodes(
   source: SecondFactorSource,
   sub: string,
 ): Promise<{ left: number; createdAt?: string | undefined }> {
-  const { Item } = await source.dynamodb.send(
-    new GetCommand({
-      TableName: source.tableName,
-      Key: { pk: challengePk(sub), sk: RECOVERY_SK },
-      ConsistentRead: true,
-    }),
-  );
-  const codes = Item?.codes;
-  const left = codes instanceof Set ? codes.size : Array.isArray(codes) ? codes.length : 0;
+  const record = await new RecoveryStore(source.dynamodb, source.tableName).read(sub);
+  const left = record?.codes instanceof Set ? record.codes.size : 0;
   const createdAt =
-    typeof Item?.createdAt === 'number' && Number.isFinite(Item.createdAt)
-      ? new Date(Item.createdAt).toISOString()
+    typeof record?.createdAt === 'number' && Number.isFinite(record.createdAt)
+      ? new Date(record.createdAt).toISOString()
       : undefined;
   return { left, createdAt };
 }
