@@ -1,7 +1,8 @@
 /**
- * `npm run users -- <command>`: suspend and unsuspend users, lift a lockout early, show what
- * pre-authentication sees of them (docs/pre-authentication.md), and check a whole pool before the
- * triggers are attached to it (`migrate`, docs/operations.md). One module per command.
+ * `npm run users -- <command>`: suspend and unsuspend users, lift a lockout early, reset a user's
+ * phone, show what the sign-in checks see of them and their audit trail (docs/pre-authentication.md),
+ * and check a whole pool before the triggers are attached to it (`migrate`, docs/operations.md).
+ * One module per command.
  *
  * Users are named by email; the CLI finds the user's `sub` (the key of the auth-state records)
  * in the user pool with ListUsers (`email = "..."`), falling back to AdminGetUser for pools whose
@@ -10,8 +11,10 @@
  */
 import { awsOptions } from '../lib/aws';
 import type { Program } from '../lib/run';
+import { auditCommand } from './audit';
 import { logRefCommand } from './log-ref';
 import { migrateCommand } from './migrate';
+import { resetPhoneCommand } from './reset-phone';
 import { showCommand } from './show';
 import { suspendCommand, unsuspendCommand } from './suspension';
 import { AUTH_STATE_TABLE_VARIABLE, USER_POOL_ID_VARIABLE } from './target';
@@ -23,7 +26,7 @@ export const usersProgram: Program = {
   name: 'users',
   invocation: 'npm run users --',
   summary:
-    'Suspend, unsuspend, unlock and inspect users as the pre-authentication trigger sees them (docs/pre-authentication.md), and check a whole pool before the triggers are attached to it (migrate, docs/operations.md).',
+    "Suspend, unsuspend, unlock, reset a user's phone, and inspect users and their audit trail (docs/pre-authentication.md); check a whole pool before the triggers are attached to it (migrate, docs/operations.md).",
   globalOptions: {
     'user-pool-id': {
       type: 'string',
@@ -49,6 +52,8 @@ export const usersProgram: Program = {
     unsuspend: unsuspendCommand,
     unlock: unlockCommand,
     show: showCommand,
+    'reset-phone': resetPhoneCommand,
+    audit: auditCommand,
     migrate: migrateCommand,
     'log-ref': logRefCommand,
   },

@@ -32,6 +32,8 @@ export interface PoolUser {
   username: string;
   status?: string | undefined;
   enabled?: boolean | undefined;
+  /** The user's attributes as the pool returned them when the user was found (`findUser`). */
+  attributes?: Record<string, string> | undefined;
 }
 
 /** What `show` prints (and `--json` returns). */
@@ -74,6 +76,8 @@ export function lockoutPolicy(env: Record<string, string | undefined>): LockoutP
 type AttributeList = ReadonlyArray<{ Name?: string | undefined; Value?: string | undefined }> | undefined;
 const attribute = (attributes: AttributeList, name: string) =>
   attributes?.find((a) => a.Name === name)?.Value;
+const attributeMap = (attributes: AttributeList): Record<string, string> =>
+  Object.fromEntries((attributes ?? []).map((item) => [item.Name ?? '', item.Value ?? '']));
 
 /** ListUsers filters compare exactly; quotes and backslashes in the value are escaped. */
 export function emailFilter(email: string): string {
@@ -96,25 +100,25 @@ export async function findUser(
     }
     const user = Users[0];
     if (user)
-      return poolUser(
-        candidate,
-        user.Username,
-        attribute(user.Attributes, 'sub'),
-        user.UserStatus,
-        user.Enabled,
-      );
+      return {
+        ...poolUser(
+          candidate,
+          user.Username,
+          attribute(user.Attributes, 'sub'),
+          user.UserStatus,
+          user.Enabled,
+        ),
+        attributes: attributeMap(user.Attributes),
+      };
   }
   try {
     const user = await cognito.send(
       new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email.trim() }),
     );
-    return poolUser(
-      email,
-      user.Username,
-      attribute(user.UserAttributes, 'sub'),
-      user.UserStatus,
-      user.Enabled,
-    );
+    return {
+      ...poolUser(email, user.Username, attribute(user.UserAttributes, 'sub'), user.UserStatus, user.Enabled),
+      attributes: attributeMap(user.UserAttributes),
+    };
   } catch (error) {
     if ((error as { name?: string }).name === 'UserNotFoundException') {
       throw new CliError(`no user with the email ${normaliseEmail(email)} in ${userPoolId}`);

@@ -2,17 +2,22 @@
  * The operations server-side tools and newer clients call, on the local user pool with the AWS
  * SDK v3 and amazon-cognito-identity-js: GetTokensFromRefreshToken (rotation off and on),
  * AdminInitiateAuth / AdminRespondToAuthChallenge (the same rounds and triggers as the app's
- * flow), AdminResetUserPassword, DeleteGroup, ListUsersInGroup, and the pool's description
+ * flow), AdminResetUserPassword, AdminDeleteUserAttributes and AdminUserGlobalSignOut (what
+ * `users reset-phone` calls), DeleteGroup, ListUsersInGroup, and the pool's description
  * (DescribeUserPool(Client), ListUserPools, ListUserPoolClients). Each: what it answers, and its
  * main error as Cognito names it.
  */
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  AdminDeleteUserAttributesCommand,
+  AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminListGroupsForUserCommand,
   AdminResetUserPasswordCommand,
   AdminRespondToAuthChallengeCommand,
+  AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
   ConfirmForgotPasswordCommand,
   CreateGroupCommand,
   DeleteGroupCommand,
@@ -20,6 +25,7 @@ import {
   DescribeUserPoolCommand,
   GetGroupCommand,
   GetTokensFromRefreshTokenCommand,
+  GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
   ListUserPoolClientsCommand,
@@ -68,6 +74,11 @@ async function start(options: Parameters<typeof startTestPool>[0] = {}): Promise
 /** A confirmed user (verified email) signed in through CUSTOM_AUTH with SRP; their tokens. */
 async function signedIn(test: TestPool, email = 'ada@example.com') {
   await signUp(test.userPool, email);
+  return signedInAgain(test, email);
+}
+
+/** A sign-in of a user who is already signed up; their tokens. */
+async function signedInAgain(test: TestPool, email = 'ada@example.com') {
   const result = await signIn(test.userPool, email, PASSWORD);
   if (result.kind !== 'tokens') throw new Error(`no tokens: ${result.kind}`);
   const session = result.session;
@@ -424,6 +435,124 @@ describe('AdminResetUserPassword', () => {
     expect(oldPassword).toMatchObject({ code: 'PasswordResetRequiredException' });
     expect((await signIn(test.userPool, 'ada@example.com', 'Brand-New-Pass-7')).kind).toBe('tokens');
     expect(unknown).toMatchObject({ name: 'UserNotFoundException', message: 'User does not exist.' });
+  });
+});
+
+describe('AdminDeleteUserAttributes and AdminUserGlobalSignOut (users reset-phone)', () => {
+  it('remove the phone and its verified flag (the next ID token has neither), then end every sign-in of the user', async () => {
+    const test = await start();
+    await signUp(test.userPool, 'ada@example.com');
+    await test.sdk.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: test.userPoolId,
+        Username: 'ada@example.com',
+        UserAttributes: [
+          { Name: 'phone_number', Value: '+14155550123' },
+          { Name: 'phone_number_verified', Value: 'true' },
+        ],
+      }),
+    );
+    const tokens = await signedInAgain(test);
+    expect(decodeJwt(tokens.idToken)).toMatchObject({
+      phone_number: '+14155550123',
+      phone_number_verified: true,
+    });
+
+    await test.sdk.send(
+      new AdminDeleteUserAttributesCommand({
+        UserPoolId: test.userPoolId,
+        Username: 'ada@example.com',
+        UserAttributeNames: ['phone_number', 'phone_number_verified'],
+      }),
+    );
+    const { UserAttributes = [] } = await test.sdk.send(
+      new AdminGetUserCommand({ UserPoolId: test.userPoolId, Username: 'ada@example.com' }),
+    );
+    // "The next ID token that the user receives will no longer have the deleted attributes."
+    const { AuthenticationResult } = await test.sdk.send(
+      new InitiateAuthCommand({
+        ClientId: test.clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: tokens.refreshToken },
+      }),
+    );
+    const requiredEmail = await rejection(
+      test.sdk.send(
+        new AdminDeleteUserAttributesCommand({
+          UserPoolId: test.userPoolId,
+          Username: 'ada@example.com',
+          UserAttributeNames: ['email'],
+        }),
+      ),
+    );
+    const unknownUser = await rejection(
+      test.sdk.send(
+        new AdminDeleteUserAttributesCommand({
+          UserPoolId: test.userPoolId,
+          Username: 'nobody@example.com',
+          UserAttributeNames: ['phone_number'],
+        }),
+      ),
+    );
+
+    await test.sdk.send(
+      new AdminUserGlobalSignOutCommand({ UserPoolId: test.userPoolId, Username: 'ada@example.com' }),
+    );
+    const refresh = await rejection(
+      test.sdk.send(
+        new InitiateAuthCommand({
+          ClientId: test.clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: tokens.refreshToken },
+        }),
+      ),
+    );
+    const access = await rejection(test.sdk.send(new GetUserCommand({ AccessToken: tokens.accessToken })));
+    const signOutUnknown = await rejection(
+      test.sdk.send(
+        new AdminUserGlobalSignOutCommand({ UserPoolId: test.userPoolId, Username: 'nobody@example.com' }),
+      ),
+    );
+
+    const names = UserAttributes.map((attribute) => attribute.Name);
+    expect(names).toEqual(expect.arrayContaining(['sub', 'email', 'email_verified']));
+    expect(names).not.toContain('phone_number');
+    expect(names).not.toContain('phone_number_verified');
+    const fresh = decodeJwt(AuthenticationResult?.IdToken ?? '');
+    expect(fresh.email).toBe('ada@example.com');
+    expect(fresh).not.toHaveProperty('phone_number');
+    expect(fresh).not.toHaveProperty('phone_number_verified');
+    expect(requiredEmail).toMatchObject({ name: 'InvalidParameterException' });
+    expect(unknownUser).toMatchObject({ name: 'UserNotFoundException', message: 'User does not exist.' });
+    expect(refresh).toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'Refresh Token has been revoked',
+    });
+    expect(access).toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'Access Token has been revoked',
+    });
+    expect(signOutUnknown).toMatchObject({ name: 'UserNotFoundException' });
+  });
+
+  it('deleting phone_number alone drops its verified flag too (a local choice: the documentation is silent; reset-phone names both)', async () => {
+    const test = await start();
+    await signUp(test.userPool, 'ada@example.com');
+    const user = { UserPoolId: test.userPoolId, Username: 'ada@example.com' };
+    await test.sdk.send(
+      new AdminUpdateUserAttributesCommand({
+        ...user,
+        UserAttributes: [
+          { Name: 'phone_number', Value: '+14155550123' },
+          { Name: 'phone_number_verified', Value: 'true' },
+        ],
+      }),
+    );
+    await test.sdk.send(
+      new AdminDeleteUserAttributesCommand({ ...user, UserAttributeNames: ['phone_number'] }),
+    );
+    const { UserAttributes = [] } = await test.sdk.send(new AdminGetUserCommand(user));
+    expect(UserAttributes.map((attribute) => attribute.Name)).not.toContain('phone_number_verified');
   });
 });
 

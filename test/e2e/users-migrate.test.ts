@@ -21,6 +21,7 @@ import {
   AdminSetUserMFAPreferenceCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { AUDIT_TTL_DAYS } from '#shared/auth-state/keys';
 import { runCli } from '../../cli/lib/run';
 import { usersProgram } from '../../cli/users/program';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
@@ -348,6 +349,8 @@ describe('--apply', () => {
       before: { enabled: ['SOFTWARE_TOKEN_MFA'], preferred: 'SOFTWARE_TOKEN_MFA' },
       undo: `aws cognito-idp admin-set-user-mfa-preference --user-pool-id ${env.userPoolId} --username ${kinds.totpWithPhone?.username} --software-token-mfa-settings Enabled=true,PreferredMfa=true`,
     });
+    // Kept as long as every audit record: AUDIT_TTL_DAYS after it was made, then DynamoDB deletes it.
+    expect(record?.ttl).toBe(Math.floor(Date.parse(String(record?.at)) / 1000) + AUDIT_TTL_DAYS * 86_400);
   });
 
   it('is reversible: the recorded undo restores the factor', async () => {

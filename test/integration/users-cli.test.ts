@@ -1,15 +1,13 @@
 /**
  * The users CLI against the integration DynamoDB Local (table auth-state-test) and a tiny user pool on
- * 127.0.0.1 that speaks AWS JSON 1.1 for the three Cognito operations the CLI uses (ListUsers
- * with an `email = "..."` filter, AdminGetUser, AdminUserGlobalSignOut) and records every request.
+ * 127.0.0.1 that speaks AWS JSON 1.1 for the Cognito operations the CLI uses (test/helpers/
+ * fake-user-pool.ts) and records every request.
  * The main story runs the real entry point as a child process; the rest calls the same program
  * in-process through `runCli`. The pre-authentication handler is run against the same table to
  * prove the CLI and the trigger agree.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AccountStatusStore, assertSignInAllowed, DEFAULT_LOCKOUT } from '#shared/auth-state/account-status';
@@ -18,117 +16,14 @@ import { SIGN_IN_NOT_ALLOWED_MESSAGE } from '#shared/challenge/errors';
 import { runCli } from '../../cli/lib/run';
 import { usersProgram } from '../../cli/users/program';
 import { emailFilter } from '../../cli/users/status';
+import { type FakeUser, FakeUserPool } from '../helpers/fake-user-pool';
 
 const ROOT = join(__dirname, '..', '..');
 const TABLE = 'auth-state-test';
 const POOL = 'us-east-1_CLITEST01';
 const accounts = new AccountStatusStore(dynamodb, TABLE);
 
-interface FakeUser {
-  Username: string;
-  sub: string;
-  email?: string;
-  UserStatus: string;
-  Enabled: boolean;
-}
-
-/** A user pool with just enough of Cognito's JSON 1.1 API for this CLI. */
-class FakeUserPool {
-  users: FakeUser[] = [];
-  requests: { target: string; body: Record<string, unknown> }[] = [];
-  /** When set, AdminUserGlobalSignOut is refused (as a missing IAM permission would be). */
-  refuseSignOut = false;
-  private server: Server | undefined;
-  url = '';
-
-  async start(stack: () => unknown): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res, stack));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server?.close(() => resolve()));
-  }
-
-  add(over: Partial<FakeUser> = {}): FakeUser {
-    const sub = randomUUID();
-    const user = {
-      Username: sub,
-      sub,
-      email: `cli-user-${sub.slice(0, 8)}@example.com`,
-      UserStatus: 'CONFIRMED',
-      Enabled: true,
-      ...over,
-    };
-    this.users.push(user);
-    return user;
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse, stack: () => unknown): Promise<void> {
-    if (req.method === 'GET' && req.url === '/_local/stack')
-      return this.send(res, 200, stack(), 'application/json');
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const target = String(req.headers['x-amz-target'] ?? '').replace(
-      'AWSCognitoIdentityProviderService.',
-      '',
-    );
-    const body = JSON.parse(raw || '{}') as Record<string, unknown>;
-    this.requests.push({ target, body });
-    if (body.UserPoolId !== POOL)
-      return this.error(res, 'ResourceNotFoundException', 'User pool does not exist.');
-    const attributes = (u: FakeUser) => [
-      { Name: 'sub', Value: u.sub },
-      ...(u.email ? [{ Name: 'email', Value: u.email }] : []),
-    ];
-    switch (target) {
-      case 'ListUsers': {
-        const match = /^email = "((?:[^"\\]|\\.)*)"$/.exec(String(body.Filter));
-        if (!match) return this.error(res, 'InvalidParameterException', 'Invalid filter');
-        const wanted = (match[1] ?? '').replace(/\\(.)/g, '$1');
-        const found = this.users.filter((u) => u.email === wanted);
-        return this.send(res, 200, {
-          Users: found.map((u) => ({
-            Username: u.Username,
-            Attributes: attributes(u),
-            UserStatus: u.UserStatus,
-            Enabled: u.Enabled,
-          })),
-        });
-      }
-      case 'AdminGetUser': {
-        const user = this.users.find((u) => u.Username === body.Username);
-        if (!user) return this.error(res, 'UserNotFoundException', 'User does not exist.');
-        return this.send(res, 200, {
-          Username: user.Username,
-          UserAttributes: attributes(user),
-          UserStatus: user.UserStatus,
-          Enabled: user.Enabled,
-        });
-      }
-      case 'AdminUserGlobalSignOut':
-        if (this.refuseSignOut) return this.error(res, 'NotAuthorizedException', 'Not allowed.');
-        if (!this.users.some((u) => u.Username === body.Username)) {
-          return this.error(res, 'UserNotFoundException', 'User does not exist.');
-        }
-        return this.send(res, 200, {});
-      default:
-        return this.error(res, 'UnknownOperationException', target);
-    }
-  }
-
-  private send(res: ServerResponse, status: number, body: unknown, type = 'application/x-amz-json-1.1') {
-    res.writeHead(status, { 'content-type': type });
-    res.end(JSON.stringify(body));
-  }
-
-  private error(res: ServerResponse, type: string, message: string) {
-    this.send(res, 400, { __type: type, message });
-  }
-}
-
-const pool = new FakeUserPool();
+const pool = new FakeUserPool(POOL);
 let env: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
@@ -475,12 +370,12 @@ describe('suspend and unsuspend', () => {
 
   test('when signing out fails the suspension stands and the command says to run it again', async () => {
     const user = pool.add();
-    pool.refuseSignOut = true;
+    pool.refuse.add('AdminUserGlobalSignOut');
     let result: Run;
     try {
       result = await run(['suspend', '--email', user.email ?? '', ...target]);
     } finally {
-      pool.refuseSignOut = false;
+      pool.refuse.delete('AdminUserGlobalSignOut');
     }
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(

@@ -10,7 +10,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { auditSk, userPk } from '#shared/auth-state/keys';
+import { auditSk, auditTtl, userPk } from '#shared/auth-state/keys';
 import { CliError } from '../../lib/errors';
 import type { PlannedChange } from './assess';
 
@@ -25,6 +25,8 @@ export interface AuditRecord {
   before: PlannedChange['before'];
   /** The call that restores `before`. */
   undo: string;
+  /** Epoch seconds: DynamoDB deletes the record AUDIT_TTL_DAYS after `at` (docs/operations.md). */
+  ttl: number;
 }
 
 export interface ApplyDeps {
@@ -63,6 +65,7 @@ export async function applyChange(
     username: user.username,
     before: change.before,
     undo: undoCall(deps.userPoolId, user.username, change.before),
+    ttl: auditTtl(at),
   };
   await deps.dynamodb
     .send(
