@@ -9,7 +9,8 @@
  * `recovery_code_used` notice; the sign-in then has to prove a new number before tokens (Define).
  *
  * RECOVERY_CODES: `OK` (trimmed, any case) stores the set whose hashes Create put in the private
- * parameters, replacing the old set (ONE PutItem), and sends the `recovery_codes_new` notice. Any
+ * parameters, replacing the old set (ONE conditional PutItem: a Cognito retry of the same answer
+ * finds its own set and changes nothing), and sends the `recovery_codes_new` notice once. Any
  * other answer is not a guess: nothing is written, nothing counted, and Create shows a fresh set.
  */
 import { isAcknowledgement, type PrivateRound } from '#shared/challenge/protocol';
@@ -62,9 +63,15 @@ export async function verifyRecoveryCodesAcknowledged(
     logger.info('recovery codes not acknowledged; a new set follows', { roundId: round.id });
     return false;
   }
-  await deps.recovery.replaceSet(sub, round.hashes, now.getTime());
+  const stored = await deps.recovery.replaceSet(sub, {
+    hashes: round.hashes,
+    nonce: round.nonce,
+    now: now.getTime(),
+  });
+  logger.info('new recovery codes stored', { roundId: round.id, count: round.hashes.length, stored });
+  // A Cognito retry of this very acknowledgement is right again; the set was counted and told once.
+  if (stored === 'retry') return true;
   countMetric('VerifyAuthChallengeResponse', 'RecoveryCodeSets');
-  logger.info('new recovery codes stored', { roundId: round.id, count: round.hashes.length });
   await deps.notices?.record(
     sub,
     { kind: 'recovery_codes_new', by: 'user' },

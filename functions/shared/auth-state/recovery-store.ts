@@ -21,26 +21,39 @@ export interface RecoveryRecord {
   lastUsedBy?: string | undefined;
   lastUsedHash?: string | undefined;
   lastUsedAt?: number | undefined;
+  /** The nonce of the RECOVERY_CODES round whose `OK` stored this set. */
+  setBy?: string | undefined;
 }
 
 export type BurnResult = { outcome: 'burnt'; retry: boolean; left: number } | { outcome: 'unknown_code' };
 
 export class RecoveryStore extends AuthStateAdapter {
-  /** A new set replaces the old one (idempotent: a retry writes the same set again). */
-  async replaceSet(sub: string, hashes: readonly string[], now: number): Promise<void> {
-    await this.call(
+  /**
+   * A new set replaces the old one: ONE PutItem, unless the stored set is this very round's
+   * (`setBy` = the acknowledging round's nonce: Cognito retrying Verify), which is left alone and
+   * reported as a retry, so the notice and the count happen once.
+   */
+  async replaceSet(
+    sub: string,
+    set: { hashes: readonly string[]; nonce: string; now: number },
+  ): Promise<'stored' | 'retry'> {
+    const result = await this.send(
       'PutItem',
       new PutCommand({
         TableName: this.tableName,
         Item: {
           pk: challengePk(sub),
           sk: RECOVERY_SK,
-          codes: new Set(hashes),
-          issued: hashes.length,
-          createdAt: now,
+          codes: new Set(set.hashes),
+          issued: set.hashes.length,
+          createdAt: set.now,
+          setBy: set.nonce,
         },
+        ConditionExpression: 'attribute_not_exists(setBy) OR setBy <> :nonce',
+        ExpressionAttributeValues: { ':nonce': set.nonce },
       }),
     );
+    return result.ok ? 'stored' : 'retry';
   }
 
   /**
