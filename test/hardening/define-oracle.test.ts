@@ -5,7 +5,7 @@
  * sessions shaped like real sign-ins and then damaged (an entry replaced, inserted, deleted,
  * flipped or stripped of its tag; a stray code id; a missing password step), plus sessions of
  * random entries, for users with and without a verified phone, known and unknown. The handler must
- * issue tokens exactly when the oracle below, written from the protocol of docs/two-factor.md and
+ * issue tokens exactly when the oracle below, written from the protocol of docs/protocol.md and
  * not from the project's decision code, says the session is a complete, valid sign-in.
  */
 import fc from 'fast-check';
@@ -24,20 +24,44 @@ interface Limits {
   maxCodeAttempts: number;
   maxPhoneAttempts: number;
   maxRounds: number;
+  maxResends: number;
 }
 /** The deployed defaults (docs/two-factor.md, Settings); the handler reads the same. */
-const LIMITS: Limits = { maxCodeAttempts: 3, maxPhoneAttempts: 3, maxRounds: 8 };
+const LIMITS: Limits = { maxCodeAttempts: 3, maxPhoneAttempts: 3, maxRounds: 16, maxResends: 2 };
 
 /**
- * The oracle, from docs/two-factor.md ("The protocol" and "Define: a decision table"): tokens only
- * for a known user and exactly
- *   SRP_A ok, PASSWORD_VERIFIER ok (no metadata on either),
- *   then either  PHONE_REQUIRED failed x (< MAX_PHONE_ATTEMPTS), PHONE_REQUIRED ok
- *   or nothing   (only for a user whose phone_number is verified),
- *   then SMS_OTP failed y (< MAX_CODE_ATTEMPTS), SMS_OTP ok, all with one code id,
- * every custom round named CUSTOM_CHALLENGE and tagged `<TYPE>:<32 lower-case hex>`, at most
- * MAX_ROUNDS entries, each entry `{ challengeName: string, challengeResult: boolean,
- * challengeMetadata?: string | null }`. Written as a plain walk over the entries.
+ * The paths of docs/protocol.md ("Paths"), as block letters: S SMS_OTP, E EMAIL_OTP, P
+ * PHONE_REQUIRED, R RECOVERY_CODE, C RECOVERY_CODES. A block is consecutive rounds of one type;
+ * every block ends answered right, except the first S of the recovery path (it ends with the
+ * `RECOVERY` answer). `profile`: only for a user with a verified phone.
+ */
+const PATHS: Array<{ blocks: string; profile: boolean }> = [
+  { blocks: 'S', profile: true },
+  { blocks: 'SPS', profile: true },
+  { blocks: 'SC', profile: true },
+  { blocks: 'SRPSC', profile: true },
+  { blocks: 'PSC', profile: false },
+  { blocks: 'EPSC', profile: false },
+];
+const LETTER: Record<string, string> = {
+  SMS_OTP: 'S',
+  EMAIL_OTP: 'E',
+  PHONE_REQUIRED: 'P',
+  RECOVERY_CODE: 'R',
+  RECOVERY_CODES: 'C',
+};
+
+/**
+ * The oracle, from docs/protocol.md: tokens only for a known user and exactly
+ *   SRP_A ok, PASSWORD_VERIFIER ok (no metadata on either), [NEW_PASSWORD_REQUIRED ok],
+ *   then the rounds of one path, complete,
+ * every custom round named CUSTOM_CHALLENGE and tagged `<TYPE>:<32 lower-case hex>` (code rounds
+ * may add `:resent` or `:wait` after a failed round of their block: `wait` keeps the code's id,
+ * `resent` brings a new one, a plain round keeps it), fewer than MAX_PHONE_ATTEMPTS failed phone
+ * rounds, fewer than MAX_CODE_ATTEMPTS wrong answers (failed code rounds not answered by a marked
+ * round, and not the RECOVERY that ends the recovery path's first block; failed recovery codes),
+ * at most MAX_RESENDS `resent` rounds and at most MAX_ROUNDS entries (the new-password step not
+ * counted). Written as a plain walk over the entries, with no intent (Define sees none here).
  */
 function oracleIssuesTokens(
   session: unknown,
@@ -45,7 +69,7 @@ function oracleIssuesTokens(
   userNotFound: unknown,
 ): boolean {
   if (userNotFound === true) return false;
-  if (!Array.isArray(session) || session.length > LIMITS.maxRounds) return false;
+  if (!Array.isArray(session)) return false;
   const entries = session as Record<string, unknown>[];
   const wellShaped = entries.every(
     (entry) =>
@@ -60,47 +84,70 @@ function oracleIssuesTokens(
   if (!wellShaped) return false;
   const untagged = (entry: Record<string, unknown> | undefined) =>
     entry !== undefined && (entry.challengeMetadata ?? '') === '';
-  const [srp, password, ...custom] = entries;
-  if (!(srp?.challengeName === 'SRP_A' && srp.challengeResult === true && untagged(srp))) return false;
-  if (
-    !(
-      password?.challengeName === 'PASSWORD_VERIFIER' &&
-      password.challengeResult === true &&
-      untagged(password)
-    )
-  )
-    return false;
+  const passed = (entry: Record<string, unknown> | undefined, name: string) =>
+    entry?.challengeName === name && entry.challengeResult === true && untagged(entry);
+  const [srp, password, ...rest] = entries;
+  if (!passed(srp, 'SRP_A') || !passed(password, 'PASSWORD_VERIFIER')) return false;
+  const newPassword = passed(rest[0], 'NEW_PASSWORD_REQUIRED');
+  const custom = newPassword ? rest.slice(1) : rest;
+  if (entries.length - (newPassword ? 1 : 0) > LIMITS.maxRounds) return false;
 
-  const rounds: { type: string; id: string; ok: boolean }[] = [];
+  type Round = { letter: string; id: string; mark: string | undefined; ok: boolean };
+  const blocks: Round[][] = [];
   for (const entry of custom) {
     if (entry.challengeName !== 'CUSTOM_CHALLENGE') return false;
-    const tag = /^(PHONE_REQUIRED|SMS_OTP):([0-9a-f]{32})$/.exec(String(entry.challengeMetadata ?? ''));
+    const tag =
+      /^(PHONE_REQUIRED|SMS_OTP|EMAIL_OTP|RECOVERY_CODE|RECOVERY_CODES):([0-9a-f]{32})(?::(resent|wait))?$/.exec(
+        String(entry.challengeMetadata ?? ''),
+      );
     if (!tag) return false;
-    rounds.push({ type: tag[1] as string, id: tag[2] as string, ok: entry.challengeResult === true });
-  }
-
-  let at = 0;
-  let wrongPhones = 0;
-  let wrongCodes = 0;
-  if (rounds[0]?.type === 'PHONE_REQUIRED') {
-    while (rounds[at]?.type === 'PHONE_REQUIRED' && rounds[at]?.ok === false) {
-      wrongPhones += 1;
-      at += 1;
+    const round: Round = {
+      letter: LETTER[tag[1] as string] as string,
+      id: tag[2] as string,
+      mark: tag[3],
+      ok: entry.challengeResult === true,
+    };
+    if (round.mark && round.letter !== 'S' && round.letter !== 'E') return false;
+    const block = blocks.at(-1);
+    const previous = block?.at(-1);
+    if (block && previous && !previous.ok && previous.letter === round.letter) {
+      const code = round.letter === 'S' || round.letter === 'E';
+      if (code && round.mark !== 'resent' && round.id !== previous.id) return false;
+      block.push(round);
+    } else {
+      if (round.mark) return false;
+      blocks.push([round]);
     }
-    if (!(rounds[at]?.type === 'PHONE_REQUIRED' && rounds[at]?.ok === true)) return false;
-    at += 1;
-  } else {
-    const verified = attributes.phone_number_verified === 'true' && Boolean(attributes.phone_number);
-    if (!verified) return false;
   }
-  const codeId = rounds[at]?.id;
-  while (rounds[at]?.type === 'SMS_OTP' && rounds[at]?.ok === false && rounds[at]?.id === codeId) {
-    wrongCodes += 1;
-    at += 1;
+  const letters = blocks.map((block) => block[0]?.letter).join('');
+  const path = PATHS.find((candidate) => candidate.blocks === letters);
+  if (!path) return false;
+  const recovery = path.blocks === 'SRPSC';
+  for (const [index, block] of blocks.entries()) {
+    const endsRight = block.at(-1)?.ok === true;
+    if (endsRight === (recovery && index === 0)) return false;
   }
-  if (!(rounds[at]?.type === 'SMS_OTP' && rounds[at]?.ok === true && rounds[at]?.id === codeId)) return false;
-  at += 1;
-  return at === rounds.length && wrongPhones < LIMITS.maxPhoneAttempts && wrongCodes < LIMITS.maxCodeAttempts;
+  const verified = attributes.phone_number_verified === 'true' && Boolean(attributes.phone_number);
+  if (path.profile && !verified) return false;
+
+  const rounds = blocks.flat();
+  const failedPhones = rounds.filter((round) => round.letter === 'P' && !round.ok).length;
+  let wrong = 0;
+  for (const [index, block] of blocks.entries()) {
+    block.forEach((round, at) => {
+      if (round.ok) return;
+      if (round.letter === 'R') wrong += 1;
+      if (round.letter !== 'S' && round.letter !== 'E') return;
+      const next = block[at + 1];
+      if (next?.mark) return;
+      if (!next && recovery && index === 0) return;
+      wrong += 1;
+    });
+  }
+  const resent = rounds.filter((round) => round.mark === 'resent').length;
+  return (
+    failedPhones < LIMITS.maxPhoneAttempts && wrong < LIMITS.maxCodeAttempts && resent <= LIMITS.maxResends
+  );
 }
 
 /** Phone attributes as Cognito sends them, mostly for a user with a verified phone. */

@@ -251,6 +251,11 @@ export const nearValidSessionArb = (undamagedWeight = 1): fc.Arbitrary<JsonObjec
         },
       ),
       keepPasswordSteps: fc.constantFrom(2, 2, 2, 2, 1, 0),
+      // The rounds issue 12 added (docs/protocol.md): an email code before the phone path, the
+      // recovery codes that end it, or a recovery path for a user with a phone.
+      emailFirst: fc.constantFrom(false, false, true),
+      codesTail: fc.constantFrom<'none' | 'ok' | 'retry'>('ok', 'ok', 'retry', 'none'),
+      recovery: fc.constantFrom(false, false, false, true),
     })
     .map((plan) => {
       const session: JsonObject[] = [
@@ -262,10 +267,15 @@ export const nearValidSessionArb = (undamagedWeight = 1): fc.Arbitrary<JsonObjec
         challengeResult: ok,
         challengeMetadata: metadata,
       });
-      if (plan.phonePath) {
-        for (let i = 0; i < plan.wrongPhones; i++)
-          session.push(round(false, `PHONE_REQUIRED:${plan.phoneIds[i] ?? FUZZ_ROUND_ID}`));
-        session.push(round(true, `PHONE_REQUIRED:${plan.phoneIds[3] ?? FUZZ_ROUND_ID}`));
+      const id = (n: number) => plan.phoneIds[n] ?? FUZZ_ROUND_ID;
+      if (plan.phonePath && plan.emailFirst) session.push(round(true, `EMAIL_OTP:${id(0)}`));
+      if (!plan.phonePath && plan.recovery) {
+        // The SMS round answered RECOVERY, then a right recovery code.
+        session.push(round(false, `SMS_OTP:${id(1)}`), round(true, `RECOVERY_CODE:${id(2)}`));
+      }
+      if (plan.phonePath || plan.recovery) {
+        for (let i = 0; i < plan.wrongPhones; i++) session.push(round(false, `PHONE_REQUIRED:${id(i)}`));
+        session.push(round(true, `PHONE_REQUIRED:${id(3)}`));
       }
       const codeRounds: JsonObject[] = [];
       for (let i = 0; i < plan.wrongCodes; i++) codeRounds.push(round(false, `SMS_OTP:${plan.codeId}`));
@@ -276,6 +286,10 @@ export const nearValidSessionArb = (undamagedWeight = 1): fc.Arbitrary<JsonObjec
         if (target) target.challengeMetadata = `SMS_OTP:${id}`;
       }
       session.push(...codeRounds);
+      if ((plan.phonePath || plan.recovery) && plan.final === 'ok' && plan.codesTail !== 'none') {
+        if (plan.codesTail === 'retry') session.push(round(false, `RECOVERY_CODES:${id(1)}`));
+        session.push(round(true, `RECOVERY_CODES:${id(2)}`));
+      }
       for (const damage of plan.damage) {
         const at = damage.at % (session.length + 1);
         const target = session[at];
