@@ -1,17 +1,29 @@
 /**
  * The session grammar of the reserved answer RESEND (session.ts): the `resent` and `wait` rounds
- * Create builds in answer to it, how Define counts them, and what Create is told to build next.
+ * Create builds in answer to it (SMS_OTP and EMAIL_OTP alike), how Define counts them, and what
+ * Create is told to build next.
  */
 import { type Decision, decide, planCustomRound, readSession } from '#shared/challenge/session';
 import {
   CODE_ID,
   code,
   custom,
+  EMAIL_ID,
+  email,
+  emailResent,
+  emailWait,
   LIMITS,
+  NEW_CODE_ID,
+  PHONE_ID,
   password,
   phone,
+  RECOVERY_ID,
+  recoveryCode,
+  recoveryCodes,
   resent,
+  signIn,
   srp,
+  UNKNOWN,
   UNVERIFIED,
   VERIFIED,
   wait,
@@ -84,6 +96,7 @@ describe('Define: a failed SMS_OTP entry answered by a resend round is not a wro
   });
 
   test('wait rounds are bounded by MAX_ROUNDS', () => {
+    // 8 entries: a 9th round would pass the cap.
     const session = [
       srp(),
       password(),
@@ -94,12 +107,75 @@ describe('Define: a failed SMS_OTP entry answered by a resend round is not a wro
       wait(false),
       wait(false),
     ];
-    expect(decide(session, VERIFIED, LIMITS)).toEqual(fail('too_many_rounds'));
+    expect(decide(session, VERIFIED, { ...LIMITS, maxRounds: 8 })).toEqual(fail('too_many_rounds'));
+    expect(decide(session, VERIFIED, { ...LIMITS, maxRounds: 9 })).toEqual(next);
   });
 
-  test('on the phone path a resent enrolment code may complete the enrolment', () => {
+  test('on the enrolment path a resent enrolment code is right like a first one: the recovery codes, then tokens', () => {
     const session = [srp(), password(), phone(true), code(false), resent(true, NEW_ID)];
-    expect(decide(session, UNVERIFIED, LIMITS)).toEqual(tokens);
+    expect(decide(session, UNVERIFIED, LIMITS)).toEqual(next);
+    expect(planCustomRound(session, UNVERIFIED)).toEqual({ kind: 'recovery_codes' });
+    expect(decide([...session, recoveryCodes(true)], UNVERIFIED, LIMITS)).toEqual(tokens);
+  });
+
+  test('the code to a new number (a phone change) may be resent too', () => {
+    const session = signIn(code(true), phone(true), code(false, NEW_CODE_ID), resent(true, NEW_ID));
+    expect(decide(session, VERIFIED, LIMITS)).toEqual(tokens);
+  });
+
+  test('RESEND then RECOVERY: neither is a wrong code, with MAX_CODE_ATTEMPTS=1', () => {
+    const session = signIn(code(false), wait(false), recoveryCode(true), phone(true));
+    expect(decide(session, VERIFIED, { ...LIMITS, maxCodeAttempts: 1 })).toEqual(next);
+  });
+});
+
+describe('Define: RESEND in an EMAIL_OTP round (the mailbox proof before a first enrolment)', () => {
+  test('a wait round and a new code, then the right one: the enrolment goes on to the number', () => {
+    const session = signIn(email(false), emailWait(false), emailResent(true, NEW_ID));
+    expect(decide(session, UNVERIFIED, LIMITS)).toEqual(next);
+    expect(planCustomRound(session, UNVERIFIED)).toEqual({ kind: 'ask_phone', purpose: 'verify_phone' });
+    const done = [...session, phone(true), code(true), recoveryCodes(true)];
+    expect(decide(done, UNVERIFIED, LIMITS)).toEqual(tokens);
+  });
+
+  test('RESENDs of the email code are not wrong codes: only the answer still pending counts', () => {
+    const session = signIn(email(false), emailWait(false), emailResent(false, NEW_ID));
+    // The last failed round has nothing after it yet: it is counted (pending), so 1 of 1.
+    expect(decide(session, UNVERIFIED, { ...LIMITS, maxCodeAttempts: 1 })).toEqual(
+      fail('too_many_wrong_codes'),
+    );
+    expect(decide(session, UNVERIFIED, { ...LIMITS, maxCodeAttempts: 2 })).toEqual(next);
+    expect(decide(signIn(email(false), email(false)), UNVERIFIED, { ...LIMITS, maxCodeAttempts: 2 })).toEqual(
+      fail('too_many_wrong_codes'),
+    );
+  });
+
+  test('resends of both channels share MAX_RESENDS', () => {
+    const session = signIn(
+      email(false),
+      emailResent(true, NEW_ID),
+      phone(true),
+      code(false),
+      resent(true, NEW_ID),
+      recoveryCodes(true),
+    );
+    expect(decide(session, UNVERIFIED, { ...LIMITS, maxResends: 2 })).toEqual(tokens);
+    expect(decide(session, UNVERIFIED, { ...LIMITS, maxResends: 1 })).toEqual(fail('too_many_resends'));
+  });
+
+  test('wrong email codes and wrong SMS codes count together', () => {
+    const session = signIn(email(false), email(true), phone(true), code(false), code(false));
+    expect(decide(session, UNVERIFIED, LIMITS)).toEqual(fail('too_many_wrong_codes'));
+    expect(decide(session.slice(0, -1), UNVERIFIED, LIMITS)).toEqual(next);
+  });
+
+  test('an email round keeps its id unless a new code was sent', () => {
+    expect(decide(signIn(email(false), emailWait(false, NEW_ID)), UNVERIFIED, LIMITS)).toEqual(
+      fail('code_round_id_changed'),
+    );
+    expect(decide(signIn(email(false), email(false, NEW_ID)), UNVERIFIED, LIMITS)).toEqual(
+      fail('code_round_id_changed'),
+    );
   });
 });
 
@@ -115,7 +191,32 @@ describe('the grammar refuses resend rounds out of place (a forged or foreign ma
     [
       'a resent round after a right code',
       [srp(), password(), code(true), resent(true)],
-      'round_after_final_code',
+      'round_after_final_answer',
+    ],
+    [
+      'a resent round first in the code block to a new number',
+      signIn(code(true), phone(true), resent(true, NEW_CODE_ID)),
+      'resend_round_out_of_order',
+    ],
+    [
+      'an email wait round first',
+      signIn(custom(true, `EMAIL_OTP:${EMAIL_ID}:wait`)),
+      'resend_round_out_of_order',
+    ],
+    [
+      'an email resent round after a right email code',
+      signIn(email(true), emailResent(true, NEW_ID)),
+      'round_after_final_answer',
+    ],
+    [
+      'a mark on a recovery-code round',
+      signIn(code(false), custom(true, `RECOVERY_CODE:${RECOVERY_ID}:resent`)),
+      'untagged_custom_round',
+    ],
+    [
+      'a mark on a recovery-codes round',
+      signIn(phone(true), code(true), custom(true, `RECOVERY_CODES:${PHONE_ID}:wait`)),
+      'untagged_custom_round',
     ],
     [
       'a wait round with another id',
@@ -144,7 +245,8 @@ describe('the grammar refuses resend rounds out of place (a forged or foreign ma
     ],
   ])('%s: %s', (_name, session, reason) => {
     expect(readSession(session)).toEqual({ valid: false, reason });
-    expect(decide(session, VERIFIED, ROOMY)).toEqual(fail(reason));
+    for (const user of [VERIFIED, UNVERIFIED, UNKNOWN])
+      expect(decide(session, user, ROOMY)).toEqual(fail(reason));
   });
 });
 
@@ -160,6 +262,39 @@ describe('Create is told how many new codes this sign-in was sent', () => {
       2,
     ],
   ])('%s', (_name, session, codeRoundId, resends) => {
-    expect(planCustomRound(session, VERIFIED)).toEqual({ kind: 'repeat_code', codeRoundId, resends });
+    expect(planCustomRound(session, VERIFIED)).toEqual({
+      kind: 'repeat_code',
+      channel: 'SMS_OTP',
+      codeRoundId,
+      resends,
+    });
+  });
+
+  test('an email round is repeated on its own channel', () => {
+    expect(planCustomRound(signIn(email(false), emailResent(false, NEW_ID)), UNVERIFIED)).toEqual({
+      kind: 'repeat_code',
+      channel: 'EMAIL_OTP',
+      codeRoundId: NEW_ID,
+      resends: 1,
+    });
+  });
+
+  test('the new codes of the whole sign-in count, the email proof included', () => {
+    const session = signIn(email(false), emailResent(true, NEW_ID), phone(true), code(false));
+    expect(planCustomRound(session, UNVERIFIED)).toEqual({
+      kind: 'repeat_code',
+      channel: 'SMS_OTP',
+      codeRoundId: CODE_ID,
+      resends: 1,
+    });
+  });
+
+  test('an unknown user (decoy) is told the same', () => {
+    expect(planCustomRound(signIn(code(false), resent(false, NEW_ID)), UNKNOWN)).toEqual({
+      kind: 'repeat_code',
+      channel: 'SMS_OTP',
+      codeRoundId: NEW_ID,
+      resends: 1,
+    });
   });
 });

@@ -1,13 +1,4 @@
-import {
-  type Decision,
-  decide,
-  onPhonePath,
-  phoneVerified,
-  planCustomRound,
-  readSession,
-  type SessionEntry,
-  sessionShape,
-} from '#shared/challenge/session';
+import { type Decision, decide, planCustomRound, type SessionEntry } from '#shared/challenge/session';
 import {
   CODE_ID,
   code,
@@ -15,9 +6,11 @@ import {
   FOREIGN_CHALLENGES,
   LIMITS,
   newPassword,
-  PHONE_ID,
   password,
   phone,
+  recoveryCode,
+  recoveryCodes,
+  signIn,
   srp,
   UNKNOWN,
   UNVERIFIED,
@@ -73,15 +66,32 @@ describe('decide: the steps of a valid sign-in', () => {
       UNVERIFIED,
       challenge('CUSTOM_CHALLENGE'),
     ],
-    ['phone then code issues tokens', [srp(), password(), phone(true), code(true)], UNVERIFIED, tokens],
     [
-      'phone then code issues tokens even when the attribute already reads verified (Verify just set it)',
+      'phone then code asks for the recovery-codes round (no tokens yet)',
       [srp(), password(), phone(true), code(true)],
+      UNVERIFIED,
+      challenge('CUSTOM_CHALLENGE'),
+    ],
+    [
+      'phone, code, then the acknowledged recovery codes issue tokens',
+      [srp(), password(), phone(true), code(true), recoveryCodes(true)],
+      UNVERIFIED,
+      tokens,
+    ],
+    [
+      'the enrolment goes on and ends even when the attribute already reads verified (Verify just set it)',
+      [srp(), password(), phone(true), code(true)],
+      VERIFIED,
+      challenge('CUSTOM_CHALLENGE'),
+    ],
+    [
+      '... and issues tokens after the recovery codes',
+      [srp(), password(), phone(true), code(true), recoveryCodes(true)],
       VERIFIED,
       tokens,
     ],
     [
-      'the longest allowed phone path issues tokens',
+      'the longest allowed enrolment path issues tokens',
       [
         srp(),
         password(),
@@ -91,6 +101,7 @@ describe('decide: the steps of a valid sign-in', () => {
         code(false),
         code(false),
         code(true),
+        recoveryCodes(true),
       ],
       UNVERIFIED,
       tokens,
@@ -190,19 +201,19 @@ describe('decide: everything else fails authentication', () => {
       'a code round after a rejected phone',
       [srp(), password(), phone(false), code(true)],
       UNVERIFIED,
-      'code_round_without_phone',
+      'round_after_unfinished_block',
     ],
     [
-      'a phone round after a code round',
+      'a phone round after a wrong code (a phone change without the sign-in code)',
       [srp(), password(), code(false), phone(true)],
       VERIFIED,
-      'phone_round_out_of_order',
+      'round_after_unfinished_block',
     ],
     [
       'a phone round after an accepted phone',
       [srp(), password(), phone(true), phone(true, OTHER_ID)],
       UNVERIFIED,
-      'phone_round_out_of_order',
+      'round_after_final_answer',
     ],
     [
       'a code round whose id changed',
@@ -214,7 +225,7 @@ describe('decide: everything else fails authentication', () => {
       'a round after the final code',
       [srp(), password(), code(true), code(true)],
       VERIFIED,
-      'round_after_final_code',
+      'round_after_final_answer',
     ],
     [
       'a code without a verified phone or a phone round',
@@ -271,18 +282,26 @@ describe('decide: everything else fails authentication', () => {
   });
 
   test('the rounds cap stops a session that would exceed MAX_ROUNDS', () => {
-    const limits = { ...LIMITS, maxRounds: 5 };
-    // 5 entries so far: another round would be the 6th.
-    expect(decide([srp(), password(), phone(false), phone(true), code(false)], UNVERIFIED, limits)).toEqual(
+    const limits = { ...LIMITS, maxRounds: 6 };
+    // 6 entries so far: another round would be the 7th.
+    expect(decide(signIn(phone(false), phone(true), code(false), code(true)), UNVERIFIED, limits)).toEqual(
       fail('too_many_rounds'),
     );
-    // ... but a session that ends in a correct code within the cap issues tokens.
-    expect(decide([srp(), password(), phone(false), phone(true), code(true)], UNVERIFIED, limits)).toEqual(
-      tokens,
+    // 5 entries: the 6th (the recovery codes) may come ...
+    expect(decide(signIn(phone(false), phone(true), code(true)), UNVERIFIED, limits)).toEqual(
+      challenge('CUSTOM_CHALLENGE'),
     );
+    // ... and a session that ends its path within the cap issues tokens.
+    expect(
+      decide(signIn(phone(false), phone(true), code(true), recoveryCodes(true)), UNVERIFIED, limits),
+    ).toEqual(tokens);
     // A session already longer than the cap fails even if it ends well.
     expect(
-      decide([srp(), password(), phone(false), phone(true), code(false), code(true)], UNVERIFIED, limits),
+      decide(
+        signIn(phone(false), phone(true), code(false), code(true), recoveryCodes(true)),
+        UNVERIFIED,
+        limits,
+      ),
     ).toEqual(fail('too_many_rounds'));
   });
 
@@ -300,6 +319,8 @@ describe('decide: everything else fails authentication', () => {
           [srp(), password(), foreign(true)],
           [srp(), password(), foreign(true), code(true)],
           [srp(), password(), phone(true), foreign(true), code(true)],
+          [srp(), password(), phone(true), code(true), foreign(true), recoveryCodes(true)],
+          [srp(), password(), code(false), foreign(true), recoveryCode(true)],
           [srp(), password(), code(true), foreign(true)],
           [srp(), password(), newPassword(), foreign(false)],
         ])
@@ -313,192 +334,5 @@ describe('decide: everything else fails authentication', () => {
     const one = { ...LIMITS, maxCodeAttempts: 1 };
     expect(decide([srp(), password(), code(false)], VERIFIED, one)).toEqual(fail('too_many_wrong_codes'));
     expect(decide([srp(), password(), code(true)], VERIFIED, one)).toEqual(tokens);
-  });
-});
-
-describe('decide: a user created by AdminCreateUser (NEW_PASSWORD_REQUIRED after the password)', () => {
-  // Cognito may or may not record the new-password step as an entry: both shapes are accepted.
-  test.each<[string, SessionEntry[], typeof VERIFIED]>([
-    ['with its entry, to a verified phone', [srp(), password(), newPassword(), code(true)], VERIFIED],
-    ['without an entry, to a verified phone', [srp(), password(), code(true)], VERIFIED],
-    [
-      'with its entry, on the phone path',
-      [srp(), password(), newPassword(), phone(true), code(true)],
-      UNVERIFIED,
-    ],
-    ['without an entry, on the phone path', [srp(), password(), phone(true), code(true)], UNVERIFIED],
-    [
-      'with its entry, after wrong numbers and codes',
-      [srp(), password(), newPassword(), phone(false), phone(true), code(false), code(true)],
-      UNVERIFIED,
-    ],
-  ])('%s: tokens after the right code', (_name, session, user) => {
-    expect(decide(session, user, LIMITS)).toEqual(tokens);
-  });
-
-  test.each<[string, SessionEntry[], typeof VERIFIED]>([
-    ['with its entry, a verified phone', [srp(), password(), newPassword()], VERIFIED],
-    ['with its entry, no phone yet', [srp(), password(), newPassword()], UNVERIFIED],
-  ])('%s: the custom round comes next, as without the step', (_name, session, user) => {
-    expect(decide(session, user, LIMITS)).toEqual(challenge('CUSTOM_CHALLENGE'));
-    expect(planCustomRound(session, user)).toEqual(planCustomRound([srp(), password()], user));
-  });
-
-  test('the step does not count against MAX_ROUNDS (it is not one of our rounds)', () => {
-    const limits = { ...LIMITS, maxRounds: 5 };
-    const rounds = [phone(false), phone(true), code(true)];
-    expect(decide([srp(), password(), newPassword(), ...rounds], UNVERIFIED, limits)).toEqual(tokens);
-    expect(decide([srp(), password(), newPassword(), phone(false), phone(true)], UNVERIFIED, limits)).toEqual(
-      challenge('CUSTOM_CHALLENGE'),
-    );
-    // ... but only that one step: the rounds after it are counted as always.
-    expect(
-      decide([srp(), password(), newPassword(), phone(false), phone(true), code(false)], UNVERIFIED, limits),
-    ).toEqual(fail('too_many_rounds'));
-  });
-
-  test.each<[string, SessionEntry[], string]>([
-    [
-      'a failed new-password step',
-      [srp(), password(), newPassword(false), code(true)],
-      'new_password_failed',
-    ],
-    [
-      'metadata on the new-password step',
-      [srp(), password(), { ...newPassword(), challengeMetadata: `SMS_OTP:${CODE_ID}` }, code(true)],
-      'metadata_on_NEW_PASSWORD_REQUIRED',
-    ],
-    [
-      'the step before the password',
-      [srp(), newPassword(), password(), code(true)],
-      'expected_PASSWORD_VERIFIER_at_1',
-    ],
-    [
-      'the step twice',
-      [srp(), password(), newPassword(), newPassword(), code(true)],
-      'unexpected_NEW_PASSWORD_REQUIRED',
-    ],
-    [
-      'the step after a custom round',
-      [srp(), password(), code(false), newPassword(), code(true)],
-      'unexpected_NEW_PASSWORD_REQUIRED',
-    ],
-  ])('%s fails', (_name, session, reason) => {
-    expect(decide(session, VERIFIED, LIMITS)).toEqual(fail(reason));
-  });
-});
-
-describe('planCustomRound: the round Create builds', () => {
-  test.each<[string, SessionEntry[], typeof VERIFIED, ReturnType<typeof planCustomRound>]>([
-    [
-      'a verified phone gets a code to it',
-      [srp(), password()],
-      VERIFIED,
-      { kind: 'send_code', phoneFrom: 'profile' },
-    ],
-    ['no verified phone: ask for one', [srp(), password()], UNVERIFIED, { kind: 'ask_phone' }],
-    ['a rejected number: ask again', [srp(), password(), phone(false)], UNVERIFIED, { kind: 'ask_phone' }],
-    [
-      'an accepted number gets a code',
-      [srp(), password(), phone(true)],
-      UNVERIFIED,
-      { kind: 'send_code', phoneFrom: 'phone_round', phoneRoundId: PHONE_ID },
-    ],
-    [
-      'a wrong code: the same code again',
-      [srp(), password(), code(false)],
-      VERIFIED,
-      { kind: 'repeat_code', codeRoundId: CODE_ID, resends: 0 },
-    ],
-    [
-      'an unknown user: a (decoy) code round',
-      [srp(), password()],
-      UNKNOWN,
-      { kind: 'send_code', phoneFrom: 'profile' },
-    ],
-    ['nothing before the password is verified', [srp()], VERIFIED, undefined],
-    ['nothing after the final code', [srp(), password(), code(true)], VERIFIED, undefined],
-    ['nothing for an invalid session', [srp(), password(), custom(true, null)], VERIFIED, undefined],
-    [
-      'after the new-password step: an accepted number gets a code as without it',
-      [srp(), password(), newPassword(), phone(true)],
-      UNVERIFIED,
-      { kind: 'send_code', phoneFrom: 'phone_round', phoneRoundId: PHONE_ID },
-    ],
-    // A stale enrolment (the user's phone was verified meanwhile): no round at all; Create refuses.
-    [
-      'the phone path of a verified user: no code to the typed number',
-      [srp(), password(), phone(true)],
-      VERIFIED,
-      undefined,
-    ],
-    [
-      'the phone path of a verified user: no new number',
-      [srp(), password(), phone(false)],
-      VERIFIED,
-      undefined,
-    ],
-    [
-      'the phone path of a verified user: no repeat of the enrolment code',
-      [srp(), password(), phone(true), code(false)],
-      VERIFIED,
-      undefined,
-    ],
-  ])('%s', (_name, session, user, expected) => {
-    expect(planCustomRound(session, user)).toEqual(expected);
-  });
-});
-
-describe('helpers', () => {
-  test.each([
-    [{ phone_number: '+12015550123', phone_number_verified: 'true' }, true],
-    [{ phone_number: '+12015550123', phone_number_verified: 'false' }, false],
-    [{ phone_number: '+12015550123', phone_number_verified: 'TRUE' }, false],
-    [{ phone_number: '+12015550123' }, false],
-    [{ phone_number_verified: 'true' }, false],
-    [{ phone_number: '', phone_number_verified: 'true' }, false],
-  ])('phoneVerified(%j) is %s: only the exact string "true" with a number counts', (attributes, expected) => {
-    expect(phoneVerified(attributes)).toBe(expected);
-  });
-
-  test('readSession treats absent, null and empty metadata of the password steps alike', () => {
-    for (const metadata of [undefined, null, '']) {
-      const reading = readSession([
-        { challengeName: 'SRP_A', challengeResult: true, challengeMetadata: metadata },
-        { challengeName: 'PASSWORD_VERIFIER', challengeResult: true, challengeMetadata: metadata },
-      ]);
-      expect(reading).toEqual({ valid: true, passwordSteps: 2, newPasswordStep: false, custom: [] });
-    }
-  });
-
-  test('readSession marks the new-password step when Cognito records it', () => {
-    expect(readSession([srp(), password(), newPassword(), phone(true)])).toEqual({
-      valid: true,
-      passwordSteps: 2,
-      newPasswordStep: true,
-      custom: [{ type: 'PHONE_REQUIRED', id: PHONE_ID, ok: true }],
-    });
-  });
-
-  test.each<[string, SessionEntry[], boolean]>([
-    ['a first round asking for a number', [srp(), password(), phone(false)], true],
-    ['...after the new-password step', [srp(), password(), newPassword(), phone(true), code(false)], true],
-    ['a code to the verified phone', [srp(), password(), code(false)], false],
-    ['no custom round yet', [srp(), password()], false],
-    ['an invalid session', [srp(), password(), custom(true, null)], false],
-  ])('onPhonePath: %s is %s', (_name, session, expected) => {
-    expect(onPhonePath(session)).toBe(expected);
-  });
-
-  test('sessionShape differs when any name, result or metadata differs', () => {
-    const base = [srp(), password(), phone(true)];
-    const shapes = new Set([
-      sessionShape(base),
-      sessionShape([srp(), password(), phone(false)]),
-      sessionShape([srp(), password(), phone(true, OTHER_ID)]),
-      sessionShape([srp(), password()]),
-    ]);
-    expect(shapes.size).toBe(4);
-    expect(sessionShape([srp(), password(), phone(true)])).toBe(sessionShape(base));
   });
 });
