@@ -1,4 +1,4 @@
-import { maskFromLastDigits, maskPhone } from '#shared/challenge/mask';
+import { maskEmailDestination, maskFromLastDigits, maskPhone } from '#shared/challenge/mask';
 
 test.each([
   ['+14155550123', '+*******0123'],
@@ -14,4 +14,32 @@ test('masks of numbers of different lengths have the same length', () => {
 
 test('a decoy mask has the same shape as a real one', () => {
   expect(maskFromLastDigits('0123')).toBe(maskPhone('+14155550123'));
+});
+
+describe('maskEmailDestination (the EMAIL_OTP round’s destination)', () => {
+  test.each([
+    ['alice@example.com', 'a***@e***.com'],
+    ['bob.smith+2fa@mail.example.co.uk', 'b***@m***.uk'],
+    ['a@b.io', 'a***@b***.io'],
+    ['alice@localhost', 'a***@l***'],
+    ['"a@b"@example.org', '"***@e***.org'],
+  ])(
+    '%s -> %s: the first letter of the name and of the domain, and the top-level domain',
+    (email, masked) => {
+      expect(maskEmailDestination(email)).toBe(masked);
+    },
+  );
+
+  test('names and domains of any length give the same mask: the mask tells nobody how long they are', () => {
+    expect(maskEmailDestination('averyveryverylongname@example.com')).toBe(maskEmailDestination('a@e.com'));
+  });
+
+  test('nothing of the name beyond its first character is shown', () => {
+    const masked = maskEmailDestination('alice.secret@example.com');
+    expect(masked).not.toMatch(/lice|secret|xample/);
+  });
+
+  test.each([['no-at-sign'], ['@example.com'], ['alice@'], ['']])('%j (not an address) -> "***"', (email) => {
+    expect(maskEmailDestination(email)).toBe('***');
+  });
 });

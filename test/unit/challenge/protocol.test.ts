@@ -1,11 +1,15 @@
+/** The tags Create writes into challengeMetadata, the reserved answers and the intents (protocol.ts). */
 import {
+  CHALLENGE_TYPES,
   formatMetadata,
+  INTENTS,
+  isAcknowledgement,
+  isRecoveryAnswer,
   isResendAnswer,
   newRoundId,
   parseMetadata,
-  parsePrivateParameters,
-  privateParameters,
   ROUND_ID_PATTERN,
+  readIntent,
 } from '#shared/challenge/protocol';
 
 const ID = 'a3f9c1e7b5d24f6a8c0e2b4d6f8a1c3e';
@@ -16,30 +20,37 @@ test('round ids are 128 random bits in lower-case hex, different each time', () 
   for (const id of ids) expect(id).toMatch(ROUND_ID_PATTERN);
 });
 
-test('metadata round-trips for both round types', () => {
-  for (const type of ['PHONE_REQUIRED', 'SMS_OTP'] as const) {
-    expect(parseMetadata(formatMetadata({ type, id: ID }))).toEqual({ type, id: ID });
-  }
+test('the round types are pinned (the issue names them; clients switch on them)', () => {
+  expect([...CHALLENGE_TYPES].sort()).toEqual([
+    'EMAIL_OTP',
+    'PHONE_REQUIRED',
+    'RECOVERY_CODE',
+    'RECOVERY_CODES',
+    'SMS_OTP',
+  ]);
 });
 
-test('an SMS_OTP round built in answer to RESEND carries its mark, and only SMS_OTP may', () => {
-  for (const mark of ['resent', 'wait'] as const) {
-    expect(formatMetadata({ type: 'SMS_OTP', id: ID, mark })).toBe(`SMS_OTP:${ID}:${mark}`);
-    expect(parseMetadata(`SMS_OTP:${ID}:${mark}`)).toEqual({ type: 'SMS_OTP', id: ID, mark });
-  }
+test.each(CHALLENGE_TYPES)('metadata of a %s round round-trips', (type) => {
+  expect(formatMetadata({ type, id: ID })).toBe(`${type}:${ID}`);
+  expect(parseMetadata(formatMetadata({ type, id: ID }))).toEqual({ type, id: ID });
 });
 
-test.each([
-  ['RESEND', true],
-  ['resend', true],
-  ['  Resend\n', true],
-  ['RESEND!', false],
-  ['RE SEND', false],
-  ['', false],
-  [undefined, false],
-])('%j is the reserved answer RESEND: %s', (answer, expected) => {
-  expect(isResendAnswer(answer)).toBe(expected);
-});
+test.each(['SMS_OTP', 'EMAIL_OTP'] as const)(
+  'a %s round built in answer to RESEND carries its mark (resent or wait)',
+  (type) => {
+    for (const mark of ['resent', 'wait'] as const) {
+      expect(formatMetadata({ type, id: ID, mark })).toBe(`${type}:${ID}:${mark}`);
+      expect(parseMetadata(`${type}:${ID}:${mark}`)).toEqual({ type, id: ID, mark });
+    }
+  },
+);
+
+test.each(['PHONE_REQUIRED', 'RECOVERY_CODE', 'RECOVERY_CODES'])(
+  'a mark on a %s round (no code, no RESEND) is not one of ours',
+  (type) => {
+    for (const mark of ['resent', 'wait']) expect(parseMetadata(`${type}:${ID}:${mark}`)).toBeUndefined();
+  },
+);
 
 test.each([
   [undefined],
@@ -50,93 +61,91 @@ test.each([
   [`SMS_OTP:${ID}x`],
   [`SMS_OTP:${ID.toUpperCase()}`],
   [`sms_otp:${ID}`],
+  [`email_otp:${ID}`],
   [`MAGIC_LINK:${ID}`],
   [`SMS_OTP:${ID}:extra`],
   [`SMS_OTP:${ID}:RESENT`],
   [`SMS_OTP:${ID}:resent:wait`],
   [`SMS_OTP:${ID}:`],
-  [`PHONE_REQUIRED:${ID}:resent`],
+  [`EMAIL_OTP:${ID}:again`],
+  [`EMAIL_OTP:${ID}:wait:`],
+  [`RECOVERY_CODE:${ID.slice(1)}`],
+  [`RECOVERY_CODES :${ID}`],
   [`:${ID}`],
 ])('metadata %j is not one of ours', (metadata) => {
   expect(parseMetadata(metadata)).toBeUndefined();
 });
 
-const NONCE = expect.stringMatching(/^[0-9a-f]{32}$/);
-const HASH = 'ab'.repeat(32);
-const SALT = 'cd'.repeat(16);
-const ROUND = {
-  type: 'SMS_OTP',
-  id: ID,
-  length: 6,
-  codeHash: HASH,
-  salt: SALT,
-  expiresAt: 1_800_000_000_000,
-  purpose: 'sign_in',
-} as const;
-
-test('a code round carries what Verify needs to judge an answer with no read, with a fresh nonce', () => {
-  const params = privateParameters(ROUND);
-  expect(params).toEqual({
-    type: 'SMS_OTP',
-    id: ID,
-    length: '6',
-    nonce: NONCE,
-    hash: HASH,
-    salt: SALT,
-    expiresAt: '1800000000000',
-    purpose: 'sign_in',
+describe('reserved answers (trimmed, any case; never judged as a guess)', () => {
+  test.each([
+    ['RESEND', true],
+    ['resend', true],
+    ['  Resend\n', true],
+    ['RESEND!', false],
+    ['RE SEND', false],
+    ['', false],
+    [undefined, false],
+  ])('%j is RESEND: %s', (answer, expected) => {
+    expect(isResendAnswer(answer)).toBe(expected);
   });
-  expect(privateParameters(ROUND).nonce).not.toBe(params.nonce);
-  expect(parsePrivateParameters(params)).toEqual({ ...ROUND, nonce: params.nonce });
-});
 
-test('a verify_phone round carries the number the code went to; a sign-in round never does', () => {
-  const phone = privateParameters({ ...ROUND, purpose: 'verify_phone', phone: '+12015550123' });
-  expect(phone.phone).toBe('+12015550123');
-  expect(parsePrivateParameters(phone)).toMatchObject({ purpose: 'verify_phone', phone: '+12015550123' });
-  expect(privateParameters({ ...ROUND, phone: '+12015550123' }).phone).toBeUndefined();
-});
+  test.each([
+    ['RECOVERY', true],
+    ['recovery', true],
+    ['\tRecovery ', true],
+    ['RECOVER', false],
+    ['RECOVERY CODE', false],
+    ['7KQ2-M9XD-4RTB', false],
+    ['', false],
+    [null, false],
+    [42, false],
+  ])('%j is RECOVERY: %s', (answer, expected) => {
+    expect(isRecoveryAnswer(answer)).toBe(expected);
+  });
 
-test('a phone round carries only type, id, a nonce and what the number is for', () => {
-  const params = privateParameters({ type: 'PHONE_REQUIRED', id: ID, purpose: 'verify_phone' });
-  expect(params).toEqual({ type: 'PHONE_REQUIRED', id: ID, nonce: NONCE, purpose: 'verify_phone' });
-  expect(parsePrivateParameters(params)).toEqual({
-    type: 'PHONE_REQUIRED',
-    id: ID,
-    nonce: params.nonce,
-    purpose: 'verify_phone',
+  test.each([
+    ['OK', true],
+    ['ok', true],
+    [' Ok ', true],
+    ['OKAY', false],
+    ['O K', false],
+    ['', false],
+    [undefined, false],
+  ])('%j acknowledges the recovery codes: %s', (answer, expected) => {
+    expect(isAcknowledgement(answer)).toBe(expected);
+  });
+
+  test('the three reserved words are told apart', () => {
+    expect([isResendAnswer('RECOVERY'), isRecoveryAnswer('RESEND'), isAcknowledgement('RESEND')]).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
-const GOOD = {
-  type: 'SMS_OTP',
-  id: ID,
-  nonce: ID,
-  length: '6',
-  hash: HASH,
-  salt: SALT,
-  expiresAt: '1800000000000',
-  purpose: 'sign_in',
-};
+describe('readIntent (ClientMetadata.intent)', () => {
+  test('the intents are pinned', () => {
+    expect([...INTENTS]).toEqual(['change_phone', 'new_recovery_codes']);
+  });
 
-test.each([
-  [{}],
-  [{ type: 'PHONE_REQUIRED', id: ID }],
-  [{ type: 'PHONE_REQUIRED', id: ID, nonce: 'not-hex' }],
-  [{ type: 'PHONE_REQUIRED', nonce: ID }],
-  [{ type: 'OTHER', id: ID, nonce: ID }],
-  [{ ...GOOD, length: 'six' }],
-  [{ ...GOOD, length: '3' }],
-  [{ ...GOOD, length: '11' }],
-  [{ ...GOOD, id: 'short' }],
-  [{ ...GOOD, hash: 'ab' }],
-  [{ ...GOOD, salt: undefined }],
-  [{ ...GOOD, expiresAt: 'soon' }],
-  [{ ...GOOD, expiresAt: '-5' }],
-  [{ ...GOOD, purpose: 'other' }],
-  [{ ...GOOD, phone: '+12015550123' }],
-  [{ ...GOOD, purpose: 'verify_phone' }],
-  [{ ...GOOD, purpose: 'verify_phone', phone: '2015550123' }],
-])('private parameters %j are refused as a whole', (params) => {
-  expect(parsePrivateParameters(params as Record<string, string>)).toBeUndefined();
+  test.each<[string, Record<string, string> | null | undefined, ReturnType<typeof readIntent>]>([
+    ['no client metadata', undefined, undefined],
+    ['null client metadata', null, undefined],
+    ['no intent key', { locale: 'fr' }, undefined],
+    ['an empty intent', { intent: '' }, undefined],
+    ['change_phone', { intent: 'change_phone' }, 'change_phone'],
+    [
+      'new_recovery_codes, other keys ignored',
+      { intent: 'new_recovery_codes', locale: 'de' },
+      'new_recovery_codes',
+    ],
+    ['a typo', { intent: 'change_phon' }, 'unknown'],
+    ['another case', { intent: 'CHANGE_PHONE' }, 'unknown'],
+    ['surrounding spaces (not trimmed: an exact name)', { intent: ' change_phone' }, 'unknown'],
+    ['a reserved answer', { intent: 'RECOVERY' }, 'unknown'],
+    ['an inherited property name', { intent: 'toString' }, 'unknown'],
+  ])('%s -> %s', (_name, clientMetadata, expected) => {
+    expect(readIntent(clientMetadata)).toBe(expected);
+  });
 });

@@ -88,6 +88,36 @@ describe('setting.text and setting.list', () => {
   });
 });
 
+describe('setting.oneOf', () => {
+  const shape = { ENROLMENT_EMAIL_PROOF: setting.oneOf('after-grace', ['after-grace', 'always', 'never']) };
+
+  test.each(['after-grace', 'always', 'never'])('%s is read as itself', (value) => {
+    expect(readConfig(shape, { ENROLMENT_EMAIL_PROOF: value }).ENROLMENT_EMAIL_PROOF).toBe(value);
+  });
+
+  test('absent takes the default; surrounding spaces are ignored', () => {
+    expect(readConfig(shape, {}).ENROLMENT_EMAIL_PROOF).toBe('after-grace');
+    expect(readConfig(shape, { ENROLMENT_EMAIL_PROOF: ' never\t' }).ENROLMENT_EMAIL_PROOF).toBe('never');
+  });
+
+  test.each(['ALWAYS', 'sometimes', '', ' ', 'always,never', 'after_grace'])(
+    '%j is refused with the variable name and every allowed value',
+    (value) => {
+      expect(() => readConfig(shape, { ENROLMENT_EMAIL_PROOF: value })).toThrow(
+        new ConfigError(
+          'Invalid configuration: ENROLMENT_EMAIL_PROOF must be one of after-grace, always, never',
+        ),
+      );
+    },
+  );
+
+  test('a value that is not text (never one from the environment) is refused as such', () => {
+    expect(() => readConfig(shape, { ENROLMENT_EMAIL_PROOF: 7 } as never)).toThrow(
+      'ENROLMENT_EMAIL_PROOF must be text',
+    );
+  });
+});
+
 /**
  * The helpers were zod schemas; they are written out by hand now (so Define's cold start
  * runs no zod). These are the zod schemas they were, kept here as the reference: for any value
