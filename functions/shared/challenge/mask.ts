@@ -28,5 +28,7 @@ export function maskEmailDestination(email: string): string {
   const domain = email.slice(at + 1);
   const dot = domain.lastIndexOf('.');
   const tld = dot > 0 ? domain.slice(dot) : '';
-  return `${email[0]}***@${domain[0]}***${tld}`;
+  // Whole characters (code points), never half of one.
+  const first = (text: string) => [...text][0] ?? '';
+  return `${first(email)}***@${first(domain)}***${tld}`;
 }

@@ -43,7 +43,8 @@ export function formatRecoveryCode(raw: string): string {
  * long before cleaning, wrong length, a character outside the alphabet).
  */
 export function normaliseRecoveryCode(answer: string): string | undefined {
-  if (answer.length > 64) return undefined;
+  // ASCII only, before any case change: `ß`.toUpperCase() is `SS`, `ı` becomes `I`.
+  if (answer.length > 64 || !/^[0-9A-Za-z\s-]*$/.test(answer)) return undefined;
   const cleaned = answer.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (cleaned.length !== RECOVERY_CODE_CHARACTERS) return undefined;
   for (const char of cleaned) if (!RECOVERY_ALPHABET.includes(char)) return undefined;

@@ -324,6 +324,9 @@ export function nextStep(
   const bound = blocks.some((block) => block.type === 'SMS_OTP' && block.ok);
   if (!onProfile && user.phoneVerified && !bound) return fail('phone_path_for_verified_user');
 
+  // An unknown user's decoy never gets a round right, so no block of theirs ever ended ok: a
+  // session that says otherwise was not built by Create (defence in depth; Cognito cannot send it).
+  if (user.userNotFound && blocks.some((block) => block.ok)) return fail('user_not_found');
   const position = blocks.length - 1;
   const phonePurpose = onProfile ? 'replace_phone' : 'verify_phone';
   if (!last.ok) {

@@ -43,3 +43,7 @@ describe('maskEmailDestination (the EMAIL_OTP round’s destination)', () => {
     expect(maskEmailDestination(email)).toBe('***');
   });
 });
+
+test('an email whose first character is outside the BMP keeps it whole', () => {
+  expect(maskEmailDestination('😀x@ëxample.com')).toBe('😀***@ë***.com');
+});

@@ -103,12 +103,10 @@ describe('formatRecoveryCode and normaliseRecoveryCode', () => {
     expect(normaliseRecoveryCode(`${'-'.repeat(52)}7KQ2M9XD4RTB`)).toBe('7KQ2M9XD4RTB');
   });
 
-  // Found while writing these tests: `toUpperCase` runs before the alphabet check, so a few
-  // non-ASCII letters whose upper case is ASCII (ß -> SS, ı -> I, ſ -> S, ﬀ -> FF) are read as
-  // alphabet characters, against the function's own contract ("a character outside the alphabet
-  // -> undefined"). No code is weakened (every input still maps to one 12-character code), but the
-  // contract is not what it says. Passes while the quirk exists; turn into `test` when fixed.
-  test.failing.each([
+  // Found while writing these tests (fixed): `toUpperCase` ran before the alphabet check, so a few
+  // non-ASCII letters whose upper case is ASCII (ß -> SS, ı -> I, ſ -> S, ﬀ -> FF) were read as
+  // alphabet characters. Only ASCII letters, digits, spaces and dashes are read now.
+  test.each([
     ['ß (upper case SS)', '7KQ2M9XD4Rß'],
     ['dotless ı (upper case I)', '7KQ2M9XD4RTı'],
     ['long ſ (upper case S)', '7KQ2M9XD4RTſ'],

@@ -11,11 +11,13 @@ import {
   emailResent,
   LIMITS,
   NEW_CODE_ID,
+  password,
   phone,
   recoveryCode,
   recoveryCodes,
   resent,
   signIn,
+  srp,
   UNKNOWN,
   VERIFIED,
   wait,
@@ -237,5 +239,19 @@ describe('a stale enrolment: the phone was verified (in another sign-in) after t
       });
       expect(decide(signIn(...bound, recoveryCodes(true)), VERIFIED, LIMITS)).toEqual(tokens);
     }
+  });
+});
+
+describe('an unknown user: no block of a decoy ever ends right', () => {
+  test.each([
+    [
+      'a right recovery code, then a failed number',
+      [srp(), password(), code(false), recoveryCode(true), phone(false)],
+    ],
+    ['a right code, then a failed number', [srp(), password(), code(true), phone(false)]],
+    ['a right code, then failed recovery codes', [srp(), password(), code(true), recoveryCodes(false)]],
+  ])('%s: fails (user_not_found)', (_name, session) => {
+    expect(decide(session, UNKNOWN, LIMITS)).toEqual({ outcome: 'fail', reason: 'user_not_found' });
+    expect(planCustomRound(session, UNKNOWN)).toBeUndefined();
   });
 });
