@@ -13,18 +13,16 @@ import { randomUUID } from 'node:crypto';
 import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AccountStatusStore } from '#shared/auth-state/account-status';
 import { RecoveryStore } from '#shared/auth-state/recovery-store';
 import { SignInRecords } from '#shared/auth-state/sign-in-records';
 import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { sns } from '#shared/aws/sns';
-import { newUser, SignIn, type TestUser } from '../helpers/custom-auth';
+import { confirmedJustNow, newUser, SignIn, type TestUser } from '../helpers/custom-auth';
 
 const AUTH_STATE = 'auth-state-test';
 const snsMock = mockClient(sns);
 const idp = mockClient(cognito);
-const accounts = new AccountStatusStore(dynamodb, AUTH_STATE);
 const recovery = new RecoveryStore(dynamodb, AUTH_STATE);
 const records = new SignInRecords(dynamodb, AUTH_STATE);
 
@@ -68,7 +66,7 @@ const failures = async (user: TestUser) =>
 async function enrolled(phone: string): Promise<{ user: TestUser; codes: string[] }> {
   const user = newUser();
   users.set(user.userName, user);
-  await accounts.markConfirmed(user.sub, new Date());
+  await confirmedJustNow(user.sub);
 
   const signIn = await SignIn.start(user);
   expect(typeOf(signIn)).toBe('PHONE_REQUIRED');
@@ -99,7 +97,7 @@ test('enrolment within the grace: number, its code, the recovery codes acknowled
 test('a set shown but not acknowledged is not stored: no tokens, and a fresh set is shown', async () => {
   const user = newUser();
   users.set(user.userName, user);
-  await accounts.markConfirmed(user.sub, new Date());
+  await confirmedJustNow(user.sub);
   const phone = uniquePhone();
   const signIn = await SignIn.start(user);
   await signIn.answer(phone);
