@@ -180,6 +180,37 @@ describe('the custom sign-in counts what happens', () => {
     expect(await counted(() => signIn.retryVerify())).toEqual([]);
   });
 
+  /** A sign-in with intent new_recovery_codes, up to the acknowledged set (what it counts, checked). */
+  async function newSetAcknowledged(): Promise<SignIn> {
+    const phone = uniquePhone();
+    const user = newUser(phone);
+    remember(user, phone);
+    let signIn = undefined as unknown as SignIn;
+    await counted(async () => (signIn = await SignIn.start(user)));
+    expect(await counted(() => signIn.answer(lastCodeTo(phone), { intent: 'new_recovery_codes' }))).toEqual([
+      { trigger: 'VerifyAuthChallengeResponse', metric: 'SignInsCompleted' },
+    ]);
+    expect(signIn.round?.publicParameters.type).toBe('RECOVERY_CODES');
+    for (const code of (signIn.round?.publicParameters.codes ?? '').split(' ')) secrets.add(code);
+    expect(await counted(() => signIn.answer('OK'))).toEqual([
+      { trigger: 'VerifyAuthChallengeResponse', metric: 'RecoveryCodeSets' },
+    ]);
+    expect(signIn.outcome).toBe('tokens');
+    return signIn;
+  }
+
+  test('intent new_recovery_codes: the sign-in code, then a new set acknowledged', async () => {
+    await newSetAcknowledged();
+  });
+
+  // BUG (reported to the lead): Cognito retrying the acknowledgement's Verify counts the set again
+  // (and, with notices on, sends recovery_codes_new again); every other right answer's retry counts
+  // nothing. Passes (as a failing test) while the bug is there; drop `.failing` with the fix.
+  test.failing('Cognito retrying the Verify of the acknowledgement counts the set once', async () => {
+    const signIn = await newSetAcknowledged();
+    expect(await counted(() => signIn.retryVerify())).toEqual([]);
+  });
+
   test('three wrong codes: Define fails the sign-in, and says why', async () => {
     const phone = uniquePhone();
     const user = newUser(phone);
