@@ -167,7 +167,11 @@ describe('the custom sign-in counts what happens', () => {
     const user = newUser(phone);
     remember(user, phone);
     const set = newRecoverySet(user.sub, 10);
-    await new RecoveryStore(dynamodb, 'auth-state-test').replaceSet(user.sub, set.hashes, Date.now());
+    await new RecoveryStore(dynamodb, 'auth-state-test').replaceSet(user.sub, {
+      hashes: set.hashes,
+      nonce: randomUUID().replaceAll('-', ''),
+      now: Date.now(),
+    });
     let signIn = undefined as unknown as SignIn;
     await counted(async () => (signIn = await SignIn.start(user)));
     expect(await counted(() => signIn.answer('RECOVERY'))).toEqual([]);
@@ -203,10 +207,8 @@ describe('the custom sign-in counts what happens', () => {
     await newSetAcknowledged();
   });
 
-  // BUG (reported to the lead): Cognito retrying the acknowledgement's Verify counts the set again
-  // (and, with notices on, sends recovery_codes_new again); every other right answer's retry counts
-  // nothing. Passes (as a failing test) while the bug is there; drop `.failing` with the fix.
-  test.failing('Cognito retrying the Verify of the acknowledgement counts the set once', async () => {
+  // Failed before cd3b504: the retry counted the set (and sent recovery_codes_new) again.
+  test('Cognito retrying the Verify of the acknowledgement counts the set once', async () => {
     const signIn = await newSetAcknowledged();
     expect(await counted(() => signIn.retryVerify())).toEqual([]);
   });

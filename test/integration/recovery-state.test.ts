@@ -33,7 +33,7 @@ const rawItem = async (key: { pk: string; sk: string }) =>
 async function userWithCodes(count = 10) {
   const sub = randomUUID();
   const set = newRecoverySet(sub, count);
-  await recovery.replaceSet(sub, set.hashes, Date.now());
+  await recovery.replaceSet(sub, { hashes: set.hashes, nonce: nonce(), now: Date.now() });
   return { sub, codes: set.codes, hashes: set.hashes };
 }
 
@@ -46,7 +46,9 @@ describe('RecoveryStore', () => {
     expect(JSON.stringify([...(stored?.codes ?? [])])).not.toContain(codes[0]?.slice(0, 4) ?? 'none');
 
     const next = newRecoverySet(sub, 10);
-    await recovery.replaceSet(sub, next.hashes, Date.now());
+    expect(await recovery.replaceSet(sub, { hashes: next.hashes, nonce: nonce(), now: Date.now() })).toBe(
+      'stored',
+    );
     expect((await recovery.read(sub))?.codes).toEqual(new Set(next.hashes));
     // A code of the old set is dead.
     const old = await recovery.burn(sub, { hash: hashes[0] as string, nonce: nonce(), now: Date.now() });
@@ -59,10 +61,36 @@ describe('RecoveryStore', () => {
     expect(
       (await recovery.burn(sub, { hash: hashes[0] as string, nonce: by, now: Date.now() })).outcome,
     ).toBe('burnt');
-    await recovery.replaceSet(sub, newRecoverySet(sub, 10).hashes, Date.now());
+    await recovery.replaceSet(sub, {
+      hashes: newRecoverySet(sub, 10).hashes,
+      nonce: nonce(),
+      now: Date.now(),
+    });
     expect(await recovery.burn(sub, { hash: hashes[0] as string, nonce: by, now: Date.now() })).toEqual({
       outcome: 'unknown_code',
     });
+  });
+
+  test('a retry of the acknowledgement that stored the set (same nonce): reported as a retry, and a code burnt meanwhile stays burnt', async () => {
+    const sub = randomUUID();
+    const set = newRecoverySet(sub, 10);
+    const acknowledgement = { hashes: set.hashes, nonce: nonce(), now: Date.now() };
+    expect(await recovery.replaceSet(sub, acknowledgement)).toBe('stored');
+    // Another sign-in uses one of the new codes before Cognito's retry of the acknowledgement.
+    const burnt = hashOf(sub, set.codes[0] as string);
+    expect((await recovery.burn(sub, { hash: burnt, nonce: nonce(), now: Date.now() })).outcome).toBe(
+      'burnt',
+    );
+    expect(await recovery.replaceSet(sub, acknowledgement)).toBe('retry');
+    const stored = await recovery.read(sub);
+    expect(stored?.codes?.size).toBe(9);
+    expect(stored?.codes?.has(burnt)).toBe(false);
+    // Another round's acknowledgement (a new nonce) replaces it.
+    const next = newRecoverySet(sub, 10);
+    expect(await recovery.replaceSet(sub, { hashes: next.hashes, nonce: nonce(), now: Date.now() })).toBe(
+      'stored',
+    );
+    expect((await recovery.read(sub))?.codes).toEqual(new Set(next.hashes));
   });
 
   test('a right code burns once and counts down; a second answer with it finds it gone', async () => {

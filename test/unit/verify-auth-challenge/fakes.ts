@@ -71,6 +71,8 @@ export interface FakeInput {
   burn?: BurnResult;
   used?: { outcome: 'used'; retry: boolean } | { outcome: 'dead'; why: 'used' };
   wrong?: 'counted' | 'already_counted';
+  /** What replaceSet reports: `retry` when the stored set is this very round's (a Cognito retry). */
+  replaced?: 'stored' | 'retry';
   /** No notices port (as in a deployment without a sender). */
   noNotices?: boolean;
 }
@@ -90,7 +92,10 @@ export function fakes(input: FakeInput = {}) {
   };
   const recovery = {
     burn: jest.fn(async () => input.burn ?? ({ outcome: 'unknown_code' } as BurnResult)),
-    replaceSet: jest.fn(async () => undefined),
+    replaceSet: jest.fn(
+      async (_sub: string, _set: { hashes: readonly string[]; nonce: string; now: number }) =>
+        input.replaced ?? ('stored' as const),
+    ),
   };
   const users = { setVerifiedPhone: jest.fn(async () => undefined) };
   const notices = {

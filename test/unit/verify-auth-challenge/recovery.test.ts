@@ -207,12 +207,16 @@ describe('RECOVERY_CODES: the acknowledgement stores the new set', () => {
   const CODES_ROUND = { type: 'RECOVERY_CODES' as const, id: id('d'), hashes: set.hashes };
 
   test.each(['OK', 'ok', ' OK ', 'Ok\n'])(
-    '%j: the hashes from the private parameters replace the set (one write), right, recovery_codes_new notice',
+    '%j: the hashes from the private parameters replace the set (one write, tagged with the round nonce), right, recovery_codes_new notice',
     async (answer) => {
-      const { f, correct } = await verify(CODES_ROUND, answer);
+      const { f, event, correct } = await verify(CODES_ROUND, answer);
       expect(correct).toBe(true);
       expect(f.recovery.replaceSet).toHaveBeenCalledTimes(1);
-      expect(f.recovery.replaceSet).toHaveBeenCalledWith(SUB, set.hashes, NOW.getTime());
+      expect(f.recovery.replaceSet).toHaveBeenCalledWith(SUB, {
+        hashes: set.hashes,
+        nonce: nonceOf(event),
+        now: NOW.getTime(),
+      });
       expect(f.notices.record).toHaveBeenCalledWith(SUB, { kind: 'recovery_codes_new', by: 'user' }, TARGET);
       expect(counted()).toEqual(['RecoveryCodeSets']);
     },
@@ -228,6 +232,14 @@ describe('RECOVERY_CODES: the acknowledgement stores the new set', () => {
       expect(counted()).toEqual([]);
     },
   );
+
+  test('a Cognito retry of the acknowledgement (the stored set is this round’s): right again, no second notice or count', async () => {
+    const { f, correct } = await verify(CODES_ROUND, 'OK', { replaced: 'retry' });
+    expect(correct).toBe(true);
+    expect(f.recovery.replaceSet).toHaveBeenCalledTimes(1);
+    expect(f.notices.record).not.toHaveBeenCalled();
+    expect(counted()).toEqual([]);
+  });
 
   test('without a notices port the set is still stored', async () => {
     const { f, correct } = await verify(CODES_ROUND, 'OK', { noNotices: true });
