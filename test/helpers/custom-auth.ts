@@ -6,6 +6,7 @@
  *   const a = await SignIn.start(user);        // SRP_A, PASSWORD_VERIFIER, then the first round
  *   a.round?.publicParameters.type             // 'SMS_OTP'
  *   await a.answer('000000');                  // Verify, then Define, then Create of the next round
+ *   await a.answer('123456', { intent: 'change_phone' }) // with the call's ClientMetadata
  *   await a.retryVerify();                     // the last Verify event again, as Cognito retries it
  *   a.outcome                                  // 'challenge' | 'tokens' | 'failed'
  *
@@ -76,8 +77,12 @@ export class SignIn {
     return signIn;
   }
 
-  /** Answers the current round; Verify's verdict goes into the session, then the next round. */
-  async answer(text: string): Promise<boolean> {
+  /**
+   * Answers the current round; Verify's verdict goes into the session, then the next round.
+   * `clientMetadata` is the RespondToAuthChallenge call's: Cognito passes it to the Verify, Define
+   * and Create that call causes (never to a later call's).
+   */
+  async answer(text: string, clientMetadata?: Record<string, string>): Promise<boolean> {
     const round = this.round;
     if (this.outcome !== 'challenge' || !round) throw new Error(`no round to answer (${this.outcome})`);
     this.lastVerify = {
@@ -87,6 +92,7 @@ export class SignIn {
         userAttributes: { ...this.user.attributes },
         privateChallengeParameters: { ...round.privateParameters },
         challengeAnswer: text,
+        ...(clientMetadata ? { clientMetadata } : {}),
       },
       response: {},
     } as VerifyEvent;
@@ -97,7 +103,7 @@ export class SignIn {
       challengeMetadata: round.metadata,
     });
     this.round = undefined;
-    await this.next();
+    await this.next(clientMetadata);
     return correct;
   }
 
@@ -112,17 +118,21 @@ export class SignIn {
     return result.response.answerCorrect === true;
   }
 
-  private define() {
+  private define(clientMetadata?: Record<string, string>) {
     return defineHandler({
       ...common(this.user),
       triggerSource: 'DefineAuthChallenge_Authentication',
-      request: { userAttributes: { ...this.user.attributes }, session: structuredClone(this.session) },
+      request: {
+        userAttributes: { ...this.user.attributes },
+        session: structuredClone(this.session),
+        ...(clientMetadata ? { clientMetadata } : {}),
+      },
       response: {},
     });
   }
 
-  private async next(): Promise<void> {
-    const decision = (await this.define()).response;
+  private async next(clientMetadata?: Record<string, string>): Promise<void> {
+    const decision = (await this.define(clientMetadata)).response;
     if (decision.issueTokens) {
       this.outcome = 'tokens';
       return;
@@ -141,6 +151,7 @@ export class SignIn {
           userAttributes: { ...this.user.attributes },
           challengeName: 'CUSTOM_CHALLENGE',
           session: structuredClone(this.session),
+          ...(clientMetadata ? { clientMetadata } : {}),
         },
         response: {},
       })

@@ -12,9 +12,11 @@ import {
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AccountStatusStore } from '#shared/auth-state/account-status';
+import { RecoveryStore } from '#shared/auth-state/recovery-store';
 import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { sns } from '#shared/aws/sns';
+import { newRecoverySet } from '#shared/challenge/recovery-codes';
 import { canonicalInviteCode, generateInviteCode } from '#shared/invites/code';
 import { newInvite } from '#shared/invites/invite';
 import { InviteStore } from '#shared/invites/store';
@@ -158,6 +160,57 @@ describe('the custom sign-in counts what happens', () => {
       { trigger: 'VerifyAuthChallengeResponse', metric: 'RecoveryCodeSets' },
     ]);
     expect(recovery.outcome).toBe('tokens');
+  });
+
+  test('a wrong recovery code is a rejected answer (wrong_recovery_code); RECOVERY itself counts nothing', async () => {
+    const phone = uniquePhone();
+    const user = newUser(phone);
+    remember(user, phone);
+    const set = newRecoverySet(user.sub, 10);
+    await new RecoveryStore(dynamodb, 'auth-state-test').replaceSet(user.sub, {
+      hashes: set.hashes,
+      nonce: randomUUID().replaceAll('-', ''),
+      now: Date.now(),
+    });
+    let signIn = undefined as unknown as SignIn;
+    await counted(async () => (signIn = await SignIn.start(user)));
+    expect(await counted(() => signIn.answer('RECOVERY'))).toEqual([]);
+    const wrong = 'ZZZZ-ZZZZ-ZZZZ';
+    secrets.add(wrong);
+    expect(await counted(() => signIn.answer(wrong))).toEqual([
+      { trigger: 'VerifyAuthChallengeResponse', metric: 'AnswersRejected', reason: 'wrong_recovery_code' },
+    ]);
+    // Cognito retrying that Verify counts nothing more.
+    expect(await counted(() => signIn.retryVerify())).toEqual([]);
+  });
+
+  /** A sign-in with intent new_recovery_codes, up to the acknowledged set (what it counts, checked). */
+  async function newSetAcknowledged(): Promise<SignIn> {
+    const phone = uniquePhone();
+    const user = newUser(phone);
+    remember(user, phone);
+    let signIn = undefined as unknown as SignIn;
+    await counted(async () => (signIn = await SignIn.start(user)));
+    expect(await counted(() => signIn.answer(lastCodeTo(phone), { intent: 'new_recovery_codes' }))).toEqual([
+      { trigger: 'VerifyAuthChallengeResponse', metric: 'SignInsCompleted' },
+    ]);
+    expect(signIn.round?.publicParameters.type).toBe('RECOVERY_CODES');
+    for (const code of (signIn.round?.publicParameters.codes ?? '').split(' ')) secrets.add(code);
+    expect(await counted(() => signIn.answer('OK'))).toEqual([
+      { trigger: 'VerifyAuthChallengeResponse', metric: 'RecoveryCodeSets' },
+    ]);
+    expect(signIn.outcome).toBe('tokens');
+    return signIn;
+  }
+
+  test('intent new_recovery_codes: the sign-in code, then a new set acknowledged', async () => {
+    await newSetAcknowledged();
+  });
+
+  // Failed before cd3b504: the retry counted the set (and sent recovery_codes_new) again.
+  test('Cognito retrying the Verify of the acknowledgement counts the set once', async () => {
+    const signIn = await newSetAcknowledged();
+    expect(await counted(() => signIn.retryVerify())).toEqual([]);
   });
 
   test('three wrong codes: Define fails the sign-in, and says why', async () => {

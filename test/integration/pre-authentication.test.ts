@@ -116,7 +116,7 @@ describe('suspension', () => {
     await expect(afterPassword(user.sub)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
 
     await accounts.unsuspend(user.sub);
-    await expect(afterPassword(user.sub)).resolves.toBeDefined();
+    await expect(afterPassword(user.sub)).resolves.toMatchObject({ lockout: { counted: 0 } });
   });
 });
 
@@ -126,7 +126,7 @@ describe('lockout', () => {
     await markReconciled(user.sub);
     for (const minutes of [16, 7, 5, 3, 1]) await putFailure(user.sub, minutes);
     // The oldest is outside the 15-minute window: four count.
-    await expect(afterPassword(user.sub)).resolves.toBeDefined();
+    await expect(afterPassword(user.sub)).resolves.toMatchObject({ lockout: { counted: 4 } });
     await putFailure(user.sub, 0.5);
     await expect(afterPassword(user.sub)).rejects.toThrow(SIGN_IN_NOT_ALLOWED_MESSAGE);
     await expect(handler(user.event())).resolves.toBeDefined();

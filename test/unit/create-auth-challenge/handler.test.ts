@@ -49,6 +49,8 @@ const failure = (minutes: number) => {
   return { pk: USER_PK, sk: `FAIL#${at}#0a1b2c3d`, at, reason: 'wrong_code' };
 };
 const suspension = { pk: USER_PK, sk: 'SUSPENSION', reason: 'fraud review', at: minutesAgo(60), by: 'ops' };
+/** The confirmation record post-confirmation writes (the start of the enrolment grace). */
+const confirmed = (minutes: number) => ({ pk: USER_PK, sk: 'LIFECYCLE#CONFIRMED', at: minutesAgo(minutes) });
 const statusReturns = (...items: Record<string, unknown>[]) =>
   ddb.on(QueryCommand).resolves({ Items: items });
 /** The class names of the DynamoDB commands sent, in order. */
@@ -123,12 +125,19 @@ beforeEach(() => {
 });
 
 describe('PHONE_REQUIRED round (no verified phone)', () => {
-  test('asks for a number after the one status Query: type only in public, a fresh id in private and metadata; nothing stored, no SMS', async () => {
+  test('within the enrolment grace, asks for a number after the one status Query: type only in public, a fresh id and the purpose in private, id in metadata; nothing stored, no SMS', async () => {
+    // Confirmed 5 minutes ago: the invite's email code just proved the mailbox (no EMAIL_OTP first).
+    statusReturns(confirmed(5));
     const { response } = await run(phoneRequired);
     expect(response.publicChallengeParameters).toEqual({ type: 'PHONE_REQUIRED' });
     const id = response.privateChallengeParameters?.id;
     expect(id).toMatch(ROUND_ID_PATTERN);
-    expect(response.privateChallengeParameters).toEqual({ type: 'PHONE_REQUIRED', id, nonce: FRESH_NONCE });
+    expect(response.privateChallengeParameters).toEqual({
+      type: 'PHONE_REQUIRED',
+      id,
+      nonce: FRESH_NONCE,
+      purpose: 'verify_phone',
+    });
     expect(response.challengeMetadata).toBe(`PHONE_REQUIRED:${id}`);
     expect(ddbCommands()).toEqual(['QueryCommand']);
     expect(snsMock.calls()).toHaveLength(0);

@@ -342,7 +342,7 @@ describe('SMS_OTP answers: wrong digits', () => {
     expect(failure?.Put?.Item).toMatchObject({ pk: USER_PK, reason: 'wrong_code' });
     expect(count?.Update).toMatchObject({
       Key: { pk: `CHALLENGE#${SUB}`, sk: 'CODE' },
-      UpdateExpression: 'ADD attempts :one REMOVE resendFor',
+      UpdateExpression: 'ADD attempts :one REMOVE resendFor, recoveryFor',
       ConditionExpression: 'id = :id',
       ExpressionAttributeValues: { ':one': 1, ':id': CODE_ID },
     });
@@ -517,14 +517,14 @@ describe('settings', () => {
 });
 
 describe('other events', () => {
-  test('an unknown user is always wrong: nothing is read, only the decoy item notes it was no RESEND', async () => {
+  test('an unknown user is always wrong: nothing is read, only the decoy item notes it was no RESEND or RECOVERY', async () => {
     ddb.on(UpdateCommand).resolves({});
     const { response } = await run(userNotFound);
     expect(response.answerCorrect).toBe(false);
     expect(ddbCommands()).toEqual(['UpdateCommand']);
     expect(useCodeInput()).toMatchObject({
       Key: { pk: expect.stringMatching(/^CHALLENGE#/), sk: 'DECOY' },
-      UpdateExpression: 'REMOVE resendFor',
+      UpdateExpression: 'REMOVE resendFor, recoveryFor',
       ConditionExpression: 'attribute_exists(pk)',
     });
     expect(idp.calls()).toHaveLength(0);

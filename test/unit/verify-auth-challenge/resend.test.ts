@@ -59,7 +59,7 @@ describe('RESEND is never judged as a guess', () => {
       expect(updates()).toEqual([
         expect.objectContaining({
           Key: { pk: `CHALLENGE#${SUB}`, sk: 'CODE' },
-          UpdateExpression: 'SET resendFor = :id',
+          UpdateExpression: 'SET resendFor = :id REMOVE recoveryFor',
           ConditionExpression: 'id = :id',
           ExpressionAttributeValues: { ':id': CODE_ID },
         }),
@@ -130,7 +130,7 @@ describe('an unknown user (decoy round)', () => {
     expect(commands()).toEqual(['UpdateCommand']);
     expect(updates()[0]).toMatchObject({
       Key: { pk: expect.stringMatching(/^CHALLENGE#/), sk: 'DECOY' },
-      UpdateExpression: 'SET resendFor = :id',
+      UpdateExpression: 'SET resendFor = :id REMOVE recoveryFor',
       ExpressionAttributeValues: { ':id': userNotFound.request.privateChallengeParameters.id },
     });
   });
