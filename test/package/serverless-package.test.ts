@@ -73,10 +73,12 @@ const FUNCTIONS: Record<string, Expected> = {
   postConfirmation: {
     handler: 'functions/post-confirmation/handler.handler',
     trigger: 'PostConfirmation',
-    environment: { INVITES_TABLE: { Ref: 'InvitesTable' } },
+    environment: { INVITES_TABLE: { Ref: 'InvitesTable' }, AUTH_STATE_TABLE: { Ref: 'AuthStateTable' } },
     grants: [
       'dynamodb:UpdateItem on InvitesTable',
       'dynamodb:GetItem on InvitesTable',
+      // The confirmation time (the enrolment grace), in the user's partition only.
+      'dynamodb:UpdateItem on AuthStateTable if ForAllValues:StringLike dynamodb:LeadingKeys USER#*',
       `cognito-idp:AdminAddUserToGroup on ${POOL}`,
     ],
   },
