@@ -9,7 +9,7 @@ import { fill } from './text';
 
 type Values = Readonly<Record<string, string>>;
 
-function block(b: Block, catalog: Catalog, values: Values): string {
+function block(b: Block, values: Values): string {
   switch (b.kind) {
     case 'text':
       return fill(b.text, values);
@@ -32,7 +32,7 @@ export function renderEmailText(catalog: Catalog, copy: EmailCopy, values: Value
   const paragraphs = [
     fill(copy.heading, values),
     fill(greeting, values),
-    ...copy.blocks.map((b) => block(b, catalog, values)),
+    ...copy.blocks.map((b) => block(b, values)),
   ].filter((paragraph) => paragraph !== '');
   return `${paragraphs.join('\n\n')}\n\n-- \n${catalog.footer.map((line) => fill(line, values)).join('\n')}\n`;
 }
