@@ -1,6 +1,6 @@
 /**
  * The running local stack describes itself at `GET http://127.0.0.1:${PORT:-9229}/_local/stack`:
- * `{ userPoolId, clientId, region, stage, endpoints: { cognito, dynamodb, sns }, tables: { invites, authState },
+ * `{ userPoolId, clientId, region, stage, endpoints: { cognito, dynamodb, sns, ses }, tables: { invites, authState },
  *   triggers: { <Trigger>: <function name> } }`.
  * CLIs given `--local` read it to act on that stack instead of AWS.
  */
@@ -15,7 +15,13 @@ const localStackSchema = z.looseObject({
   userPoolId: nonEmpty(),
   clientId: nonEmpty(),
   region: nonEmpty(),
-  endpoints: z.looseObject({ cognito: localUrl, dynamodb: localUrl, sns: localUrl }),
+  // `ses` is absent from a stack started before it had one: `awsTarget` then refuses SES calls.
+  endpoints: z.looseObject({
+    cognito: localUrl,
+    dynamodb: localUrl,
+    sns: localUrl,
+    ses: z.optional(localUrl),
+  }),
   tables: z.optional(z.partial(z.looseObject({ invites: nonEmpty(), authState: nonEmpty() }))),
   stage: z.optional(nonEmpty()),
   /** Trigger -> the function name attached to it. */
