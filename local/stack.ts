@@ -86,7 +86,22 @@ export interface StackInfo {
   tables: { invites: string; authState: string };
   /** Trigger -> deployed function name, as attached in serverless.yml. */
   triggers: Record<string, string>;
+  /**
+   * The email settings of the functions that email users (SECURITY_EMAIL_FROM,
+   * SES_CONFIGURATION_SET, APP_NAME, SIGN_IN_URL, SUPPORT_EMAIL), so the users CLI's `--local`
+   * sends its notices as the triggers do.
+   */
+  emailSettings: Record<string, string>;
 }
+
+/** The variables of `StackInfo.emailSettings`. */
+export const EMAIL_SETTING_NAMES = [
+  'SECURITY_EMAIL_FROM',
+  'SES_CONFIGURATION_SET',
+  'APP_NAME',
+  'SIGN_IN_URL',
+  'SUPPORT_EMAIL',
+] as const;
 
 export interface Stack {
   info: StackInfo;
@@ -283,6 +298,7 @@ async function start(options: StackOptions): Promise<Stack> {
         authState: requiredTable(definitions, 'AuthStateTable'),
       },
       triggers: triggerNames,
+      emailSettings: emailSettingsOf(definitions.functions),
     };
     const stackInfo = info;
     // The console reads and writes through the CLIs' modules, with the triggers' lockout settings.
@@ -318,6 +334,17 @@ function portsOf(endpoints: Endpoints) {
     sns: port(endpoints.sns),
     ses: port(endpoints.ses),
   };
+}
+
+/** The email settings of the first function that has a sender variable (empty when none has). */
+function emailSettingsOf(functions: LocalFunction[]): Record<string, string> {
+  const sender = functions.find((fn) => fn.environment.SECURITY_EMAIL_FROM !== undefined);
+  const settings: Record<string, string> = {};
+  for (const name of EMAIL_SETTING_NAMES) {
+    const value = sender?.environment[name];
+    if (value !== undefined) settings[name] = value;
+  }
+  return settings;
 }
 
 function requiredTable(definitions: LocalDefinitions, logicalId: string): string {

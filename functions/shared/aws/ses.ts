@@ -72,7 +72,11 @@ export function emailSenderOptions(config: {
   return { from: config.SECURITY_EMAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET };
 }
 
-type SesClientModule = typeof import('#shared/aws/ses-client');
+/** What a send needs of the SDK: a client and the command class (#shared/aws/ses-client). */
+export interface SesClientModule {
+  sesv2: Pick<import('@aws-sdk/client-sesv2').SESv2Client, 'send'>;
+  SendEmailCommand: typeof import('@aws-sdk/client-sesv2').SendEmailCommand;
+}
 
 let loaded: Promise<SesClientModule> | undefined;
 
@@ -87,7 +91,8 @@ export function loadSesClient(): Promise<SesClientModule> {
 
 /**
  * An EmailSender on SES v2 SendEmail. `signal` is the invocation's deadline: it aborts the request
- * in flight. A failure is thrown as `DependencyError('SES', 'SendEmail', ...)`.
+ * in flight. A failure is thrown as `DependencyError('SES', 'SendEmail', ...)`. `load` gives the
+ * client: the function's own (loaded at the first send), or one a CLI built for its target.
  */
 export function sesEmailSender(
   options: EmailSenderOptions,

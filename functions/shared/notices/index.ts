@@ -13,6 +13,7 @@ import type { SecurityEventDeps } from './security-events';
 export { type AuditWriter, SecurityEventStore } from './audit-store';
 export { type EmailOtpMessage, sendEmailOtp } from './email-otp';
 export {
+  type NoticeLog,
   type NoticeRecipient,
   noticeRecipient,
   recordSecurityEvent,

@@ -69,6 +69,14 @@ export interface SecurityEventDeps {
   /** The trigger that counts the metrics; absent (the users CLI): nothing is counted. */
   trigger?: TriggerName | undefined;
   now?: () => Date;
+  /** Where the outcome is logged: the functions' logger unless given (a CLI keeps its stdout clean). */
+  log?: NoticeLog | undefined;
+}
+
+/** The two logger methods used here (the shared logger's). */
+export interface NoticeLog {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
 }
 
 export interface SecurityEventOutcome {
@@ -104,7 +112,7 @@ export async function recordSecurityEvent(
   if (recorded === 'duplicate') return { recorded, notice: 'duplicate' };
 
   const notice = await notify(deps, record, at, user);
-  logger.info('security event', { securityEvent: event.action, recorded, notice });
+  (deps.log ?? logger).info('security event', { securityEvent: event.action, recorded, notice });
   return { recorded, notice };
 }
 
@@ -147,6 +155,11 @@ function failed(deps: SecurityEventDeps, event: SecurityEventKind, step: 'audit'
   const name = error instanceof Error ? error.name : typeof error;
   const detail =
     name === 'DependencyError' || name === 'DeadlineExceededError' ? (error as Error).message : undefined;
-  logger.warn('security event not completed', { securityEvent: event, step, error: name, detail });
+  (deps.log ?? logger).warn('security event not completed', {
+    securityEvent: event,
+    step,
+    error: name,
+    detail,
+  });
   if (deps.trigger) countFailure(deps.trigger, error);
 }
