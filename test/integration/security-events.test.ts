@@ -76,7 +76,12 @@ test('the sign-in checks` Query of the user never reads the trail', async () => 
     branding: DEFAULT_BRANDING,
   });
   expect(deps.email).toBeUndefined();
-  const outcome = await recordSecurityEvent(deps, sub, { action: 'suspended', by: 'ops', at: new Date() }, {});
+  const outcome = await recordSecurityEvent(
+    deps,
+    sub,
+    { action: 'suspended', by: 'ops', at: new Date() },
+    {},
+  );
   expect(outcome).toEqual({ recorded: 'recorded', notice: 'no_sender' });
   const status = await new AccountStatusStore(dynamodb, TABLE).read(sub, new Date(Date.now() - 86_400_000));
   expect(status).toEqual({ failures: [] });
