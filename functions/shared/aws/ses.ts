@@ -82,10 +82,13 @@ let loaded: Promise<SesClientModule> | undefined;
 
 /** The SES client module, loaded once, at the first send of this Lambda instance. */
 export function loadSesClient(): Promise<SesClientModule> {
-  loaded ??= import('#shared/aws/ses-client');
-  loaded.catch(() => {
-    loaded = undefined;
-  });
+  if (!loaded) {
+    loaded = import('#shared/aws/ses-client');
+    // A failed load is tried again by the next send, not remembered.
+    loaded.catch(() => {
+      loaded = undefined;
+    });
+  }
   return loaded;
 }
 
