@@ -1,13 +1,13 @@
 /**
  * `npm start`: runs the local stack until Ctrl-C and prints how to use it.
  *
- *   npm start                              # pool on :9229, DynamoDB on :9230, SNS on :9231, in memory
- *   PORT=9300 npm start                    # pool on :9300, DynamoDB :9301, SNS :9302
+ *   npm start                              # pool on :9229, DynamoDB :9230, SNS :9231, SES :9232, in memory
+ *   PORT=9300 npm start                    # pool on :9300, DynamoDB :9301, SNS :9302, SES :9303
  *   npm start -- --persist .local-data     # keep users and tables across restarts
  *   npm start -- --log-level DEBUG         # more of the triggers' own logs
  *   npm start -- --log-format json         # their raw JSON lines, as CloudWatch shows them
  *
- * Options: --port N (or PORT), --dynamodb-port N, --sns-port N, --persist DIR, --stage NAME,
+ * Options: --port N (or PORT), --dynamodb-port N, --sns-port N, --ses-port N, --persist DIR, --stage NAME,
  * --region NAME, --param name=value (repeatable), --log-level LEVEL, --log-format compact|json,
  * --no-print-outbox.
  */
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { compactTriggerLogs } from './log-view';
 import { DEFAULT_PORT, type Stack, type StackOptions, startStack } from './stack';
 
-const USAGE = `Usage: npm start -- [--port N] [--dynamodb-port N] [--sns-port N] [--persist DIR]
+const USAGE = `Usage: npm start -- [--port N] [--dynamodb-port N] [--sns-port N] [--ses-port N] [--persist DIR]
                     [--stage NAME] [--region NAME] [--param name=value]... [--log-level LEVEL]
                     [--log-format compact|json] [--no-print-outbox]`;
 
@@ -31,6 +31,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): MainOption
       port: { type: 'string' },
       'dynamodb-port': { type: 'string' },
       'sns-port': { type: 'string' },
+      'ses-port': { type: 'string' },
       persist: { type: 'string' },
       stage: { type: 'string' },
       region: { type: 'string' },
@@ -59,6 +60,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): MainOption
     port: portOption('--port / PORT', values.port ?? env.PORT) ?? DEFAULT_PORT,
     dynamodbPort: portOption('--dynamodb-port', values['dynamodb-port']),
     snsPort: portOption('--sns-port', values['sns-port']),
+    sesPort: portOption('--ses-port', values['ses-port']),
     persistDir: values.persist,
     stage: values.stage,
     region: values.region,
@@ -93,6 +95,7 @@ ${bold('Cognito Auth Triggers: local stack')} ${dim(`(stage ${info.stage}, regio
   App client    ${info.clientId}
   DynamoDB      ${info.endpoints.dynamodb}   tables ${info.tables.invites}, ${info.tables.authState}
   SNS (SMS)     ${info.endpoints.sns}   every SMS goes to the outbox below
+  SES (email)   ${info.endpoints.ses}   security notices and EMAIL_OTP codes go to the outbox too
   Triggers      ${triggers}
   Console       ${cognito}/_local/ui   (outbox live, users, invites)
   Sign-in page  ${cognito}/_local/ui/sign-in   (the example app: sign up with an invite, sign in)
@@ -114,6 +117,7 @@ ${bold('AWS CLI')} ${dim('(any credentials; nothing leaves this machine)')}
   export AWS_REGION=${info.region} AWS_DEFAULT_REGION=${info.region}   ${dim('# CLI v1 reads AWS_DEFAULT_REGION')}
   export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=${cognito}
   export AWS_ENDPOINT_URL_DYNAMODB=${info.endpoints.dynamodb}
+  export AWS_ENDPOINT_URL_SESV2=${info.endpoints.ses}
   aws cognito-idp sign-up --client-id ${info.clientId} --username ada@example.com \\
     --password 'Correct-Horse-9' --client-metadata inviteCode=<code from the invite>
   aws cognito-idp list-users --user-pool-id ${info.userPoolId}
@@ -148,7 +152,7 @@ async function main(): Promise<void> {
     const err = error as NodeJS.ErrnoException & { port?: number };
     if (err.code === 'EADDRINUSE') {
       console.error(
-        `Port ${err.port ?? ''} is already in use: is another stack running? Stop it, or pick ports with PORT=... (or --port, --dynamodb-port, --sns-port).`,
+        `Port ${err.port ?? ''} is already in use: is another stack running? Stop it, or pick ports with PORT=... (or --port, --dynamodb-port, --sns-port, --ses-port).`,
       );
     } else {
       console.error('The local stack could not start:', err.message);

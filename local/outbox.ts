@@ -1,7 +1,9 @@
 /**
  * The local outbox: where every SMS and email of the local stack ends up instead of a phone or a
- * mailbox. Two producers feed it: the SNS-compatible endpoint (the triggers' sign-in codes) and
- * the local user pool (the messages Cognito itself sends, rendered by the CustomMessage trigger).
+ * mailbox. Three producers feed it: the SNS-compatible endpoint (the triggers' sign-in codes), the
+ * SES-compatible endpoint (the emails the triggers and the users CLI send themselves: security
+ * notices, EMAIL_OTP codes) and the local user pool (the messages Cognito itself sends, rendered by
+ * the CustomMessage trigger).
  *
  * Messages are kept in memory, newest last, and served as JSON by `GET /_local/outbox` so tests,
  * the demo and the CLIs can read a code the way a user reads their phone. Each message is also
@@ -20,7 +22,15 @@ export interface OutboxMessage {
   to: string;
   /** Email subject; absent for SMS. */
   subject?: string;
+  /**
+   * The SMS text; the email's body: the HTML of the pool's own emails, the text part of an email
+   * sent through the local SES (its HTML part is `html`).
+   */
   body: string;
+  /** The HTML part of an email sent through the local SES. */
+  html?: string;
+  /** The sender of an email sent through the local SES. */
+  from?: string;
   /** ISO-8601 time the message was handed over. */
   at: string;
 }
@@ -59,12 +69,21 @@ export class Outbox {
   }
 
   /** Keeps a message (and prints it). Returns the stored copy. */
-  add(message: { channel: Channel; to: string; subject?: string | undefined; body: string }): OutboxMessage {
+  add(message: {
+    channel: Channel;
+    to: string;
+    subject?: string | undefined;
+    body: string;
+    html?: string | undefined;
+    from?: string | undefined;
+  }): OutboxMessage {
     const stored: OutboxMessage = {
       channel: message.channel,
       to: message.to,
+      ...(message.from === undefined ? {} : { from: message.from }),
       ...(message.subject === undefined ? {} : { subject: message.subject }),
       body: message.body,
+      ...(message.html === undefined ? {} : { html: message.html }),
       at: this.now().toISOString(),
     };
     this.messages.push(stored);

@@ -11,6 +11,7 @@
  *        |  AWS SDK v3 clients, pointed here by AWS_ENDPOINT_URL_<SERVICE>
  *        +--> DynamoDB Local (Java)   : the tables of resources/tables.yml (a child process)
  *        +--> local SNS (Publish SMS) --> outbox <-- the pool's own emails/SMS
+ *        +--> local SES (SendEmail)   --> outbox (security notices, EMAIL_OTP codes)
  *        +--> local user pool (Admin* calls)
  *
  * Everything the stack creates comes from serverless.yml and the files it includes
@@ -40,6 +41,7 @@ import { ConsoleData } from './console/data';
 import { consoleRoutes } from './console/routes';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { Outbox, sendJson } from './outbox';
+import { startLocalSes } from './ses';
 import { startLocalSns } from './sns';
 import { createTables } from './tables';
 
@@ -54,6 +56,8 @@ export interface StackOptions {
   dynamodbPort?: number;
   /** SNS port (default: port + 2, or free when port is 0). */
   snsPort?: number;
+  /** SES (API v2) port (default: port + 3, or free when port is 0). */
+  sesPort?: number;
   /** Keep DynamoDB data and the pool's users in this folder across restarts (default: in memory). */
   persistDir?: string;
   /** Serverless stage the definitions are resolved for (default `local`). */
@@ -78,11 +82,26 @@ export interface StackInfo {
   clientId: string;
   region: string;
   stage: string;
-  endpoints: { cognito: string; dynamodb: string; sns: string };
+  endpoints: Endpoints;
   tables: { invites: string; authState: string };
   /** Trigger -> deployed function name, as attached in serverless.yml. */
   triggers: Record<string, string>;
+  /**
+   * The email settings of the functions that email users (SECURITY_EMAIL_FROM,
+   * SES_CONFIGURATION_SET, APP_NAME, SIGN_IN_URL, SUPPORT_EMAIL), so the users CLI's `--local`
+   * sends its notices as the triggers do.
+   */
+  emailSettings: Record<string, string>;
 }
+
+/** The variables of `StackInfo.emailSettings`. */
+export const EMAIL_SETTING_NAMES = [
+  'SECURITY_EMAIL_FROM',
+  'SES_CONFIGURATION_SET',
+  'APP_NAME',
+  'SIGN_IN_URL',
+  'SUPPORT_EMAIL',
+] as const;
 
 export interface Stack {
   info: StackInfo;
@@ -115,7 +134,15 @@ export function localClientId(service: string, stage: string): string {
 }
 
 let active: Promise<Stack> | undefined;
-let boundEndpoints: { dynamodb: string; sns: string; cognito: string } | undefined;
+/** Where the local services listen (the handlers' AWS_ENDPOINT_URL_* point here). */
+export interface Endpoints {
+  cognito: string;
+  dynamodb: string;
+  sns: string;
+  ses: string;
+}
+
+let boundEndpoints: Endpoints | undefined;
 
 /** Starts the whole local stack. Resolves once every service listens and every handler is loaded. */
 export function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -178,6 +205,13 @@ async function start(options: StackOptions): Promise<Stack> {
     });
     closers.push(sns.close);
 
+    const ses = await startLocalSes({
+      host,
+      port: options.sesPort ?? reuse?.ses ?? derived(3),
+      outbox,
+    });
+    closers.push(ses.close);
+
     // The pool calls triggers through these; they wait until the handlers are loaded, which
     // needs the pool's URL first (the handlers' Cognito client is pointed at it).
     const handlers = new Map<TriggerName, TriggerFn>();
@@ -234,7 +268,7 @@ async function start(options: StackOptions): Promise<Stack> {
       data: () => consoleData,
     });
 
-    const endpoints = { cognito: pool.url, dynamodb: dynamodb.url, sns: sns.url };
+    const endpoints: Endpoints = { cognito: pool.url, dynamodb: dynamodb.url, sns: sns.url, ses: ses.url };
     if (boundEndpoints && JSON.stringify(boundEndpoints) !== JSON.stringify(endpoints)) {
       throw new Error(
         'the handler modules of this process already point at another stack (' +
@@ -264,6 +298,7 @@ async function start(options: StackOptions): Promise<Stack> {
         authState: requiredTable(definitions, 'AuthStateTable'),
       },
       triggers: triggerNames,
+      emailSettings: emailSettingsOf(definitions.functions),
     };
     const stackInfo = info;
     // The console reads and writes through the CLIs' modules, with the triggers' lockout settings.
@@ -291,9 +326,25 @@ async function start(options: StackOptions): Promise<Stack> {
   }
 }
 
-function portsOf(endpoints: Record<'cognito' | 'dynamodb' | 'sns', string>) {
+function portsOf(endpoints: Endpoints) {
   const port = (url: string) => Number(new URL(url).port);
-  return { cognito: port(endpoints.cognito), dynamodb: port(endpoints.dynamodb), sns: port(endpoints.sns) };
+  return {
+    cognito: port(endpoints.cognito),
+    dynamodb: port(endpoints.dynamodb),
+    sns: port(endpoints.sns),
+    ses: port(endpoints.ses),
+  };
+}
+
+/** The email settings of the first function that has a sender variable (empty when none has). */
+function emailSettingsOf(functions: LocalFunction[]): Record<string, string> {
+  const sender = functions.find((fn) => fn.environment.SECURITY_EMAIL_FROM !== undefined);
+  const settings: Record<string, string> = {};
+  for (const name of EMAIL_SETTING_NAMES) {
+    const value = sender?.environment[name];
+    if (value !== undefined) settings[name] = value;
+  }
+  return settings;
 }
 
 function requiredTable(definitions: LocalDefinitions, logicalId: string): string {
@@ -309,7 +360,7 @@ function requiredTable(definitions: LocalDefinitions, logicalId: string): string
  */
 function setProcessEnvironment(
   definitions: LocalDefinitions,
-  endpoints: { cognito: string; dynamodb: string; sns: string },
+  endpoints: Endpoints,
   logLevel: string | undefined,
 ): () => void {
   const shared = sharedEnvironment(definitions.functions);
@@ -317,6 +368,7 @@ function setProcessEnvironment(
     ...shared,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
     AWS_REGION: definitions.region,
     AWS_DEFAULT_REGION: definitions.region,

@@ -40,13 +40,19 @@ export function stageOption(options: OptionValues): string {
   return stage;
 }
 
-export type AwsService = 'dynamodb' | 'cognito' | 'sns';
+export type AwsService = 'dynamodb' | 'cognito' | 'sns' | 'ses';
 
-const SERVICE_NAMES: Record<AwsService, string> = { dynamodb: 'DynamoDB', cognito: 'Cognito', sns: 'SNS' };
+const SERVICE_NAMES: Record<AwsService, string> = {
+  dynamodb: 'DynamoDB',
+  cognito: 'Cognito',
+  sns: 'SNS',
+  ses: 'SES',
+};
 const ENDPOINT_VARIABLES: Record<AwsService, string> = {
   dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
   cognito: 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
   sns: 'AWS_ENDPOINT_URL_SNS',
+  ses: 'AWS_ENDPOINT_URL_SESV2',
 };
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -91,6 +97,10 @@ export function awsTarget(service: AwsService, environment: AwsEnvironment): Aws
   const endpoint = stack
     ? stack.endpoints[service]
     : env[ENDPOINT_VARIABLES[service]] || env.AWS_ENDPOINT_URL || undefined;
+  // With --local nothing may go to AWS: a stack without this service is an error, not a fallback.
+  if (stack && !endpoint) {
+    throw new CliError(`the local stack has no ${SERVICE_NAMES[service]} endpoint: restart it (npm start)`);
+  }
   return {
     service,
     clientOptions: {

@@ -1,7 +1,7 @@
 /**
  * The running local stack describes itself at `GET http://127.0.0.1:${PORT:-9229}/_local/stack`:
- * `{ userPoolId, clientId, region, stage, endpoints: { cognito, dynamodb, sns }, tables: { invites, authState },
- *   triggers: { <Trigger>: <function name> } }`.
+ * `{ userPoolId, clientId, region, stage, endpoints: { cognito, dynamodb, sns, ses }, tables: { invites, authState },
+ *   triggers: { <Trigger>: <function name> }, emailSettings: { SECURITY_EMAIL_FROM, APP_NAME, ... } }`.
  * CLIs given `--local` read it to act on that stack instead of AWS.
  */
 import * as z from 'zod/mini';
@@ -15,11 +15,19 @@ const localStackSchema = z.looseObject({
   userPoolId: nonEmpty(),
   clientId: nonEmpty(),
   region: nonEmpty(),
-  endpoints: z.looseObject({ cognito: localUrl, dynamodb: localUrl, sns: localUrl }),
+  // `ses` is absent from a stack started before it had one: `awsTarget` then refuses SES calls.
+  endpoints: z.looseObject({
+    cognito: localUrl,
+    dynamodb: localUrl,
+    sns: localUrl,
+    ses: z.optional(localUrl),
+  }),
   tables: z.optional(z.partial(z.looseObject({ invites: nonEmpty(), authState: nonEmpty() }))),
   stage: z.optional(nonEmpty()),
   /** Trigger -> the function name attached to it. */
   triggers: z.optional(z.record(z.string(), z.string())),
+  /** The emailing functions' email settings (SECURITY_EMAIL_FROM, APP_NAME, ...). */
+  emailSettings: z.optional(z.record(z.string(), z.string())),
 });
 export type LocalStack = z.output<typeof localStackSchema>;
 

@@ -147,10 +147,25 @@ export const METRICS = {
       'EmailUnavailableError',
     ],
   },
+  SecurityNoticesSent: {
+    about:
+      "A security notice went to the user's verified email through SES (reason: the event; a failed send counts as DependencyFailures ses)",
+    emittedBy: [],
+    // SECURITY_EVENTS of functions/shared/auth-state/keys.ts (a unit test keeps them equal).
+    reasons: [
+      'phone_bound',
+      'phone_changed',
+      'phone_reset',
+      'recovery_code_used',
+      'recovery_codes_new',
+      'locked_out',
+      'suspended',
+    ],
+  },
   DependencyFailures: {
     about: 'A call to AWS failed, or the invocation ran out of its time budget (reason: which)',
     emittedBy: ALL_TRIGGERS,
-    reasons: ['dynamodb', 'sns', 'cognito', 'deadline'],
+    reasons: ['dynamodb', 'sns', 'ses', 'cognito', 'deadline'],
   },
 } as const satisfies Record<string, MetricDefinition>;
 

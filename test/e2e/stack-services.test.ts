@@ -40,6 +40,7 @@ describe('GET /_local/stack', () => {
         cognito: env.url,
         dynamodb: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
         sns: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        ses: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       },
       tables: {
         invites: 'cognito-auth-triggers-local-invites',

@@ -10,11 +10,15 @@
  * - for each function, the actions its role allows (besides writing its own log group) equal the
  *   actions its code can send: a new call without a grant fails, and so does a grant nobody uses;
  * - resources are named: tables by ARN (the multi-purpose auth-state table further narrowed to the
- *   key prefixes a function uses), Cognito actions on the user pool; `*` only for SNS Publish to a
+ *   key prefixes a function uses), Cognito actions on the user pool, SES SendEmail on the sender's
+ *   identity (and configuration set) with the From address pinned; `*` only for SNS Publish to a
  *   phone number (a number has no ARN), and then only with the Deny of every SNS ARN beside it.
+ * The service is packaged with every optional grant on (a sender for security emails and an SES
+ * configuration set): the grants must then equal what the code can send.
  */
 import { join } from 'node:path';
 import { type Packaged, packageService, type Template } from '../package/package-service';
+import { describeTarget } from '../package/template';
 import { ROOT, type SdkCall, sdkCallsOf } from './support/sdk-calls';
 
 interface Statement {
@@ -30,6 +34,16 @@ const AUTH_STATE_PREFIXES = ['USER#*', 'CHALLENGE#*', 'SENDS#*'];
 /** The one resource-less grant: a phone number has no ARN (docs/two-factor.md, Permissions). */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, meant literally.
 const SNS_TOPIC_DENY = 'arn:${AWS::Partition}:sns:*:*:*';
+/** The optional SES grant, switched on for this test (resources/security-email.yml). */
+const SENDER = 'no-reply@mail.example.com';
+const CONFIGURATION_SET = 'security-mail';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings, meant literally.
+const SES_ARN = 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:';
+const SES_RESOURCES = [
+  `${SES_ARN}identity/${SENDER}`,
+  `${SES_ARN}identity/mail.example.com`,
+  `${SES_ARN}configuration-set/${CONFIGURATION_SET}`,
+];
 
 const list = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -74,7 +88,10 @@ let calls: Map<string, SdkCall[]>;
 
 beforeAll(async () => {
   // Packaging runs in a child process; the source analysis meanwhile in this one.
-  const packaging = packageService('dev');
+  const packaging = packageService('dev', {
+    securityEmailFrom: SENDER,
+    sesConfigurationSet: CONFIGURATION_SET,
+  });
   const handlers = [
     'pre-signup',
     'post-confirmation',
@@ -211,6 +228,13 @@ describe('each function', () => {
           } else if (service === 'cognito-idp') {
             if (resources[on]?.Type !== 'AWS::Cognito::UserPool')
               problems.push(`${where}: not the user pool (${on})`);
+          } else if (service === 'ses') {
+            if (!SES_RESOURCES.includes(describeTarget(resource)))
+              problems.push(
+                `${where}: not the sender's identity or configuration set (${describeTarget(resource)})`,
+              );
+            if (statement.Condition?.StringEquals?.['ses:FromAddress'] !== SENDER)
+              problems.push(`${where}: the From address is not pinned to the sender`);
           } else if (service !== 'logs') {
             problems.push(`${where}: a service this test does not know (${service})`);
           }

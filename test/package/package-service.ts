@@ -63,6 +63,8 @@ export interface Packaged {
   zips: Record<string, ZipEntry[]>;
   /** `<function>.zip` -> its size in bytes. */
   zipSizes: Record<string, number>;
+  /** What serverless printed (stdout, then stderr): its warnings, e.g. the package notices. */
+  output: string;
 }
 
 export interface RunResult {
@@ -145,7 +147,7 @@ export async function packageService(stage: string, params: Params = {}): Promis
       zips[file] = readZip(bytes);
       zipSizes[file] = statSync(join(out, file)).size;
     }
-    return { template, zips, zipSizes };
+    return { template, zips, zipSizes, output: `${result.stdout}\n${result.stderr}` };
   } finally {
     scratch.dispose();
   }

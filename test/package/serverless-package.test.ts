@@ -2,8 +2,10 @@
  * What `serverless package` would deploy, read from the CloudFormation template and the zips.
  *
  * The service is packaged twice, in parallel, in scratch copies with no AWS credentials: once
- * creating its own user pool (stage dev) and once attached to an existing pool. `serverless print`
- * shows what the prod stage changes. Adding a trigger means adding its row to FUNCTIONS.
+ * creating its own user pool (stage dev, every optional parameter unset) and once attached to an
+ * existing pool, with a sender for security emails and an SES configuration set (so every shape of
+ * the template is packaged and linted). `serverless print` shows what the prod stage changes.
+ * Adding a trigger means adding its row to FUNCTIONS.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +54,24 @@ const MAX_CODE_ATTEMPTS = '3';
 const LOCKOUT = { LOCKOUT_MAX_FAILURES: '5', LOCKOUT_WINDOW_MINUTES: '15' };
 const ALLOWED_COUNTRIES = 'US,CA,GB';
 const APP_NAME = 'Example App';
+/** Branding for the emails Create and Verify send themselves (EMAIL_OTP, security notices). */
+const BRANDING = {
+  APP_NAME,
+  SIGN_IN_URL: 'https://example.com/sign-in',
+  SUPPORT_EMAIL: 'support@example.com',
+};
+/** Security emails: off unless `securityEmailFrom` is given (the dev package gives none). */
+const NO_SECURITY_EMAIL = { SECURITY_EMAIL_FROM: '', SES_CONFIGURATION_SET: '' };
+/** The sender and configuration set of the existing-pool package, and the SES grant they make. */
+const SENDER = 'no-reply@mail.example.com';
+const CONFIGURATION_SET = 'security-mail';
+const SES_GRANTS = [
+  `ses:SendEmail on arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/${SENDER} if StringEquals ses:FromAddress ${SENDER}`,
+  `ses:SendEmail on arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/mail.example.com if StringEquals ses:FromAddress ${SENDER}`,
+  `ses:SendEmail on arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:configuration-set/${CONFIGURATION_SET} if StringEquals ses:FromAddress ${SENDER}`,
+];
+/** The functions that email users, and so get SES_GRANTS with a sender. */
+const SENDS_EMAIL = ['createAuthChallenge', 'verifyAuthChallenge'];
 
 const FUNCTIONS: Record<string, Expected> = {
   preSignUp: {
@@ -134,7 +154,8 @@ const FUNCTIONS: Record<string, Expected> = {
       MAX_RESENDS: '2',
       ...LOCKOUT,
       ALLOWED_COUNTRIES,
-      APP_NAME,
+      ...BRANDING,
+      ...NO_SECURITY_EMAIL,
       SMS_SENDER_ID: '',
       SMS_ORIGINATION_NUMBER: '',
       SMS_MAX_PRICE_USD: '',
@@ -164,6 +185,8 @@ const FUNCTIONS: Record<string, Expected> = {
       ALLOWED_COUNTRIES,
       MAX_CODE_ATTEMPTS,
       ...LOCKOUT,
+      ...BRANDING,
+      ...NO_SECURITY_EMAIL,
     },
     grants: [
       // The user's status (one Query), and the failure records the lockout counts.
@@ -213,10 +236,11 @@ function roleOf(template: Template, functionId: string): string {
   return describeTarget(resource(template, functionId).Properties.Role);
 }
 
-function expectedGrants(name: string, pool: string): string[] {
+function expectedGrants(name: string, pool: string, sender = false): string[] {
   const logGroup = `${logical(name)}LogGroup`;
   const own = (FUNCTIONS[name]?.grants ?? []).map((grant) => grant.replace(POOL, pool));
-  return [`logs:CreateLogStream on ${logGroup}`, `logs:PutLogEvents on ${logGroup}`, ...own].sort();
+  const ses = sender && SENDS_EMAIL.includes(name) ? SES_GRANTS : [];
+  return [`logs:CreateLogStream on ${logGroup}`, `logs:PutLogEvents on ${logGroup}`, ...own, ...ses].sort();
 }
 
 /**
@@ -256,28 +280,44 @@ let existingWithoutId: RunResult;
 let changedSettings: RunResult;
 let unknownEmailStyle: RunResult;
 let unknownAlarmsSwitch: RunResult;
+let badSender: string;
 
 beforeAll(async () => {
-  [created, existing, prod, existingWithoutId, changedSettings, unknownEmailStyle, unknownAlarmsSwitch] =
-    await Promise.all([
-      packageService('dev'),
-      packageService('dev', {
-        existingUserPoolName: EXISTING_POOL_NAME,
-        existingUserPoolId: EXISTING_POOL_ID,
-      }),
-      // Also the switches of the monitoring: no alarms, and an address for them (monitoring-checks.ts).
-      printService('prod', { alarms: 'false', alarmEmail: 'ops@example.com' }),
-      printService('dev', { existingUserPoolName: EXISTING_POOL_NAME }),
-      printService('dev', {
-        emailVerificationStyle: 'link',
-        authSessionValidityMinutes: '5',
-        maxCodeAttempts: '4',
-        lockoutMaxFailures: '7',
-        lockoutWindowMinutes: '30',
-      }),
-      printService('dev', { emailVerificationStyle: 'links' }),
-      printService('dev', { alarms: 'yes' }),
-    ]);
+  [
+    created,
+    existing,
+    prod,
+    existingWithoutId,
+    changedSettings,
+    unknownEmailStyle,
+    unknownAlarmsSwitch,
+    badSender,
+  ] = await Promise.all([
+    packageService('dev'),
+    packageService('dev', {
+      existingUserPoolName: EXISTING_POOL_NAME,
+      existingUserPoolId: EXISTING_POOL_ID,
+      securityEmailFrom: SENDER,
+      sesConfigurationSet: CONFIGURATION_SET,
+    }),
+    // Also the switches of the monitoring: no alarms, and an address for them (monitoring-checks.ts).
+    printService('prod', { alarms: 'false', alarmEmail: 'ops@example.com' }),
+    printService('dev', { existingUserPoolName: EXISTING_POOL_NAME }),
+    printService('dev', {
+      emailVerificationStyle: 'link',
+      authSessionValidityMinutes: '5',
+      maxCodeAttempts: '4',
+      lockoutMaxFailures: '7',
+      lockoutWindowMinutes: '30',
+    }),
+    printService('dev', { emailVerificationStyle: 'links' }),
+    printService('dev', { alarms: 'yes' }),
+    // Refused by the package notices plugin before anything is built.
+    packageService('dev', { securityEmailFrom: 'security team' }).then(
+      () => 'packaged',
+      (error: unknown) => String((error as Error).message),
+    ),
+  ]);
 }, 300_000);
 
 function environmentOf(template: Template, name: string): Record<string, unknown> {
@@ -562,10 +602,13 @@ describe('serverless package: triggers attached to an existing pool', () => {
     }
   });
 
-  it.each(NAMES)('grants %s the same actions, scoped to the existing pool', (name) => {
-    const role = roleOf(existing.template, `${logical(name)}LambdaFunction`);
-    expect(grantsOf(existing.template, role)).toEqual(expectedGrants(name, EXISTING_POOL_ARN));
-  });
+  it.each(NAMES)(
+    'grants %s the same actions, scoped to the existing pool (and SES, to the emailing ones)',
+    (name) => {
+      const role = roleOf(existing.template, `${logical(name)}LambdaFunction`);
+      expect(grantsOf(existing.template, role)).toEqual(expectedGrants(name, EXISTING_POOL_ARN, true));
+    },
+  );
 
   it('adds only serverless`s deploy-time attachment role, whose broad grants are known', () => {
     const roles = ofType(existing.template, 'AWS::IAM::Role').map(([id]) => id);
@@ -600,6 +643,47 @@ describe('serverless package: triggers attached to an existing pool', () => {
   it('refuses to package without existingUserPoolId, naming it', () => {
     expect(existingWithoutId.code).not.toBe(0);
     expect(existingWithoutId.stdout + existingWithoutId.stderr).toMatch(/ExistingUserPoolId/);
+  });
+});
+
+describe('serverless package: security emails (securityEmailFrom, sesConfigurationSet)', () => {
+  const sesStatements = (template: Template) =>
+    allStatements(template).filter(({ statement }) =>
+      [statement.Action].flat().some((action) => action.startsWith('ses:')),
+    );
+
+  it('without a sender: no SES grant anywhere, empty settings, and packaging says security emails are off', () => {
+    expect(sesStatements(created.template)).toEqual([]);
+    for (const name of SENDS_EMAIL)
+      expect(environmentOf(created.template, name)).toMatchObject(NO_SECURITY_EMAIL);
+    expect(created.output).toMatch(/Security emails are OFF: no securityEmailFrom parameter/);
+    expect(created.output).toContain('--param securityEmailFrom=');
+  });
+
+  it('with a sender: Create and Verify may SendEmail as that sender only, on its identity and configuration set, and nobody else may', () => {
+    for (const name of SENDS_EMAIL) {
+      expect(environmentOf(existing.template, name)).toMatchObject({
+        SECURITY_EMAIL_FROM: SENDER,
+        SES_CONFIGURATION_SET: CONFIGURATION_SET,
+      });
+      const role = roleOf(existing.template, `${logical(name)}LambdaFunction`);
+      expect(grantsOf(existing.template, role).filter((grant) => grant.startsWith('ses:'))).toEqual(
+        [...SES_GRANTS].sort(),
+      );
+    }
+    const owners = new Set(sesStatements(existing.template).map(({ owner }) => owner));
+    expect([...owners].sort()).toEqual(['SecurityEmailConfigurationSetPolicy', 'SecurityEmailSendPolicy']);
+    for (const owner of owners) {
+      const roles = resource(existing.template, owner).Properties.Roles as unknown[];
+      expect(roles.map(describeTarget).sort()).toEqual(
+        SENDS_EMAIL.map((name) => roleOf(existing.template, `${logical(name)}LambdaFunction`)).sort(),
+      );
+    }
+    expect(existing.output).not.toContain('Security emails are OFF');
+  });
+
+  it('refuses a sender that is not an email address, naming the parameter', () => {
+    expect(badSender).toMatch(/securityEmailFrom must be an email address such as no-reply@example\.com/);
   });
 });
 

@@ -22,10 +22,20 @@ function asArray<T>(value: T | T[] | undefined): T[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** `{ Fn::GetAtt: [X, Arn] }` -> `X`; `{ Ref: X }` -> `X`; `Fn::Sub` -> its string with its own variables filled in. */
+/**
+ * `{ Fn::GetAtt: [X, Arn] }` -> `X`; `{ Ref: X }` -> `X`; `Fn::Sub` -> its string with its own
+ * variables filled in; `Fn::Select` of an `Fn::Split` of a plain string -> the part it selects.
+ */
 export function describeTarget(value: unknown): string {
   if (typeof value === 'string') return value;
   if (isObject(value)) {
+    const select = value['Fn::Select'];
+    if (Array.isArray(select) && typeof select[0] === 'number' && isObject(select[1])) {
+      const split = select[1]['Fn::Split'];
+      if (Array.isArray(split) && typeof split[0] === 'string' && typeof split[1] === 'string') {
+        return split[1].split(split[0])[select[0]] ?? JSON.stringify(value);
+      }
+    }
     const getAtt = value['Fn::GetAtt'];
     if (Array.isArray(getAtt) && getAtt[1] === 'Arn') return String(getAtt[0]);
     if (typeof value.Ref === 'string') return value.Ref;

@@ -7,9 +7,13 @@
  * - `name`: the user's name (cleaned and shortened; only in the greeting);
  * - `code`, `username`, `link`: Cognito's placeholders (`{####}`, `{username}`, `{##...##}`),
  *   inserted exactly as Cognito sent them; Cognito replaces them after the trigger returns;
- * - `minutes`: validity of a sign-in code (OTP SMS only).
+ * - `minutes`: validity of a sign-in code (OTP SMS and the EMAIL_OTP email).
+ * Our own emails (`notices`: sent by the triggers through SES, not by Cognito) add `time` (when it
+ * happened, UTC), `destination` / `oldDestination` (masked phone numbers) and `codesLeft`; their
+ * `code` is a real code, escaped like every other value.
  * Nothing in a template is HTML: the renderer escapes literal text and values alike.
  */
+import type { SecurityEventKind } from '#shared/auth-state/keys';
 
 /** One message per Cognito source, plus link variants of the two sign-up confirmations. */
 export const messageKinds = [
@@ -34,7 +38,12 @@ export type Block =
   /** Label/value pairs whose values are placeholders, e.g. username and temporary password. */
   | { kind: 'fields'; items: ReadonlyArray<{ label: string; slot: 'username' | 'code' }> }
   /** A link to the sign-in page, styled as a button, followed by the address in plain text. */
-  | { kind: 'signInButton'; text: string };
+  | { kind: 'signInButton'; text: string }
+  /**
+   * Label/value pairs whose values are templates (`{{destination}}`, `{{time}}`): the facts of a
+   * security notice. A row whose value has only empty slots is left out.
+   */
+  | { kind: 'facts'; items: ReadonlyArray<{ label: string; value: string }> };
 
 export interface EmailCopy {
   /** Plain text (not HTML); keep it under about 70 characters. */
@@ -64,4 +73,17 @@ export interface Catalog {
   messages: Readonly<Record<MessageKind, MessageCopy>>;
   /** The SMS of the custom-auth sign-in code (create-auth-challenge); slots code, appName, minutes. */
   otpSms: readonly [string, ...string[]];
+  /** The emails the triggers send themselves, through SES (messages/notices.ts). */
+  notices: NoticeCatalog;
+}
+
+/** Our own emails, in one language (`locales/<tag>-notices.ts`). */
+export interface NoticeCatalog {
+  /** The EMAIL_OTP round's email: slots appName, code, minutes, supportEmail, signInUrl. */
+  emailOtp: EmailCopy;
+  /**
+   * One security notice per event (auth-state/keys.ts `SECURITY_EVENTS`): what happened, its facts
+   * (masked numbers, the time), and what to do if it was not the user. Subjects name the app only.
+   */
+  security: Readonly<Record<SecurityEventKind, EmailCopy>>;
 }

@@ -1,12 +1,14 @@
 /**
  * All user-facing wording lives under functions/shared/messages. The CustomMessage trigger renders
- * Cognito's own messages from here, and the create-auth-challenge trigger renders its SMS here,
- * with the same language files and the same locale choice.
+ * Cognito's own messages from here, the create-auth-challenge trigger its SMS, and the triggers
+ * their own emails (the EMAIL_OTP code and the security notices, `notices.ts`), with the same
+ * language files and the same locale choice.
  *
  * Layout of the module:
  * - `locales/<tag>.ts`: one complete `Catalog` per language; `registry.ts` lists them and picks
  *   one for a user (`resolveLocale`), falling back to English;
- * - `html.ts`: the accessible email layout; `text.ts`: escaping, cleaning, shortening;
+ * - `html.ts`: the accessible email layout; `plain-text.ts`: the text part of our own emails;
+ *   `text.ts`: escaping, cleaning, shortening;
  * - `branding.ts`: app name, sign-in URL and support address, validated from the environment.
  *
  * Guarantees, each held here and proved by the tests: every placeholder a message needs is in the
@@ -23,6 +25,14 @@ import { cleanUserValue, fill, shorten, slotsOf, smsLength, utf8Length } from '.
 
 export { type Branding, brandingFrom, brandingSettings, DEFAULT_BRANDING } from './branding';
 export { type MessageKind, messageKinds } from './catalog';
+export {
+  type EmailOtpInput,
+  formatNoticeTime,
+  type RenderedEmail,
+  renderEmailOtp,
+  renderSecurityNotice,
+  type SecurityNoticeInput,
+} from './notices';
 export { FALLBACK_LOCALE, resolveLocale, supportedLocales } from './registry';
 
 /** Cognito's limits (SMS: characters including the code; email: UTF-8 characters). */

@@ -2,7 +2,8 @@
  * Every language file is complete and well-formed: each template uses only known slots, each SMS
  * variant carries the placeholders its message needs, and locale choice falls back to English.
  */
-import type { Catalog, MessageKind } from '#shared/messages/catalog';
+import { SECURITY_EVENTS, type SecurityEventKind } from '#shared/auth-state/keys';
+import type { Block, Catalog, EmailCopy, MessageKind } from '#shared/messages/catalog';
 import { messageKinds } from '#shared/messages/catalog';
 import { catalogs, FALLBACK_LOCALE, resolveLocale, supportedLocales } from '#shared/messages/registry';
 import { slotsOf } from '#shared/messages/text';
@@ -10,6 +11,47 @@ import { slotsOf } from '#shared/messages/text';
 const EMAIL_SLOTS = new Set(['appName', 'signInUrl', 'supportEmail', 'name', 'code', 'username', 'link']);
 const SMS_SLOTS = new Set(['appName', 'signInUrl', 'code', 'username']);
 const OTP_SLOTS = new Set(['appName', 'code', 'minutes']);
+/** Our own emails (messages/notices.ts): branding, the name, and the facts of the event. */
+const NOTICE_SLOTS = new Set([
+  'appName',
+  'signInUrl',
+  'supportEmail',
+  'name',
+  'code',
+  'minutes',
+  'time',
+  'destination',
+  'oldDestination',
+  'codesLeft',
+]);
+/** The facts each security notice must show (besides `time`, which every one shows). */
+const NOTICE_FACTS: Record<SecurityEventKind, string[]> = {
+  phone_bound: ['destination'],
+  phone_changed: ['destination', 'oldDestination'],
+  phone_reset: ['destination'],
+  recovery_code_used: ['codesLeft'],
+  recovery_codes_new: [],
+  locked_out: [],
+  suspended: [],
+};
+
+/** Every template of an email: subject, heading, and each block's texts. */
+function templatesOf(email: EmailCopy): string[] {
+  const ofBlock = (block: Block): string[] => {
+    switch (block.kind) {
+      case 'text':
+      case 'signInButton':
+        return [block.text];
+      case 'fields':
+        return block.items.map((item) => item.label);
+      case 'facts':
+        return block.items.flatMap((item) => [item.label, item.value]);
+      case 'code':
+        return [];
+    }
+  };
+  return [email.subject, email.heading, ...email.blocks.flatMap(ofBlock)];
+}
 
 const entries = Object.entries(catalogs) as [string, Catalog][];
 
@@ -75,6 +117,31 @@ describe.each(entries)('catalog %s', (locale, catalog) => {
       for (const slot of slotsOf(variant)) expect(OTP_SLOTS).toContain(slot);
     }
   });
+
+  test('the EMAIL_OTP email: known slots only, one code block, its lifetime, a subject without the code', () => {
+    const email = catalog.notices.emailOtp;
+    for (const text of templatesOf(email))
+      for (const slot of slotsOf(text)) expect(NOTICE_SLOTS).toContain(slot);
+    expect(email.blocks.filter((block) => block.kind === 'code')).toHaveLength(1);
+    expect(templatesOf(email).flatMap(slotsOf)).toContain('minutes');
+    expect(slotsOf(email.subject).every((slot) => slot === 'appName')).toBe(true);
+  });
+
+  test.each(SECURITY_EVENTS)(
+    '%s notice: known slots only, the time and its facts, the support address, a subject naming the app only',
+    (event) => {
+      const email = catalog.notices.security[event];
+      const slots = templatesOf(email).flatMap(slotsOf);
+      for (const slot of slots) expect(NOTICE_SLOTS).toContain(slot);
+      const facts = email.blocks.flatMap((block) =>
+        block.kind === 'facts' ? block.items.flatMap((item) => slotsOf(item.value)) : [],
+      );
+      expect(facts.sort()).toEqual([...NOTICE_FACTS[event], 'time'].sort());
+      expect(slots).toContain('supportEmail');
+      expect(slots).not.toContain('code');
+      expect(slotsOf(email.subject)).toEqual(['appName']);
+    },
+  );
 
   test('greeting, footer and link fallback use only known slots', () => {
     expect(slotsOf(catalog.greeting.named)).toEqual(['name']);

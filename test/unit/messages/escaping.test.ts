@@ -1,5 +1,6 @@
 /**
- * Every value that reaches the HTML email is escaped for where it lands, in every message kind and
+ * Every value that reaches the HTML email is escaped for where it lands, in every message kind
+ * (Cognito's messages, and our own emails: the EMAIL_OTP code and every security notice) and
  * every language: branding values that configuration accepts although they hold `&`, `<`, `>`,
  * `"` and `'`, and a hostile name. Proved two ways, so no single escaped occurrence can hide a
  * raw one elsewhere:
@@ -9,13 +10,18 @@
  *   starts one of the five entities `escapeHtml` writes.
  * Subject and SMS are plain text: they carry the values as they are, never entity-encoded.
  */
+
+import { SECURITY_EVENTS } from '#shared/auth-state/keys';
 import { readConfig } from '#shared/config';
 import {
   type Branding,
   brandingFrom,
   brandingSettings,
   messageKinds,
+  type RenderedEmail,
   renderCustomMessage,
+  renderEmailOtp,
+  renderSecurityNotice,
   supportedLocales,
 } from '#shared/messages/index';
 import { escapeHtml } from '#shared/messages/text';
@@ -130,6 +136,49 @@ test.each(cases)('%s, %s %s: no value is left raw anywhere in the HTML', (label,
   for (const value of [branding.appName, branding.signInUrl])
     expect(out.smsMessage).not.toContain(escapeHtml(value));
 });
+
+const ownEmails = ['EMAIL_OTP', ...SECURITY_EVENTS] as const;
+const ownCases = Object.keys(hostileBrandings).flatMap((label) =>
+  supportedLocales.flatMap((locale) => ownEmails.map((email) => [label, locale, email] as const)),
+);
+
+function renderOwn(email: (typeof ownEmails)[number], locale: string, branding: Branding): RenderedEmail {
+  if (email === 'EMAIL_OTP')
+    return renderEmailOtp({ code: '123456', validMinutes: 3, locale, branding, name: NAME });
+  return renderSecurityNotice({
+    event: email,
+    at: new Date('2025-01-31T12:00:00Z'),
+    locale,
+    branding,
+    name: NAME,
+    destination: '+14155550123',
+    oldDestination: '+447700900987',
+    recoveryCodesLeft: 3,
+  });
+}
+
+test.each(ownCases)(
+  '%s, %s %s (our own email): no value is left raw anywhere in the HTML',
+  (label, locale, email) => {
+    const branding = hostileBrandings[label] as Branding;
+    const out = renderOwn(email, locale, branding);
+
+    expect(markupProblems(out.html)).toEqual([]);
+    for (const value of [branding.appName, branding.signInUrl, branding.supportEmail, NAME])
+      expect(out.html).not.toContain(value);
+    expect(out.html).not.toContain('<script');
+    const shown = unescapeHtml(out.html);
+    expect(shown).toContain(branding.appName);
+    expect(shown).toContain(branding.supportEmail);
+    expect(out.html).toContain(`href="mailto:${escapeHtml(branding.supportEmail)}"`);
+
+    // Subject and text part are plain text: the values as they are, never entity-encoded.
+    expect(out.subject).toBe(unescapeHtml(/<title>([^<]*)<\/title>/.exec(out.html)?.[1] ?? ''));
+    expect(out.subject).toContain(branding.appName);
+    expect(out.text).toContain(branding.supportEmail);
+    expect(out.text).not.toContain(escapeHtml(branding.appName));
+  },
+);
 
 test('the checker itself finds each kind of raw value it looks for', () => {
   const page = (body: string) => `<!DOCTYPE html>\n<html lang="en" dir="ltr"><body>${body}</body></html>`;

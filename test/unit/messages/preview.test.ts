@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { messageKinds, supportedLocales } from '#shared/messages/index';
-import { writePreview } from '../../../scripts/messages-preview';
+import { OWN_EMAILS, writePreview } from '../../../scripts/messages-preview';
 
 let dir: string;
 beforeEach(() => {
@@ -22,6 +22,16 @@ test('one HTML file per kind and language, all linked from index.html', () => {
       expect(html).toContain(`href="${file}"`);
     }
   }
+  for (const locale of supportedLocales) {
+    for (const name of OWN_EMAILS) {
+      expect(existsSync(join(dir, locale, `${name}.html`))).toBe(true);
+      expect(html).toContain(`href="${locale}/${name}.txt"`);
+    }
+  }
+  expect(OWN_EMAILS).toContain('SecurityNotice-phone_changed');
+  expect(readFileSync(join(dir, 'es', 'SecurityNotice-phone_changed.txt'), 'utf8')).toContain(
+    'Número anterior: +*******0199',
+  );
   expect(html).toContain('Acme &lt;Preview&gt;');
   expect(readFileSync(join(dir, 'de', 'AdminCreateUser.html'), 'utf8')).toContain(
     'Willkommen bei Acme &lt;Preview&gt;',

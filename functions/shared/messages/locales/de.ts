@@ -1,5 +1,6 @@
 /** German (formal "Sie"). */
 import type { Catalog } from '../catalog';
+import { deNotices } from './de-notices';
 
 const ignoreIfNotYou =
   'Wenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren. Es ändert sich nichts.';
@@ -199,4 +200,5 @@ export const de: Catalog = {
     '{{code}} ist Ihr Anmeldecode für {{appName}}. Gültig für {{minutes}} Min. Geben Sie ihn niemals weiter.',
     '{{code}} ist Ihr Anmeldecode. Gültig für {{minutes}} Min.',
   ],
+  notices: deNotices,
 };

@@ -1,5 +1,6 @@
 /** English: the fallback language. Every other language file mirrors this one. */
 import type { Catalog } from '../catalog';
+import { enNotices } from './en-notices';
 
 const ignoreIfNotYou = 'If you did not ask for this, you can ignore this email. Nothing will change.';
 
@@ -183,4 +184,5 @@ export const en: Catalog = {
     '{{code}} is your {{appName}} sign-in code. It expires in {{minutes}} min. Never share it.',
     '{{code}} is your sign-in code. It expires in {{minutes}} min.',
   ],
+  notices: enNotices,
 };

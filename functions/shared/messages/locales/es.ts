@@ -1,5 +1,6 @@
 /** Spanish (neutral, formal "usted"). */
 import type { Catalog } from '../catalog';
+import { esNotices } from './es-notices';
 
 const ignoreIfNotYou = 'Si no lo ha solicitado, puede ignorar este correo. No cambiará nada.';
 
@@ -198,4 +199,5 @@ export const es: Catalog = {
     '{{code}} es su código de inicio de sesión de {{appName}}. Caduca en {{minutes}} min. No lo comparta.',
     '{{code}} es su código de inicio de sesión. Caduca en {{minutes}} min.',
   ],
+  notices: esNotices,
 };

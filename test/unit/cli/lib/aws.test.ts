@@ -15,6 +15,7 @@ const stack = {
     cognito: 'http://127.0.0.1:9229/cognito',
     dynamodb: 'http://127.0.0.1:8000',
     sns: 'http://127.0.0.1:9229/sns',
+    ses: 'http://127.0.0.1:9232',
   },
   tables: { invites: 'local-invites', authState: 'local-auth-state' },
 };
