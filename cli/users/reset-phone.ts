@@ -25,6 +25,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  auditSk,
   CODE_SK,
   CONFIRMED_SK,
   challengePk,
@@ -34,9 +35,12 @@ import {
   userPk,
 } from '#shared/auth-state/keys';
 import { maskPhone } from '#shared/challenge/mask';
+import { noticeRecipient, type SecurityEventOutcome, sendSecurityNotice } from '#shared/notices/index';
+import { resolveAwsEnvironment } from '../lib/aws';
 import { CliError } from '../lib/errors';
 import { formatJson, formatTime } from '../lib/output';
 import type { Command } from '../lib/run';
+import { cliSecurityEventDeps, noticeSettings } from '../lib/security-notices';
 import { operator, optionalReason, REASON_MAX, type Session, userOptions, withUser } from './target';
 
 /** The phone attributes step 2 removes. */
@@ -57,6 +61,8 @@ export interface ResetPhoneResult {
   /** Whether the enrolment grace after the sign-up's confirmation was still on record and was ended. */
   enrolmentGraceEnded: boolean;
   signedOut: true;
+  /** The security email, sent once the reset is done (`skipped`: --no-notice). */
+  notice?: SecurityEventOutcome['notice'] | 'skipped' | undefined;
 }
 
 interface Step {
@@ -242,6 +248,8 @@ export function resetPhoneText(result: ResetPhoneResult): string {
       `${result.enrolmentGraceEnded ? '; ended the enrolment grace' : ''}.`,
     'Signed out everywhere (refresh tokens revoked; access tokens expire within their validity).',
     'The next sign-in asks for a phone again (after a code to the email, unless enrolmentEmailProof is never).',
+    ...(result.notice === 'sent' ? ['They were emailed a security notice.'] : []),
+    ...(result.notice === 'failed' ? ['The security notice could not be sent.'] : []),
   ].join('\n');
 }
 
@@ -265,12 +273,48 @@ export const resetPhoneCommand: Command = {
       description: `Why (kept in the audit trail, ${REASON_MAX} chars max)`,
     },
     by: { type: 'string', valueName: 'NAME', description: 'Who resets (default: your login name)' },
+    'no-notice': {
+      type: 'boolean',
+      description: 'Do not email the user (the reset is still recorded), e.g. while their mailbox is suspect',
+    },
   },
   run: async (context) => {
     const { options, io } = context;
     const reason = optionalReason(options);
     const by = operator(options);
-    const result = await withUser(context, (session) => resetPhone(session, { by, reason, now: io.now() }));
+    // Checked before anything changes: a bad sender setting stops the command here.
+    const environment = await resolveAwsEnvironment(
+      { local: options.flag('local'), region: options.string('region') },
+      io.env,
+    );
+    const settings = noticeSettings(environment);
+    const result = await withUser(context, async (session) => {
+      const reset = await resetPhone(session, { by, reason, now: io.now() });
+      // The user is told once the reset is done, from the record step 1 wrote (best effort: the
+      // reset stands whatever happens to its email).
+      const notices = cliSecurityEventDeps({
+        environment,
+        dynamodb: session.dynamodb,
+        tableName: session.tableName,
+        settings,
+        notify: !options.flag('no-notice'),
+      });
+      try {
+        const record = {
+          ...reset.recorded,
+          pk: userPk(reset.sub),
+          sk: auditSk(new Date(reset.recorded.at), reset.recorded.action),
+        };
+        reset.notice = notices.deps.email
+          ? await sendSecurityNotice(notices.deps, record, noticeRecipient(session.user.attributes ?? {}))
+          : settings.sender
+            ? 'skipped'
+            : 'no_sender';
+      } finally {
+        notices.close();
+      }
+      return reset;
+    });
     context.print(options.flag('json') ? formatJson(result) : resetPhoneText(result));
   },
 };

@@ -2,7 +2,7 @@
 import type { AccountStatusStore, LockoutPolicy } from '#shared/auth-state/account-status';
 import type { ChallengeStore } from '#shared/auth-state/challenge-store';
 import type { SendLimits } from '#shared/auth-state/send-limits';
-import type { SmsSender } from './sms';
+import type { SmsSender } from '#shared/aws/sms';
 
 export interface CreateSettings {
   codeLength: number;

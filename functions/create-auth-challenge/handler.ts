@@ -4,12 +4,15 @@ import { ChallengeStore } from '#shared/auth-state/challenge-store';
 import { lockoutSettings } from '#shared/auth-state/lockout-settings';
 import { SendLimits } from '#shared/auth-state/send-limits';
 import { dynamodb } from '#shared/aws/dynamodb';
+import { emailSenderFrom, emailSenderOptions, emailSettings } from '#shared/aws/ses';
+import { snsSmsSender } from '#shared/aws/sms';
 import { sns } from '#shared/aws/sns';
 import { CLEANUP_GRACE_MS, sleep, TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
 import { attemptSettings, resendSettings } from '#shared/challenge/settings';
 import { readConfig, setting } from '#shared/config';
 import { createAuthChallengeEvent } from '#shared/events/create-auth-challenge';
-import { brandingSettings } from '#shared/messages/index';
+import { brandingFrom, brandingSettings } from '#shared/messages/index';
+import { sendEmailOtp } from '#shared/notices/email-otp';
 import { allowedCountriesSetting } from '#shared/phone';
 import { trigger } from '#shared/trigger';
 import { type CreateDeps, createAuthChallenge } from './create-auth-challenge';
@@ -20,7 +23,6 @@ import {
   enrolmentSettings,
   sendLimitSettings,
 } from './settings';
-import { snsSmsSender } from './sms';
 
 const config = readConfig({
   AUTH_STATE_TABLE: setting.required(),
@@ -32,7 +34,8 @@ const config = readConfig({
   ...resendSettings,
   ...lockoutSettings,
   ...enrolmentSettings,
-  APP_NAME: brandingSettings.APP_NAME,
+  ...brandingSettings,
+  ...emailSettings,
 });
 checkCodeTimings(config);
 
@@ -52,6 +55,10 @@ const settings = {
   enrolmentEmailProof: config.ENROLMENT_EMAIL_PROOF,
   enrolmentGraceMinutes: config.ENROLMENT_GRACE_MINUTES,
 };
+/** EMAIL_OTP codes go out through SES from SECURITY_EMAIL_FROM; unset, no EMAIL_OTP round exists. */
+const emailOptions = emailSenderOptions(config);
+const branding = brandingFrom(config);
+
 const smsOptions = {
   senderId: config.SMS_SENDER_ID,
   originationNumber: config.SMS_ORIGINATION_NUMBER,
@@ -70,10 +77,17 @@ function deps(signal: AbortSignal): CreateDeps {
       new ChallengeStore(dynamodb, config.AUTH_STATE_TABLE, AbortSignal.timeout(CLEANUP_GRACE_MS - 50)),
     sendLimits: new SendLimits(dynamodb, config.AUTH_STATE_TABLE, signal),
     sms: snsSmsSender(sns, smsOptions, signal),
+    email: emailCodes(signal),
     settings,
     now: () => new Date(),
     pauseLikeASend: () => sleep(randomInt(DECOY_PAUSE_MS.min, DECOY_PAUSE_MS.max), signal),
   };
+}
+
+function emailCodes(signal: AbortSignal): CreateDeps['email'] {
+  const sender = emailSenderFrom(emailOptions, signal);
+  if (!sender) return undefined;
+  return { send: (message) => sendEmailOtp(sender, { ...message, branding }) };
 }
 
 export const handler = trigger('CreateAuthChallenge', createAuthChallengeEvent, (event) =>

@@ -150,7 +150,7 @@ export const METRICS = {
   SecurityNoticesSent: {
     about:
       "A security notice went to the user's verified email through SES (reason: the event; a failed send counts as DependencyFailures ses)",
-    emittedBy: [],
+    emittedBy: ['VerifyAuthChallengeResponse'],
     // SECURITY_EVENTS of functions/shared/auth-state/keys.ts (a unit test keeps them equal).
     reasons: [
       'phone_bound',

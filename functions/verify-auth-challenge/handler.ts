@@ -5,13 +5,16 @@ import { lockoutSettings } from '#shared/auth-state/lockout-settings';
 import { RecoveryStore } from '#shared/auth-state/recovery-store';
 import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
+import { emailSenderOptions, emailSettings } from '#shared/aws/ses';
 import { TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
 import { attemptSettings } from '#shared/challenge/settings';
 import { readConfig, setting } from '#shared/config';
 import { verifyAuthChallengeEvent } from '#shared/events/verify-auth-challenge';
+import { brandingFrom, brandingSettings } from '#shared/messages/index';
 import { allowedCountriesSetting } from '#shared/phone';
 import { trigger } from '#shared/trigger';
 import { cognitoPhoneWriter } from './cognito';
+import { securityNotices } from './notices-adapter';
 import { type VerifyDeps, verifyAuthChallenge } from './verify-auth-challenge';
 
 const config = readConfig({
@@ -19,7 +22,11 @@ const config = readConfig({
   ...allowedCountriesSetting,
   ...attemptSettings,
   ...lockoutSettings,
+  ...brandingSettings,
+  ...emailSettings,
 });
+const emailOptions = emailSenderOptions(config);
+const branding = brandingFrom(config);
 
 const settings = {
   allowedCountries: config.ALLOWED_COUNTRIES,
@@ -34,6 +41,7 @@ function deps(signal: AbortSignal): VerifyDeps {
     challenges: new ChallengeStore(dynamodb, config.AUTH_STATE_TABLE, signal),
     recovery: new RecoveryStore(dynamodb, config.AUTH_STATE_TABLE, signal),
     users: cognitoPhoneWriter(cognito, signal),
+    notices: securityNotices({ tableName: config.AUTH_STATE_TABLE, email: emailOptions, branding, signal }),
     settings,
     now: () => new Date(),
     randomHex8: () => randomBytes(4).toString('hex'),

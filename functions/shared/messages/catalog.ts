@@ -73,6 +73,8 @@ export interface Catalog {
   messages: Readonly<Record<MessageKind, MessageCopy>>;
   /** The SMS of the custom-auth sign-in code (create-auth-challenge); slots code, appName, minutes. */
   otpSms: readonly [string, ...string[]];
+  /** To the number a phone change replaced: `{{appName}}`, `{{destination}}` (the new one, masked). */
+  phoneChangedSms: readonly [string, ...string[]];
   /** The emails the triggers send themselves, through SES (messages/notices.ts). */
   notices: NoticeCatalog;
 }

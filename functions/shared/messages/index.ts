@@ -67,6 +67,21 @@ export function renderOtpSms(input: OtpSmsInput): string {
   );
 }
 
+/**
+ * The SMS to the number a phone change replaced: the new number masked, what to do if it was not
+ * the user. One part, like the codes.
+ */
+export function renderPhoneChangedSms(input: {
+  appName: string;
+  newDestination: string;
+  locale?: string | undefined;
+}): string {
+  const catalog = catalogFor(resolveLocale(input.locale));
+  return fitSms(catalog.phoneChangedSms, { appName: input.appName, destination: input.newDestination }, [
+    'destination',
+  ]);
+}
+
 /** Cognito's placeholder strings, exactly as the event carries them. */
 export interface Placeholders {
   /** `request.codeParameter`, e.g. `{####}`: the code, or the temporary password for AdminCreateUser. */

@@ -20,6 +20,7 @@ export {
   type SecurityEvent,
   type SecurityEventDeps,
   type SecurityEventOutcome,
+  sendSecurityNotice,
 } from './security-events';
 
 /**

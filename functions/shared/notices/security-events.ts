@@ -116,6 +116,19 @@ export async function recordSecurityEvent(
   return { recorded, notice };
 }
 
+/**
+ * The email half alone, for an event whose audit record a caller has already written in its own
+ * order (`users reset-phone` writes the record first and tells the user only once the reset is
+ * done). Best effort like `recordSecurityEvent`: never throws.
+ */
+export function sendSecurityNotice(
+  deps: SecurityEventDeps,
+  record: SecurityEventRecord,
+  user: NoticeRecipient,
+): Promise<SecurityEventOutcome['notice']> {
+  return notify(deps, record, new Date(record.at), user);
+}
+
 async function notify(
   deps: SecurityEventDeps,
   record: SecurityEventRecord,

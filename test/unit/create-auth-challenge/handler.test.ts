@@ -23,7 +23,7 @@ import newPhone from '../../../fixtures/create-auth-challenge.sms-otp-new-phone.
 import retry from '../../../fixtures/create-auth-challenge.sms-otp-retry.json';
 import userNotFound from '../../../fixtures/create-auth-challenge.user-not-found.json';
 import { handler } from '../../../functions/create-auth-challenge/handler';
-import { snsSmsSender } from '../../../functions/create-auth-challenge/sms';
+import { snsSmsSender } from '#shared/aws/sms';
 import { captureLogs } from '../shared/capture-logs';
 import { loadIsolated } from '../shared/isolated';
 

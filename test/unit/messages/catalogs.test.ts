@@ -28,7 +28,7 @@ const NOTICE_SLOTS = new Set([
 const NOTICE_FACTS: Record<SecurityEventKind, string[]> = {
   phone_bound: ['destination'],
   phone_changed: ['destination', 'oldDestination'],
-  phone_reset: ['destination'],
+  phone_reset: ['oldDestination'],
   recovery_code_used: ['codesLeft'],
   recovery_codes_new: [],
   locked_out: [],

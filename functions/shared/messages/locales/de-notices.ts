@@ -61,7 +61,7 @@ export const deNotices: NoticeCatalog = {
           kind: 'text',
           text: 'Ein Administrator hat die Telefonnummer und die Wiederherstellungscodes Ihres {{appName}}-Kontos entfernt. Bei der nächsten Anmeldung richten Sie erneut ein Telefon ein.',
         },
-        { kind: 'facts', items: [{ label: 'Entfernte Nummer', value: '{{destination}}' }, when] },
+        { kind: 'facts', items: [{ label: 'Entfernte Nummer', value: '{{oldDestination}}' }, when] },
         {
           kind: 'text',
           text: 'Falls Sie das nicht veranlasst haben, schreiben Sie an {{supportEmail}}.',

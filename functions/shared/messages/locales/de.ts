@@ -200,5 +200,9 @@ export const de: Catalog = {
     '{{code}} ist Ihr Anmeldecode für {{appName}}. Gültig für {{minutes}} Min. Geben Sie ihn niemals weiter.',
     '{{code}} ist Ihr Anmeldecode. Gültig für {{minutes}} Min.',
   ],
+  phoneChangedSms: [
+    'Ihre {{appName}}-Telefonnummer wurde auf {{destination}} geaendert. Nicht Sie? Wenden Sie sich an den Support.',
+    'Ihre Telefonnummer wurde auf {{destination}} geaendert. Nicht Sie? Support kontaktieren.',
+  ],
   notices: deNotices,
 };

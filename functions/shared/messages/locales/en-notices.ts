@@ -54,7 +54,7 @@ export const enNotices: NoticeCatalog = {
           kind: 'text',
           text: 'An administrator removed the phone number and the recovery codes of your {{appName}} account. The next time you sign in, you will set up a phone again.',
         },
-        { kind: 'facts', items: [{ label: 'Removed number', value: '{{destination}}' }, when] },
+        { kind: 'facts', items: [{ label: 'Removed number', value: '{{oldDestination}}' }, when] },
         { kind: 'text', text: 'If you did not ask for this, write to {{supportEmail}}.' },
       ],
     },

@@ -184,5 +184,9 @@ export const en: Catalog = {
     '{{code}} is your {{appName}} sign-in code. It expires in {{minutes}} min. Never share it.',
     '{{code}} is your sign-in code. It expires in {{minutes}} min.',
   ],
+  phoneChangedSms: [
+    'Your {{appName}} phone number was changed to {{destination}}. Not you? Contact support now.',
+    'Your phone number was changed to {{destination}}. Not you? Contact support.',
+  ],
   notices: enNotices,
 };

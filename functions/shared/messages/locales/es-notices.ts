@@ -61,7 +61,7 @@ export const esNotices: NoticeCatalog = {
           kind: 'text',
           text: 'Un administrador eliminó el número de teléfono y los códigos de recuperación de su cuenta de {{appName}}. La próxima vez que inicie sesión, configurará un teléfono de nuevo.',
         },
-        { kind: 'facts', items: [{ label: 'Número eliminado', value: '{{destination}}' }, when] },
+        { kind: 'facts', items: [{ label: 'Número eliminado', value: '{{oldDestination}}' }, when] },
         { kind: 'text', text: 'Si no lo pidió usted, escriba a {{supportEmail}}.' },
       ],
     },

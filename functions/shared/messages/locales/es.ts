@@ -199,5 +199,9 @@ export const es: Catalog = {
     '{{code}} es su código de inicio de sesión de {{appName}}. Caduca en {{minutes}} min. No lo comparta.',
     '{{code}} es su código de inicio de sesión. Caduca en {{minutes}} min.',
   ],
+  phoneChangedSms: [
+    'El numero de telefono de {{appName}} se cambio a {{destination}}. Si no fuiste tu, contacta con soporte.',
+    'Tu numero de telefono se cambio a {{destination}}. Si no fuiste tu, contacta con soporte.',
+  ],
   notices: esNotices,
 };

@@ -1,0 +1,63 @@
+/**
+ * The SecurityNotices port (notices.ts) on the real services: the audit record and the email
+ * through #shared/notices (DynamoDB, then SES when a sender is set), and the SMS to the old number
+ * through SNS. Best effort, like the port says: nothing here throws. The SNS and SES clients are
+ * loaded at their first use, so a sign-in that tells nobody (nearly all of them) loads neither.
+ */
+import { dynamodb } from '#shared/aws/dynamodb';
+import type { EmailSenderOptions } from '#shared/aws/ses';
+import { DependencyError } from '#shared/challenge/errors';
+import { logger } from '#shared/logger';
+import type { Branding } from '#shared/messages/branding';
+import { renderPhoneChangedSms } from '#shared/messages/index';
+import { countFailure } from '#shared/metrics';
+import type { SecurityNotices } from './notices';
+
+export function securityNotices(input: {
+  tableName: string;
+  email: EmailSenderOptions | undefined;
+  branding: Branding;
+  signal: AbortSignal;
+}): SecurityNotices {
+  return {
+    async record(sub, event, target) {
+      const { recordSecurityEvent, securityEventDeps } = await import('#shared/notices/index');
+      await recordSecurityEvent(
+        securityEventDeps({
+          dynamodb,
+          tableName: input.tableName,
+          email: input.email,
+          branding: input.branding,
+          trigger: 'VerifyAuthChallengeResponse',
+          signal: input.signal,
+        }),
+        sub,
+        {
+          action: event.kind,
+          by: event.by,
+          destination: event.destination,
+          oldDestination: event.oldDestination,
+          recoveryCodesLeft: event.recoveryCodesLeft,
+        },
+        { email: target.email, emailVerified: target.emailVerified, locale: target.locale },
+      );
+    },
+    async tellOldNumber({ phone, newDestination, locale }) {
+      try {
+        const [{ sns }, { snsSmsSender }] = await Promise.all([
+          import('#shared/aws/sns'),
+          import('#shared/aws/sms'),
+        ]);
+        const message = renderPhoneChangedSms({ appName: input.branding.appName, newDestination, locale });
+        await snsSmsSender(sns, {}, input.signal).send({ phone, message });
+        logger.info('the old number was told of the change');
+      } catch (error) {
+        // The change is made; the email notice still goes. Only the name travels (SNS quotes numbers).
+        countFailure('VerifyAuthChallengeResponse', error);
+        logger.warn('could not tell the old number', {
+          error: error instanceof DependencyError ? error.message : (error as Error).name,
+        });
+      }
+    },
+  };
+}
