@@ -66,6 +66,12 @@ async function auditActions(sub: string): Promise<string[]> {
   return Items.map((item) => String(item.action));
 }
 
+/** The subjects of the security emails the user has had, oldest first (the EMAIL_OTP codes left out). */
+async function noticesTo(email: string): Promise<string[]> {
+  const mails = await env.outbox({ to: email, channel: 'email' });
+  return mails.map((mail) => mail.subject ?? '').filter((subject) => subject.startsWith('Security notice'));
+}
+
 async function recoveryHashesLeft(sub: string): Promise<number> {
   const { Item } = await env.dynamodb.send(
     new GetCommand({
@@ -116,6 +122,10 @@ it('enrolment within the grace: no email code; PHONE_REQUIRED, the SMS code, ten
   expect(await phoneOf(user.email)).toEqual({ phone: user.phone, verified: 'true' });
   expect(await recoveryHashesLeft(user.sub)).toBe(10);
   expect(await auditActions(user.sub)).toEqual(expect.arrayContaining(['phone_bound', 'recovery_codes_new']));
+  expect(await noticesTo(user.email)).toEqual([
+    'Security notice: a phone number was added to your Example App account',
+    'Security notice: new recovery codes for your Example App account',
+  ]);
   // The next sign-in is the plain one: the SMS code to the verified phone, then tokens.
   const otp = expectChallenge(await signIn(env.pool, user.email, user.password), 'SMS_OTP');
   expectSignedIn(await otp.answer(await lastCodeTo(user.phone)));
@@ -153,6 +163,9 @@ it('intent change_phone: the SMS code to the current number, then the new number
   expect(notice).toContain(newPhone.slice(-4));
   expect(notice).not.toContain(newPhone);
   expect(await auditActions(user.sub)).toContain('phone_changed');
+  expect((await noticesTo(user.email)).at(-1)).toBe(
+    'Security notice: the phone number of your Example App account was changed',
+  );
   // The next sign-in texts the new number.
   const next = expectChallenge(await signIn(env.pool, user.email, user.password), 'SMS_OTP');
   expectSignedIn(await next.answer(await lastCodeTo(newPhone)));
@@ -184,6 +197,11 @@ it('RECOVERY then a right recovery code, then a new phone proven: tokens; the sa
   expect(await auditActions(user.sub)).toEqual(
     expect.arrayContaining(['recovery_code_used', 'phone_changed', 'recovery_codes_new']),
   );
+  expect((await noticesTo(user.email)).slice(-3)).toEqual([
+    'Security notice: a recovery code was used for your Example App account',
+    'Security notice: the phone number of your Example App account was changed',
+    'Security notice: new recovery codes for your Example App account',
+  ]);
   // The lost phone got the old-number notice only (no code was sent to it after the sign-in code).
   expect((await env.outbox({ to: user.phone })).length).toBe(lostPhoneMessages + 2);
 
@@ -237,4 +255,24 @@ it('after the grace, a first enrolment needs an email code first (EMAIL_OTP, mas
   const otp = expectChallenge(await ask.answer(phone), 'SMS_OTP');
   await acknowledgeCodes(await otp.answer(await lastCodeTo(phone)));
   expect(await phoneOf(email)).toEqual({ phone, verified: 'true' });
+});
+
+it('the wrong answer that locks the account sends one security email; answers after it are refused', async () => {
+  const user = await enrolledUser('locked');
+  const wrongAnswers = async (count: number) => {
+    let step = await signIn(env.pool, user.email, user.password);
+    for (let n = 0; n < count && step.kind === 'challenge'; n++) {
+      step = await step.answer(wrongFor(await lastCodeTo(user.phone)));
+    }
+    return step;
+  };
+  await wrongAnswers(3); // 3 failures, the sign-in ends
+  expect(await noticesTo(user.email)).toHaveLength(2); // enrolment's two
+  await wrongAnswers(2); // failures 4 and 5: locked
+  expect((await noticesTo(user.email)).at(-1)).toBe(
+    'Security notice: sign-in to your Example App account is paused',
+  );
+  const refused = await signIn(env.pool, user.email, user.password);
+  expect(refused.kind === 'failed' && refused.error.message).toMatch(/Sign-in is not allowed right now/);
+  expect(await noticesTo(user.email)).toHaveLength(3);
 });
