@@ -46,7 +46,9 @@ export async function repeatCode(
   deps: CreateDeps,
 ): Promise<void> {
   const id = plan.codeRoundId;
-  const code = await deps.challenges.getCode(sub);
+  const stored = await deps.challenges.getCode(sub);
+  // A code of the other channel is not this round's code, whatever its id says.
+  const code = stored && channelOf(stored) === plan.channel ? stored : undefined;
   if (code?.id === id && code.recoveryFor === id && code.purpose === 'sign_in') return askRecoveryCode(event);
   if (code?.id === id && code.resendFor === id) return resend(event, sub, code, plan.resends, deps);
   if (code && code.id !== id && isRetriedResend(event, code, deps)) {
@@ -185,7 +187,8 @@ export async function issueAndSend(
     }),
   );
   if (issued.outcome === 'reuse') {
-    respondWithCode(event, target.channel, shown(issued.code), { mark });
+    // The round key covers the purpose and the address, so the reused code is of this channel.
+    respondWithCode(event, channelOf(issued.code), shown(issued.code), { mark });
     logger.info('code for this round already sent; reused, nothing sent', {
       ...log,
       roundId: issued.code.id,

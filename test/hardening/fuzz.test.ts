@@ -23,6 +23,7 @@ import fc from 'fast-check';
 import { cognito } from '#shared/aws/cognito';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { sns } from '#shared/aws/sns';
+import { SendEmailCommand, sesv2 } from '#shared/aws/ses-client';
 import { logger } from '#shared/logger';
 import { FAULT_NAMES, installStubs, type Mocks, stubPlanArb } from './support/aws-stubs';
 import { captureOutput } from './support/capture';
@@ -44,6 +45,10 @@ const DEPENDENCY_ERRORS = new Set(['DependencyError', 'DeadlineExceededError']);
 
 const mocks: Mocks = { dynamodb: mockClient(dynamodb), sns: mockClient(sns), cognito: mockClient(cognito) };
 const stubs = installStubs(mocks);
+// A sender is configured, as in a deployment with security emails (EMAIL_OTP rounds, notices):
+// SES answers like SES, through the same client the functions load at their first email.
+process.env.SECURITY_EMAIL_FROM = 'no-reply@example.com';
+mockClient(sesv2).on(SendEmailCommand).resolves({ MessageId: 'fuzz' });
 const handlers: Record<TriggerKey, AnyHandler> = requireHandlers();
 /** Runs answered with the generic message (a dependency failed), across all triggers. */
 let genericAnswers = 0;
