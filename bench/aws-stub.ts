@@ -45,6 +45,7 @@ const DEFAULTS: CannedResponses = {
   'cognito:AdminAddUserToGroup': {},
   'cognito:AdminUpdateUserAttributes': {},
   'sns:Publish': {},
+  'ses:SendEmail': { MessageId: 'bench' },
 };
 
 /** Which operation a request is: `X-Amz-Target` for the JSON protocols, `Action=` for awsQuery. */
@@ -55,6 +56,8 @@ export function operationOf(headers: IncomingHttpHeaders | Record<string, unknow
     const protocol = JSON_PROTOCOLS[prefix ?? ''];
     return `${protocol?.service ?? prefix}:${operation}`;
   }
+  // SES v2 is REST-JSON (POST /v2/email/outbound-emails): no target header; its body names the sender.
+  if (body.startsWith('{') && body.includes('"FromEmailAddress"')) return 'ses:SendEmail';
   const action = new URLSearchParams(body).get('Action');
   return action ? `sns:${action}` : 'unknown:unknown';
 }
@@ -86,7 +89,12 @@ export function reply(operation: string, responses: CannedResponses): StubReply 
         `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
     };
   }
-  const contentType = service === 'dynamodb' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+  const contentType =
+    service === 'dynamodb'
+      ? 'application/x-amz-json-1.0'
+      : service === 'ses'
+        ? 'application/json'
+        : 'application/x-amz-json-1.1';
   return {
     status: 200,
     headers: { 'content-type': contentType, 'x-amzn-requestid': requestId },

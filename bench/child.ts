@@ -79,6 +79,7 @@ export function lambdaEnvironment(input: {
     AWS_ENDPOINT_URL_DYNAMODB: input.endpoint,
     AWS_ENDPOINT_URL_SNS: input.endpoint,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: input.endpoint,
+    AWS_ENDPOINT_URL_SESV2: input.endpoint,
     // Lambda runs Node 22; this machine may run Node 20, about which the SDK would warn once.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };

@@ -12,9 +12,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { INVITE_RECONCILED_SK } from '#shared/auth-state/account-status';
-import { userPk } from '#shared/auth-state/keys';
+import { CONFIRMED_SK, userPk } from '#shared/auth-state/keys';
 import { hashCode } from '#shared/challenge/code';
-import { type CodePurpose, privateParameters } from '#shared/challenge/protocol';
+import { type CodePurpose, newRoundId, privateParameters } from '#shared/challenge/protocol';
+import { newRecoverySet, normaliseRecoveryCode, recoveryCodeHash } from '#shared/challenge/recovery-codes';
 import { canonicalInviteCode, generateInviteCode } from '#shared/invites/code';
 import { normaliseEmail } from '#shared/invites/email';
 import { newInvite } from '#shared/invites/invite';
@@ -211,6 +212,96 @@ function verifyAuthChallenge(
   };
 }
 
+/** Create for a user without a phone: the enrolment's first round (the email code, or the number). */
+function createEnrolment(withinGrace: boolean): () => Prepared {
+  return () => {
+    const event = readFixture('create-auth-challenge.phone-required');
+    const sub = event.request.userAttributes.sub;
+    event.request.userAttributes.email_verified = 'true';
+    const items = withinGrace
+      ? [item({ pk: userPk(sub), sk: CONFIRMED_SK, at: new Date(Date.now() - 60_000).toISOString() })]
+      : [];
+    const expected = withinGrace ? 'PHONE_REQUIRED' : 'EMAIL_OTP';
+    return {
+      event,
+      responses: { 'dynamodb:Query': { Items: items, Count: items.length, ScannedCount: items.length } },
+      check: (out) =>
+        out?.response?.publicChallengeParameters?.type === expected ? undefined : `no ${expected} round`,
+    };
+  };
+}
+
+/** Create after a right sign-in code: a new set of recovery codes (intent new_recovery_codes). */
+function createRecoveryCodes(): Prepared {
+  const event = readFixture('create-auth-challenge.sms-otp');
+  const id = newRoundId();
+  event.request.session.push({
+    challengeName: 'CUSTOM_CHALLENGE',
+    challengeResult: true,
+    challengeMetadata: `SMS_OTP:${id}`,
+  });
+  event.request.clientMetadata = { intent: 'new_recovery_codes' };
+  return {
+    event,
+    responses: {},
+    check: (out) =>
+      out?.response?.publicChallengeParameters?.type === 'RECOVERY_CODES'
+        ? undefined
+        : 'no RECOVERY_CODES round',
+  };
+}
+
+/** Create after the reserved answer RECOVERY: the code read (its `recoveryFor`), a RECOVERY_CODE round. */
+function createAfterRecovery(): Prepared {
+  const prepared = createAfterResend();
+  const code = prepared.responses['dynamodb:GetItem'] as { Item: Record<string, { S?: string }> };
+  code.Item.recoveryFor = code.Item.resendFor as { S?: string };
+  delete code.Item.resendFor;
+  return {
+    ...prepared,
+    check: (out) =>
+      out?.response?.publicChallengeParameters?.type === 'RECOVERY_CODE'
+        ? undefined
+        : 'no RECOVERY_CODE round',
+  };
+}
+
+/** Verify of the recovery rounds: a right recovery code (burnt, told), or OK to a new set (stored, told). */
+function verifyRecovery(kind: 'code' | 'codes' | 'switch'): () => Prepared {
+  return () => {
+    const event = readFixture('verify-auth-challenge.sms-otp');
+    const { sub } = event.request.userAttributes;
+    event.request.userAttributes.email_verified = 'true';
+    const set = newRecoverySet(sub, 10);
+    const id = newRoundId();
+    const responses: Record<string, unknown> = {};
+    if (kind === 'code') {
+      event.request.privateChallengeParameters = privateParameters({ type: 'RECOVERY_CODE', id });
+      event.request.challengeAnswer = set.codes[0];
+      const hash = recoveryCodeHash(sub, normaliseRecoveryCode(set.codes[0] as string) as string);
+      responses['dynamodb:UpdateItem'] = {
+        Attributes: item({ codes: new Set([hash, ...set.hashes.slice(1)]) }),
+      };
+    } else if (kind === 'codes') {
+      event.request.privateChallengeParameters = privateParameters({
+        type: 'RECOVERY_CODES',
+        id,
+        hashes: set.hashes,
+      });
+      event.request.challengeAnswer = 'OK';
+    } else {
+      event.request.challengeAnswer = 'RECOVERY';
+    }
+    const expected = kind !== 'switch';
+    return {
+      event,
+      responses,
+      check: (out) =>
+        out?.response?.answerCorrect === expected ? undefined : `the ${kind} answer was judged wrongly`,
+    };
+  };
+}
+
 /** Keyed by the Cognito trigger a function is attached to. */
 export const SCENARIOS: Record<string, Scenario> = {
   PreSignUp: {
@@ -231,9 +322,10 @@ export const SCENARIOS: Record<string, Scenario> = {
     fixture: 'post-confirmation.confirm-sign-up',
     path: 'invite consumed (no group)',
     prepare: postConfirmation(),
-    floor: '1: one conditional write, + group add when the invite names one (issue)',
-    floorCalls: 1,
-    variants: [{ label: 'invite names a group', prepare: postConfirmation('beta-testers'), floorCalls: 2 }],
+    floor:
+      '2: the confirmation time (enrolment grace, issue 12) + one conditional write; + group add when the invite names one',
+    floorCalls: 2,
+    variants: [{ label: 'invite names a group', prepare: postConfirmation('beta-testers'), floorCalls: 3 }],
   },
   PreAuthentication: {
     fixture: 'pre-authentication',
@@ -268,19 +360,55 @@ export const SCENARIOS: Record<string, Scenario> = {
         prepare: createAfterResend,
         floorCalls: 4,
       },
+      {
+        label: 'first enrolment within the grace: PHONE_REQUIRED (the status read only)',
+        prepare: createEnrolment(true),
+        floorCalls: 1,
+      },
+      {
+        label: 'first enrolment after the grace: EMAIL_OTP (status read, claim, SES SendEmail)',
+        prepare: createEnrolment(false),
+        floorCalls: 3,
+      },
+      {
+        label: 'RECOVERY_CODE round after RECOVERY (status read, the code read)',
+        prepare: createAfterRecovery,
+        floorCalls: 2,
+      },
+      {
+        label: 'RECOVERY_CODES round (status read; the set goes in the private parameters)',
+        prepare: createRecoveryCodes,
+        floorCalls: 1,
+      },
     ],
   },
   VerifyAuthChallengeResponse: {
     fixture: 'verify-auth-challenge.sms-otp',
     path: 'right sign-in code',
     prepare: verifyAuthChallenge('sign_in'),
-    floor: '2: the lockout read + the answer recorded on the code (issue 10); +1 on first phone proof',
+    floor:
+      '2: the lockout read + the answer recorded on the code (issue 10); the rarer paths below add what they must tell',
     floorCalls: 2,
     variants: [
       {
-        label: 'first phone proof (code to a new number)',
+        label: 'first phone proof (+ the phone bound, its audit record and security email)',
         prepare: verifyAuthChallenge('verify_phone'),
-        floorCalls: 3,
+        floorCalls: 5,
+      },
+      {
+        label: 'RECOVERY (a request on the code; no failure, no attempt)',
+        prepare: verifyRecovery('switch'),
+        floorCalls: 2,
+      },
+      {
+        label: 'right recovery code (burnt with one update; audit record, security email)',
+        prepare: verifyRecovery('code'),
+        floorCalls: 4,
+      },
+      {
+        label: 'OK to new recovery codes (one put; audit record, security email)',
+        prepare: verifyRecovery('codes'),
+        floorCalls: 4,
       },
       {
         label: 'wrong code (counted on the code, failure recorded)',
