@@ -23,6 +23,7 @@ import { emailDomain, normaliseEmail } from '#shared/invites/email';
 import { checkInvite, isExpired } from '#shared/invites/invite';
 import type { InviteStore } from '#shared/invites/store';
 import { logger, maskEmail } from '#shared/logger';
+import { countMetric } from '#shared/metrics';
 
 export interface PreSignUpDeps {
   store: Pick<InviteStore, 'get' | 'consume'>;
@@ -95,4 +96,6 @@ async function allowExternalProvider(event: PreSignUpEvent, deps: PreSignUpDeps)
   const consumed = await deps.store.consume(email, event.userName, deps.now());
   if (consumed.outcome !== 'accepted') throw new InvalidInvitationError(`consume_${consumed.outcome}`);
   logger.info('external provider sign-up allowed by invite; invite consumed', { email: maskEmail(email) });
+  // Counted once: a retry by the same identity found it already accepted.
+  if (!retry) countMetric('PreSignUp', 'InvitesAccepted');
 }

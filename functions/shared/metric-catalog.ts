@@ -114,8 +114,9 @@ export const METRICS = {
     emittedBy: ['CreateAuthChallenge', 'VerifyAuthChallengeResponse'],
   },
   InvitesAccepted: {
-    about: 'An invite was consumed for a confirmed user (PostConfirmation, or the reconciliation)',
-    emittedBy: ['PostConfirmation', 'PreAuthentication'],
+    about:
+      'An invite was consumed (PostConfirmation, the reconciliation, or a federated sign-up in PreSignUp)',
+    emittedBy: ['PreSignUp', 'PostConfirmation', 'PreAuthentication'],
   },
   InvitesRefused: {
     about: 'A sign-up was refused for its invite (reason: why)',
