@@ -280,7 +280,7 @@ byId('download-list').addEventListener('click', () => {
   const url = URL.createObjectURL(new Blob([codesFile(current.list, location.host)], { type: 'text/plain' }));
   const link = Object.assign(document.createElement('a'), { href: url, download: 'recovery-codes.txt' });
   link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
   byId('round-status').textContent = 'Downloaded recovery-codes.txt.';
 });
 
