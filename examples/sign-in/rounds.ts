@@ -1,32 +1,67 @@
 /**
  * How the page asks for each kind of round. After the password, every round of a sign-in is a
- * CUSTOM_CHALLENGE whose parameters carry a `type` (docs/two-factor.md, "The protocol"); this
- * table says, per type, what to ask and what to say when the same round comes back (the answer
- * was not accepted). A new round type is one more entry here; the page needs nothing else.
+ * CUSTOM_CHALLENGE whose parameters carry a `type` (docs/protocol.md); this table says, per type,
+ * what to show, what to ask, which reserved answers to offer as buttons and what to say when the
+ * same round comes back (the answer was not accepted). A new round type is one more entry here;
+ * the page needs nothing else.
  */
 
 /** The public challenge parameters of a round (Cognito adds its own USERNAME). */
 export type RoundParameters = Record<string, string | undefined>;
 
+/** The reserved answers (docs/protocol.md, "Reserved answers"). */
+export const RESEND = 'RESEND';
+export const RECOVERY = 'RECOVERY';
+export const ACKNOWLEDGE = 'OK';
+
 export interface Round {
   /** The heading of the step. */
   title: string;
-  /** The label of the one input, from the round's parameters. */
+  /** What the step asks, from the round's parameters: the input's label, or the step's text. */
   label: (parameters: RoundParameters) => string;
-  /** The input's attributes: what keyboard and autofill suit the answer. */
-  input: {
+  /**
+   * The one input's attributes: what keyboard and autofill suit the answer. None: the round has
+   * nothing to type and is answered with `answer` by its button.
+   */
+  input?: {
     type: 'text' | 'tel';
     autocomplete: string;
     inputMode: 'text' | 'tel' | 'numeric';
     placeholder?: string;
   };
+  /** A hint under the input (the answer's format). */
+  hint?: string;
+  /** The fixed answer of a round without an input (RECOVERY_CODES: `OK`). */
+  answer?: string;
+  /** The text of the button that answers (default `Continue`). */
+  submit?: string;
+  /** Items to show in a list, to be saved by the person (the new recovery codes). */
+  list?: (parameters: RoundParameters) => string[];
   /** Shown when this round is asked again right after an answer to it. */
   retry: string;
   /** The round takes the reserved answer `RESEND` (a new code): the page offers a button for it. */
   resend?: boolean;
+  /**
+   * The round takes the reserved answer `RECOVERY` when its code goes to the verified phone (not
+   * to a number being added): the page offers "Lost your phone?" for it.
+   */
+  recovery?: boolean;
 }
 
+const codeInput = { type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric' } as const;
+
+/** "The 6-digit code sent to +*******0123". */
+const codeLabel = (parameters: RoundParameters, fallback: string) =>
+  `The ${parameters.length ?? ''}-digit code sent to ${parameters.destination ?? fallback}`;
+
 export const ROUNDS: Record<string, Round> = {
+  EMAIL_OTP: {
+    title: 'Enter the code we emailed you',
+    label: (parameters) => codeLabel(parameters, 'your email'),
+    input: codeInput,
+    retry: 'That code is not right. Check the latest email and try again.',
+    resend: true,
+  },
   PHONE_REQUIRED: {
     title: 'Add your mobile number',
     label: () => 'Mobile number, with the country code',
@@ -35,11 +70,27 @@ export const ROUNDS: Record<string, Round> = {
   },
   SMS_OTP: {
     title: 'Enter the code we texted you',
-    label: (parameters) =>
-      `The ${parameters.length ?? ''}-digit code sent to ${parameters.destination ?? 'your phone'}`,
-    input: { type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric' },
+    label: (parameters) => codeLabel(parameters, 'your phone'),
+    input: codeInput,
     retry: 'That code is not right. Check the latest text message and try again.',
     resend: true,
+    recovery: true,
+  },
+  RECOVERY_CODE: {
+    title: 'Enter a recovery code',
+    label: () => 'One of the recovery codes you saved',
+    input: { type: 'text', autocomplete: 'off', inputMode: 'text', placeholder: 'XXXX-XXXX-XXXX' },
+    hint: 'Three groups of four letters and digits: XXXX-XXXX-XXXX (any case, dashes optional). Each code works once.',
+    retry: 'That recovery code is not right. Check it and try again.',
+  },
+  RECOVERY_CODES: {
+    title: 'Save your recovery codes',
+    label: () =>
+      'If you lose your phone, each of these codes signs you in once. Keep them somewhere safe: they are shown only now.',
+    answer: ACKNOWLEDGE,
+    submit: 'I have saved these codes',
+    list: (parameters) => (parameters.codes ?? '').split(' ').filter(Boolean),
+    retry: 'Here is a new set of codes: save these instead.',
   },
 };
 
@@ -61,4 +112,14 @@ export function roundFor(type: string | undefined): Round {
       retry: 'That answer was not accepted. Try again.',
     }
   );
+}
+
+/** The text of a saved-codes file: what they are for, then one code a line. */
+export function codesFile(codes: readonly string[], site: string): string {
+  return [
+    `Recovery codes for ${site}: each signs you in once if you lose your phone.`,
+    '',
+    ...codes,
+    '',
+  ].join('\n');
 }

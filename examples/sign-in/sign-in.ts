@@ -6,8 +6,10 @@
  *   2. Sign up with the invite code (ClientMetadata.inviteCode, checked by PreSignUp); invited
  *      users are confirmed at once and signed in automatically.
  *   3. Sign in with CUSTOM_WITH_SRP: Amplify proves the password by SRP, then hands over the
- *      rounds (PHONE_REQUIRED, SMS_OTP, ...); each is asked as rounds.ts says, and answered with
- *      confirmSignIn until Cognito issues tokens.
+ *      rounds (EMAIL_OTP, PHONE_REQUIRED, SMS_OTP, RECOVERY_CODE, RECOVERY_CODES: docs/protocol.md);
+ *      each is asked as rounds.ts says, and answered with confirmSignIn until Cognito issues
+ *      tokens. The reserved answers RESEND and RECOVERY are buttons; an intent chosen on the form
+ *      (change_phone, new_recovery_codes) goes with every call as ClientMetadata.intent.
  *   4. Show the decoded ID token.
  * Errors a trigger throws reach the page as `<Trigger> failed with error <message>.`; the message
  * is short and safe to show (docs/two-factor.md, "Errors the app can see").
@@ -24,7 +26,7 @@ import {
   signOut,
   signUp,
 } from 'aws-amplify/auth';
-import { afterResend, roundFor } from './rounds';
+import { afterResend, codesFile, RECOVERY, RESEND, roundFor } from './rounds';
 
 // ---- 1. Configuration ---------------------------------------------------------------------
 // In your app: the UserPoolId and UserPoolClientId outputs of your stack, and no endpoint.
@@ -74,7 +76,7 @@ function onSubmit(formId: string, step: (fields: FormData) => Promise<void>): vo
   const form = byId<HTMLFormElement>(formId);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const button = form.querySelector('button');
+    const button = form.querySelector<HTMLButtonElement>('button[type=submit]');
     if (button) button.disabled = true;
     say();
     try {
@@ -107,6 +109,7 @@ onSubmit('sign-up-form', async (fields) => {
     },
   });
   if (nextStep.signUpStep === 'COMPLETE_AUTO_SIGN_IN') {
+    startSignIn();
     await follow(await autoSignIn());
   } else if (nextStep.signUpStep === 'CONFIRM_SIGN_UP') {
     // Only when the stack does not confirm invited users itself (autoConfirmInvitedUsers: false).
@@ -119,50 +122,96 @@ onSubmit('confirm-form', async (fields) => {
     username: pendingEmail,
     confirmationCode: field(fields, 'code'),
   });
-  if (nextStep.signUpStep === 'COMPLETE_AUTO_SIGN_IN') await follow(await autoSignIn());
+  if (nextStep.signUpStep === 'COMPLETE_AUTO_SIGN_IN') {
+    startSignIn();
+    await follow(await autoSignIn());
+  }
 });
 
 // ---- 3. Sign-in: the password, then one round after another ----------------------------------
+/**
+ * What the page remembers about the sign-in under way (in memory only: nothing of a round, and
+ * never a recovery code, goes to the URL, the console or storage).
+ */
+const current: {
+  /** `ClientMetadata` of every call of this sign-in: the intent chosen on the form, if any. */
+  clientMetadata?: Record<string, string> | undefined;
+  /** A number is being added: its SMS code is no sign-in code, so `RECOVERY` is not offered. */
+  addingNumber: boolean;
+  /** The type of the round on screen: when the same type comes back, the answer was not accepted. */
+  type?: string | undefined;
+  /** The items the round on screen lists (the new recovery codes), for Copy and Download. */
+  list: string[];
+} = { addingNumber: false, list: [] };
+
+/** Starts following a new sign-in: nothing of an earlier one carries over. */
+function startSignIn(intent = ''): void {
+  Object.assign(current, {
+    clientMetadata: intent ? { intent } : undefined,
+    addingNumber: false,
+    type: undefined,
+  });
+  showList([]);
+}
+
 onSubmit('sign-in-form', async (fields) => {
+  // An intent (docs/protocol.md, "Intents") adds steps after the code; it never skips one. It goes
+  // with every call of the sign-in as ClientMetadata.intent.
+  startSignIn(field(fields, 'intent'));
   const result = await signIn({
     username: field(fields, 'email'),
     password: String(fields.get('password') ?? ''),
-    options: { authFlowType: 'CUSTOM_WITH_SRP' },
+    options: { authFlowType: 'CUSTOM_WITH_SRP', clientMetadata: current.clientMetadata },
   });
   await follow(result);
 });
 
-/** The type of the round on screen: when the same type comes back, the answer was not accepted. */
-let roundOnScreen: string | undefined;
+/** Answers the round on screen (with the sign-in's ClientMetadata). */
+const answer = (challengeResponse: string) =>
+  confirmSignIn({ challengeResponse, options: { clientMetadata: current.clientMetadata } });
 
 onSubmit('round-form', async (fields) => {
-  const answered = roundOnScreen;
-  await follow(await confirmSignIn({ challengeResponse: field(fields, 'answer') }), answered);
+  const answered = current.type;
+  // A round without an input (RECOVERY_CODES) has its fixed answer (OK).
+  const round = roundFor(answered);
+  await follow(await answer(round.answer ?? field(fields, 'answer')), answered);
 });
 
-// `RESEND` is a reserved answer of a code round: a new code (or how long to wait), never a guess.
-byId<HTMLButtonElement>('resend').addEventListener('click', async (event) => {
-  const button = event.currentTarget as HTMLButtonElement;
-  button.disabled = true;
-  say();
-  try {
-    const result = await confirmSignIn({ challengeResponse: 'RESEND' });
-    await follow(result);
-    if (result.nextStep.signInStep === 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE')
-      byId('round-retry').textContent = afterResend(result.nextStep.additionalInfo ?? {});
-  } catch (error) {
-    say(explain(error));
-    if ((error as { name?: string }).name === 'NotAuthorizedException') show('sign-in-view', 'sign-up-view');
-  } finally {
-    button.disabled = false;
-  }
+/**
+ * The reserved answers as buttons: `RESEND` (a new code, or how long to wait) and `RECOVERY` (a
+ * recovery code instead of the SMS code). Neither is ever judged as a guess.
+ */
+function onReservedAnswer(buttonId: string, word: string, after?: (result: SignInOutput) => void): void {
+  byId<HTMLButtonElement>(buttonId).addEventListener('click', async (event) => {
+    const button = event.currentTarget as HTMLButtonElement;
+    button.disabled = true;
+    say();
+    try {
+      const result = await answer(word);
+      await follow(result);
+      after?.(result);
+    } catch (error) {
+      say(explain(error));
+      if ((error as { name?: string }).name === 'NotAuthorizedException')
+        show('sign-in-view', 'sign-up-view');
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+onReservedAnswer('resend', RESEND, (result) => {
+  if (result.nextStep.signInStep === 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE')
+    byId('round-retry').textContent = afterResend(result.nextStep.additionalInfo ?? {});
 });
+onReservedAnswer('recovery', RECOVERY);
 
 /** Shows whatever Cognito asks next: a round, or the tokens. */
 async function follow(result: SignInOutput, answered?: string): Promise<void> {
   const { nextStep } = result;
+  showList([]);
   if (nextStep.signInStep === 'DONE') {
-    roundOnScreen = undefined;
+    current.type = undefined;
     await showIdToken();
     return;
   }
@@ -171,16 +220,69 @@ async function follow(result: SignInOutput, answered?: string): Promise<void> {
   }
   const parameters = nextStep.additionalInfo ?? {};
   const round = roundFor(parameters.type);
+  if (parameters.type === 'PHONE_REQUIRED') current.addingNumber = true;
+  current.type = parameters.type;
+
   byId('round-title').textContent = round.title;
-  byId('round-label').textContent = round.label(parameters);
   byId('round-retry').textContent = answered !== undefined && answered === parameters.type ? round.retry : '';
-  const input = byId<HTMLFormElement>('round-form').elements.namedItem('answer') as HTMLInputElement;
+  // The question: the label of the input, or the step's text when there is nothing to type.
+  const input = byId<HTMLInputElement>('round-answer');
+  const label = byId('round-label');
+  const text = byId('round-text');
+  label.textContent = round.label(parameters);
+  text.textContent = round.input ? '' : round.label(parameters);
   Object.assign(input, { value: '', placeholder: '', ...round.input });
+  // A disabled input is neither required nor sent.
+  input.disabled = label.hidden = input.hidden = !round.input;
+  text.hidden = Boolean(round.input);
+  // A hint (the answer's format) is read out with the input.
+  const hint = byId('round-hint');
+  hint.textContent = round.hint ?? '';
+  hint.hidden = !round.hint;
+  if (round.hint) input.setAttribute('aria-describedby', hint.id);
+  else input.removeAttribute('aria-describedby');
+  showList(round.list?.(parameters) ?? []);
+  byId('round-submit').textContent = round.submit ?? 'Continue';
   byId('resend').hidden = !round.resend;
-  roundOnScreen = parameters.type;
+  byId('recovery').hidden = !round.recovery || current.addingNumber;
   show('round-view');
-  input.focus();
+  (round.input ? input : byId('round-submit')).focus();
 }
+
+/** The list of the round on screen (the new recovery codes), each as text, with Copy and Download. */
+function showList(items: string[]): void {
+  current.list = items;
+  const list = byId('round-list');
+  list.replaceChildren(
+    ...items.map((item) => {
+      const entry = document.createElement('li');
+      entry.textContent = item;
+      return entry;
+    }),
+  );
+  byId('round-status').textContent = '';
+  byId('round-list-view').hidden = items.length === 0;
+  // The clipboard needs a secure context (https://, or this page on localhost).
+  byId('copy-list').hidden = !navigator.clipboard;
+}
+
+byId('copy-list').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText(codesFile(current.list, location.host));
+    byId('round-status').textContent = 'Copied. Paste them somewhere safe.';
+  } catch {
+    byId('round-status').textContent = 'Copying is not allowed here: download them or write them down.';
+  }
+});
+
+byId('download-list').addEventListener('click', () => {
+  // A file made in the page: the codes never go to a server or into a URL of their own.
+  const url = URL.createObjectURL(new Blob([codesFile(current.list, location.host)], { type: 'text/plain' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: 'recovery-codes.txt' });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  byId('round-status').textContent = 'Downloaded recovery-codes.txt.';
+});
 
 // ---- 4. Signed in: the decoded ID token -------------------------------------------------------
 async function showIdToken(): Promise<void> {
@@ -191,6 +293,7 @@ async function showIdToken(): Promise<void> {
 
 byId('sign-out').addEventListener('click', async () => {
   await signOut();
+  startSignIn();
   say();
   show('sign-in-view', 'sign-up-view');
 });
