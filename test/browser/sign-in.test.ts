@@ -322,10 +322,7 @@ describe('inviting, signing up and signing in, in a browser', () => {
     expect(await idToken()).toMatchObject({ email: ada.email, phone_number: phone });
   });
 
-  // Fails until the local stack gives Create an email sender (issue 12, security emails): today
-  // Create refuses the EMAIL_OTP round with "A code cannot be sent to your email address". Once
-  // it passes, jest reports this `failing` test as failed: drop `.failing` then.
-  it.failing('past the enrolment grace, the first sign-in proves the mailbox first: the emailed code, then the phone', async () => {
+  it('past the enrolment grace, the first sign-in proves the mailbox first: the emailed code, then the phone', async () => {
     const lin = await env.signUpInvited('lin');
     await confirmedAgo(lin.sub, 2 * 60);
     const phone = env.newPhone();
