@@ -1,16 +1,18 @@
 /**
  * The SecurityNotices port (notices.ts) on the real services: the audit record and the email
  * through #shared/notices (DynamoDB, then SES when a sender is set), and the SMS to the old number
- * through SNS. Best effort, like the port says: nothing here throws. The SNS and SES clients are
- * loaded at their first use, so a sign-in that tells nobody (nearly all of them) loads neither.
+ * through SNS. Best effort, like the port says: nothing here throws. The SES client is loaded at
+ * the first email (#shared/aws/ses), the SNS client at the first SMS.
  */
 import { dynamodb } from '#shared/aws/dynamodb';
 import type { EmailSenderOptions } from '#shared/aws/ses';
+import { snsSmsSender } from '#shared/aws/sms';
 import { DependencyError } from '#shared/challenge/errors';
 import { logger } from '#shared/logger';
 import type { Branding } from '#shared/messages/branding';
 import { renderPhoneChangedSms } from '#shared/messages/index';
 import { countFailure } from '#shared/metrics';
+import { recordSecurityEvent, securityEventDeps } from '#shared/notices/index';
 import type { SecurityNotices } from './notices';
 
 export function securityNotices(input: {
@@ -21,7 +23,6 @@ export function securityNotices(input: {
 }): SecurityNotices {
   return {
     async record(sub, event, target) {
-      const { recordSecurityEvent, securityEventDeps } = await import('#shared/notices/index');
       await recordSecurityEvent(
         securityEventDeps({
           dynamodb,
@@ -44,10 +45,8 @@ export function securityNotices(input: {
     },
     async tellOldNumber({ phone, newDestination, locale }) {
       try {
-        const [{ sns }, { snsSmsSender }] = await Promise.all([
-          import('#shared/aws/sns'),
-          import('#shared/aws/sms'),
-        ]);
+        // The SNS client is made at the first SMS: nearly no sign-in changes a phone.
+        const { sns } = await import('#shared/aws/sns');
         const message = renderPhoneChangedSms({ appName: input.branding.appName, newDestination, locale });
         await snsSmsSender(sns, {}, input.signal).send({ phone, message });
         logger.info('the old number was told of the change');

@@ -204,6 +204,8 @@ describe('reset-phone', () => {
       codeInFlightDeleted: false,
       enrolmentGraceEnded: false,
       signedOut: true,
+      // No sender is configured here (SECURITY_EMAIL_FROM unset): recorded, nobody emailed.
+      notice: 'no_sender',
     });
     expect(await trail(user.sub)).toHaveLength(2);
     const text = await run(['reset-phone', '--email', emailOf(user), ...target]);
