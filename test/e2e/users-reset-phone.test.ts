@@ -245,7 +245,9 @@ describe('reset-phone on the local stack', () => {
 
   test('the user was emailed a security notice of the reset (masked number only)', async () => {
     const mails = await env.outbox({ to: ada.email, channel: 'email' });
-    const notice = mails.find((mail) => /phone number of your .* account was removed/.test(mail.subject ?? ''));
+    const notice = mails.find((mail) =>
+      /phone number of your .* account was removed/.test(mail.subject ?? ''),
+    );
     expect(notice?.body).toContain(ada.phone.slice(-4));
     expect(notice?.body).not.toContain(ada.phone);
   });

@@ -12,6 +12,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CodeRecord } from '#shared/auth-state/challenge-store';
 import { dynamodb } from '#shared/aws/dynamodb';
+import { snsSmsSender } from '#shared/aws/sms';
 import { sns } from '#shared/aws/sns';
 import { codeMatches, hashCode } from '#shared/challenge/code';
 import { parsePrivateParameters, ROUND_ID_PATTERN } from '#shared/challenge/protocol';
@@ -23,7 +24,6 @@ import newPhone from '../../../fixtures/create-auth-challenge.sms-otp-new-phone.
 import retry from '../../../fixtures/create-auth-challenge.sms-otp-retry.json';
 import userNotFound from '../../../fixtures/create-auth-challenge.user-not-found.json';
 import { handler } from '../../../functions/create-auth-challenge/handler';
-import { snsSmsSender } from '#shared/aws/sms';
 import { captureLogs } from '../shared/capture-logs';
 import { loadIsolated } from '../shared/isolated';
 
