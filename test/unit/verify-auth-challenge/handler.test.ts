@@ -282,7 +282,13 @@ describe('SMS_OTP answers: right digits', () => {
   test('the right code to a new number: that number (from the private parameters, never an answer) becomes the verified phone, after the code is marked used', async () => {
     const { response } = await run(enrolmentAnswer('123456'));
     expect(response.answerCorrect).toBe(true);
-    expect(ddbCommands()).toEqual(['QueryCommand', 'UpdateCommand']);
+    // The status read, the code marked used, then the phone_bound audit record (security notice).
+    expect(ddbCommands()).toEqual(['QueryCommand', 'UpdateCommand', 'PutCommand']);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      action: 'phone_bound',
+      by: 'user',
+      destination: '+*******3456',
+    });
     expect(idp).toHaveReceivedCommandWith(AdminUpdateUserAttributesCommand, {
       UserPoolId: smsOtp.userPoolId,
       Username: smsOtp.userName,
@@ -584,8 +590,9 @@ describe('other events', () => {
     await run(enrolmentAnswer('123456'));
     await run(codeAnswer('000000'));
     const calls = [...ddb.calls(), ...idp.calls()];
-    // Query + UpdateItem + AdminUpdateUserAttributes, then Query + TransactWriteItems.
-    expect(calls.length).toBe(5);
+    // Query + UpdateItem + AdminUpdateUserAttributes + the audit PutItem, then Query +
+    // TransactWriteItems.
+    expect(calls.length).toBe(6);
     for (const call of calls)
       expect(
         ((call.args as unknown[])[1] as { abortSignal?: unknown } | undefined)?.abortSignal,
