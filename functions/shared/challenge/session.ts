@@ -278,13 +278,6 @@ export function wrongAnswers(blocks: readonly Block[]): number {
   return wrong;
 }
 
-/** Wrong codes of the code rounds alone (the resend tests' view). */
-export function wrongCodes(rounds: readonly CustomRound[]): number {
-  return rounds.filter(
-    (round, index) => isCodeChannel(round.type) && !round.ok && rounds[index + 1]?.mark === undefined,
-  ).length;
-}
-
 /** New codes sent in answer to `RESEND`. */
 export function resentCodes(rounds: readonly CustomRound[]): number {
   return rounds.filter((round) => round.mark === 'resent').length;
