@@ -29,13 +29,31 @@ import { errorName, type SignInStep, signIn, userPool } from './client';
 import type { OutboxMessage } from './outbox';
 import { STACK_PATH, type StackInfo, startStack } from './stack';
 
+/** The numbers reserved for fiction in an allowed country (US): 555-0100 to 555-0199. */
+export const DEMO_PHONES: readonly string[] = Array.from({ length: 100 }, (_, i) => `+14155550${100 + i}`);
+
 /**
- * A phone number in an allowed country (US) from the range reserved for fiction (555-0100 to
- * 555-0199), a different one per run so repeated demos against one stack stay within the
- * per-phone send limit.
+ * A demo number no earlier telling on this stack has texted (its outbox is empty) and not in
+ * `taken`: each telling uses four numbers, and the per-number send limits hold across tellings,
+ * so a number reused from an earlier telling could be refused. Numbers are tried in random order;
+ * once all 100 have been used, any number not in `taken` (the limits may refuse it).
  */
-export function demoPhone(): string {
-  return `+14155550${randomInt(100, 200)}`;
+export async function freshDemoPhone(
+  sentTo: (phone: string) => Promise<number>,
+  taken: readonly string[] = [],
+): Promise<string> {
+  const order = [...DEMO_PHONES];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [order[i], order[j]] = [order[j] as string, order[i] as string];
+  }
+  const candidates = order.filter((phone) => !taken.includes(phone));
+  for (const phone of candidates) {
+    if ((await sentTo(phone)) === 0) return phone;
+  }
+  const fallback = candidates[0];
+  if (fallback === undefined) throw new Error('every demo number is taken');
+  return fallback;
 }
 export const DEMO_PASSWORD = 'Correct-Horse-Battery-9';
 const WRONG_CODES_TO_FAIL = 3;
@@ -115,18 +133,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const showSms = (sms: OutboxMessage) => detail(`${cyan('📱')} SMS to ${sms.to}: ${dim(`"${sms.body}"`)}`);
 
     const email = `ada.${randomBytes(3).toString('hex')}@example.com`;
-    const phone = demoPhone();
+    /** Ada's first number, drawn when she first signs in. */
+    let phone = '';
     let inviteCode = '';
     let firstSession: CognitoUserSession | undefined;
     let recoveryCodes: string[] = [];
     /** Ada's number now (she changes it, then loses the phone). */
-    let current = phone;
-    const otherPhone = (...taken: string[]) => {
-      for (;;) {
-        const candidate = demoPhone();
-        if (!taken.includes(candidate)) return candidate;
-      }
-    };
+    let current = '';
+    const otherPhone = (...taken: string[]) =>
+      freshDemoPhone(async (to) => (await outbox(to)).length, taken);
 
     const steps: Array<[string, () => Promise<void>]> = [
       [
@@ -180,6 +195,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
           check(
             'password proven by SRP (it never left the client); the pool asks for a phone: PHONE_REQUIRED',
           );
+          phone = await otherPhone();
+          current = phone;
           const before = (await outbox(phone)).length;
           detail(`Ada answers with ${phone}`);
           step = await step.answer(phone);
@@ -274,7 +291,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       [
         'Ada changes her number (ClientMetadata.intent = change_phone)',
         async () => {
-          const next = otherPhone(phone);
+          const next = await otherPhone(phone);
           const intent = { intent: 'change_phone' };
           const before = (await outbox(current)).length;
           let step = await signIn(pool, email, DEMO_PASSWORD);
@@ -318,7 +335,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
             }),
           );
           await signUp(cognito, info.clientId, bea, beaCode);
-          const lost = otherPhone(phone, current);
+          const lost = await otherPhone(phone, current);
           let step = await signIn(pool, bea, DEMO_PASSWORD);
           expect(step.kind === 'challenge', `expected PHONE_REQUIRED, got ${describe(step)}`);
           step = await step.answer(lost);
@@ -335,7 +352,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
             `${bea} signed up, enrolled ${lost} and saved her ten recovery codes; then the phone is lost`,
           );
 
-          const next = otherPhone(phone, current, lost);
+          const next = await otherPhone(phone, current, lost);
           step = await signIn(pool, bea, DEMO_PASSWORD);
           expect(
             step.kind === 'challenge' && step.parameters.type === 'SMS_OTP',
