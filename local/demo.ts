@@ -140,8 +140,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     let recoveryCodes: string[] = [];
     /** Ada's number now (she changes it, then loses the phone). */
     let current = '';
-    const otherPhone = (...taken: string[]) =>
-      freshDemoPhone(async (to) => (await outbox(to)).length, taken);
+    const otherPhone = (...taken: string[]) => freshDemoPhone(async (to) => (await outbox(to)).length, taken);
 
     const steps: Array<[string, () => Promise<void>]> = [
       [
