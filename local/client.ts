@@ -55,6 +55,8 @@ export function signIn(
   username: string,
   password: string,
   flow: 'CUSTOM_AUTH' | 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' = 'CUSTOM_AUTH',
+  /** Sent with the PASSWORD_VERIFIER answer (e.g. a remembered device's `deviceId`). */
+  clientMetadata?: Record<string, string>,
 ): Promise<SignInStep> {
   const user = new CognitoUser({ Username: username, Pool: pool });
   user.setAuthenticationFlowType(flow);
@@ -94,7 +96,14 @@ export function signIn(
       }),
   };
   const first = nextStep();
-  user.authenticateUser(new AuthenticationDetails({ Username: username, Password: password }), callbacks);
+  user.authenticateUser(
+    new AuthenticationDetails({
+      Username: username,
+      Password: password,
+      ...(clientMetadata ? { ClientMetadata: clientMetadata } : {}),
+    }),
+    callbacks,
+  );
   return first;
 }
 

@@ -39,6 +39,13 @@
  *   - otherwise it was a wrong code: the same code again, no message, unless the code is dead
  *     meanwhile (used by another sign-in, its shared wrong-answer budget spent, replaced or
  *     expired): then the sign-in ends with the expired-code message.
+ * - DEVICE_PROOF: the first custom round of a sign-in to the verified phone becomes a DEVICE_PROOF
+ *   round instead of the SMS code when the app names a device (`ClientMetadata.deviceId` of the
+ *   PASSWORD_VERIFIER answer) that the user has remembered, unexpired (read with the status Query:
+ *   no extra call), and remembered devices are on: public `challenge` (32 random bytes), private
+ *   the device id and the challenge. Nothing written, nothing sent: 1 call. Any other device id,
+ *   expired, revoked or unknown, gets the SMS round exactly as if none were named. An unknown user
+ *   gets the decoy SMS round whatever it names.
  * - RECOVERY_CODE: a fresh round id; nothing read (Verify checks the answer against the set).
  * - RECOVERY_CODES: a new set of recovery codes, shown in the public `codes` parameter; their hashes
  *   go to Verify in the private parameters and are stored only when the user answers `OK`.
@@ -48,7 +55,8 @@
  *
  * The code exists in clear only in the SMS or email.
  */
-import { type AccountRecords, assertSignInAllowed } from '#shared/auth-state/account-status';
+import { type AccountRecords, assertSignInAllowed, usableDevice } from '#shared/auth-state/account-status';
+import { newDeviceChallenge, readDeviceId } from '#shared/challenge/device-proof';
 import { ChallengeExpiredError, EmailUnavailableError, SmsUnavailableError } from '#shared/challenge/errors';
 import { newRoundId, PARAM, privateParameters, readIntent } from '#shared/challenge/protocol';
 import { newRecoverySet, RECOVERY_CODE_COUNT } from '#shared/challenge/recovery-codes';
@@ -94,6 +102,7 @@ export async function createAuthChallenge(event: CreateAuthChallengeEvent, deps:
     case 'repeat_code':
       return repeatCode(event, sub, plan, deps);
     case 'send_code':
+      if (plan.phoneFrom === 'profile' && plan.deviceMayProve && askDeviceProof(event, records, deps)) return;
       return sendCode(event, sub, plan, deps);
     case 'ask_recovery_code':
       return askRecoveryCode(event);
@@ -149,6 +158,24 @@ async function sendCode(
   const phone = await deps.challenges.getPhoneCandidate(sub, plan.phoneRoundId, deps.now().getTime());
   if (!phone) throw new ChallengeExpiredError('phone_expired');
   await issueAndSend(event, sub, { channel: 'SMS_OTP', phone, purpose: plan.purpose }, deps);
+}
+
+/** A DEVICE_PROOF round when the app names a usable remembered device; else `false` (the SMS round). */
+function askDeviceProof(event: CreateAuthChallengeEvent, records: AccountRecords, deps: CreateDeps): boolean {
+  if (!deps.settings.rememberDeviceDays) return false;
+  const device = usableDevice(records, readDeviceId(event.request.clientMetadata), deps.now());
+  if (!device) return false;
+  const id = newRoundId();
+  const challenge = newDeviceChallenge();
+  respond(
+    event,
+    'DEVICE_PROOF',
+    id,
+    { [PARAM.challenge]: challenge },
+    privateParameters({ type: 'DEVICE_PROOF', id, deviceId: device.id, challenge }),
+  );
+  logger.info('device proof requested', { roundId: id });
+  return true;
 }
 
 /** A new set, shown once; stored by Verify only when acknowledged. Nothing read or written here. */

@@ -22,6 +22,8 @@ export interface CreateSettings {
   /** Safe enrolment (settings.ts, `enrolmentSettings`); absent: `after-grace`, 60 minutes. */
   enrolmentEmailProof?: 'after-grace' | 'always' | 'never' | undefined;
   enrolmentGraceMinutes?: number | undefined;
+  /** REMEMBER_DEVICE_DAYS: 0 turns remembered devices off (no DEVICE_PROOF round); absent: 0. */
+  rememberDeviceDays?: number | undefined;
 }
 
 /** Renders and sends an EMAIL_OTP code (SES v2 in the handler). */

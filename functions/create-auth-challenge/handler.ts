@@ -8,7 +8,7 @@ import { emailSenderFrom, emailSenderOptions, emailSettings } from '#shared/aws/
 import { snsSmsSender } from '#shared/aws/sms';
 import { sns } from '#shared/aws/sns';
 import { CLEANUP_GRACE_MS, sleep, TRIGGER_BUDGET_MS, withDeadline } from '#shared/challenge/deadline';
-import { attemptSettings, resendSettings } from '#shared/challenge/settings';
+import { attemptSettings, deviceSettings, resendSettings } from '#shared/challenge/settings';
 import { readConfig, setting } from '#shared/config';
 import { createAuthChallengeEvent } from '#shared/events/create-auth-challenge';
 import { brandingFrom, brandingSettings } from '#shared/messages/index';
@@ -34,6 +34,7 @@ const config = readConfig({
   ...resendSettings,
   ...lockoutSettings,
   ...enrolmentSettings,
+  ...deviceSettings,
   ...brandingSettings,
   ...emailSettings,
 });
@@ -54,6 +55,7 @@ const settings = {
   appName: config.APP_NAME,
   enrolmentEmailProof: config.ENROLMENT_EMAIL_PROOF,
   enrolmentGraceMinutes: config.ENROLMENT_GRACE_MINUTES,
+  rememberDeviceDays: config.REMEMBER_DEVICE_DAYS,
 };
 /** EMAIL_OTP codes go out through SES from SECURITY_EMAIL_FROM; unset, no EMAIL_OTP round exists. */
 const emailOptions = emailSenderOptions(config);

@@ -38,6 +38,14 @@ export class InvalidEventError extends UserFacingError {
   }
 }
 
+/**
+ * ClientMetadata the app sent is malformed (a remembered device's key or name): the message says
+ * what the field must be, and names no user state. Thrown before anything is judged or written.
+ */
+export class InvalidClientMetadataError extends UserFacingError {
+  override name = 'InvalidClientMetadataError';
+}
+
 /** What the caller is allowed to see for any error. */
 export function publicMessage(error: unknown): string {
   return error instanceof UserFacingError ? error.message : GENERIC_FAILURE_MESSAGE;

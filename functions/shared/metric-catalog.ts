@@ -83,7 +83,14 @@ export const METRICS = {
   AnswersRejected: {
     about: 'A wrong answer, counted once per round toward the lockout (reason: as the failure record)',
     emittedBy: ['VerifyAuthChallengeResponse'],
-    reasons: ['wrong_code', 'expired_code', 'dead_code', 'invalid_phone', 'wrong_recovery_code'],
+    reasons: [
+      'wrong_code',
+      'expired_code',
+      'dead_code',
+      'invalid_phone',
+      'wrong_recovery_code',
+      'wrong_device_proof',
+    ],
   },
   PhonesEnrolled: {
     about: 'A user proved a first phone number with its code and it became their verified phone_number',
@@ -91,6 +98,14 @@ export const METRICS = {
   },
   PhoneChanges: {
     about: 'A user replaced a verified phone number (intent change_phone, or after a recovery code)',
+    emittedBy: ['VerifyAuthChallengeResponse'],
+  },
+  DeviceProofs: {
+    about: 'A remembered device proved a sign-in instead of an SMS code (one SMS saved)',
+    emittedBy: ['VerifyAuthChallengeResponse'],
+  },
+  DevicesRemembered: {
+    about: 'A user asked to remember a device with a right SMS code and it was stored',
     emittedBy: ['VerifyAuthChallengeResponse'],
   },
   RecoveryCodesUsed: {

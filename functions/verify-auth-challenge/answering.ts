@@ -1,5 +1,5 @@
 /** One answer being judged, and how a wrong one is counted (shared by every kind of round). */
-import type { LockoutState } from '#shared/auth-state/account-status';
+import type { AccountRecords, LockoutState } from '#shared/auth-state/account-status';
 import { type FailureReason, failureRecord } from '#shared/auth-state/keys';
 import type { PrivateRound } from '#shared/challenge/protocol';
 import type { VerifyAuthChallengeEvent } from '#shared/events/verify-auth-challenge';
@@ -14,6 +14,8 @@ export interface Answering {
   sub: string;
   now: Date;
   lockout: LockoutState;
+  /** The account-status records read before the answer (the remembered devices among them). */
+  records: AccountRecords;
   deps: VerifyDeps;
 }
 

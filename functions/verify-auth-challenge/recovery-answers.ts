@@ -6,7 +6,9 @@
  * that code is unused, so a recovery code works once, even for two sign-ins racing with it; a
  * Cognito retry of the answer that burnt it is right again. Anything else is a wrong answer,
  * counted like a wrong SMS code (the per-sign-in limit and the lockout). A right code sends the
- * `recovery_code_used` notice; the sign-in then has to prove a new number before tokens (Define).
+ * `recovery_code_used` notice and revokes every remembered device of the user (the phone, and
+ * perhaps the devices with it, are lost: each must be proven again); the sign-in then has to prove
+ * a new number before tokens (Define).
  *
  * RECOVERY_CODES: `OK` (trimmed, any case) stores the set whose hashes Create put in the private
  * parameters, replacing the old set (ONE conditional PutItem: a Cognito retry of the same answer
@@ -43,6 +45,12 @@ export async function verifyRecoveryCode(
     left: burnt.left,
     retry: burnt.retry,
   });
+  // The devices read with the account status (no extra read); a retry finds them gone already.
+  const devices = (answering.records.devices ?? []).map((device) => device.id);
+  if (devices.length > 0) {
+    const revoked = await deps.devices.revoke(sub, devices);
+    logger.info('remembered devices revoked after a recovery code', { revoked: revoked.length });
+  }
   if (!burnt.retry) {
     countMetric('VerifyAuthChallengeResponse', 'RecoveryCodesUsed');
     await deps.notices?.record(

@@ -38,7 +38,9 @@
  * answers `retryAfter`); `RECOVERY`, to a sign-in code only, marks `recoveryFor` (Create asks for a
  * recovery code). `RECOVERY` to any other code round is refused with nothing written.
  *
- * RECOVERY_CODE and RECOVERY_CODES: recovery-answers.ts.
+ * RECOVERY_CODE and RECOVERY_CODES: recovery-answers.ts. DEVICE_PROOF, and the registration of a
+ * remembered device with a right SMS code (`ClientMetadata.rememberDevice`, checked before the
+ * answer is judged): device-answers.ts.
  *
  * An unknown user (`userNotFound`) is always wrong and nothing is read; its answer to a decoy code
  * round is recorded on the decoy item (ONE UpdateItem: a reserved answer or not), so that Create
@@ -47,6 +49,7 @@
 import { assertSignInAllowed } from '#shared/auth-state/account-status';
 import type { FailureReason } from '#shared/auth-state/keys';
 import { codeMatches, normaliseCodeAnswer } from '#shared/challenge/code';
+import type { RememberRequest } from '#shared/challenge/device-proof';
 import { maskPhone } from '#shared/challenge/mask';
 import {
   isRecoveryAnswer,
@@ -62,6 +65,7 @@ import { countMetric } from '#shared/metrics';
 import { checkPhone } from '#shared/phone';
 import { type Answering, countWrong } from './answering';
 import type { VerifyDeps } from './deps';
+import { rememberDevice, rememberRequest, verifyDeviceAnswer } from './device-answers';
 import { noticeTarget } from './notices';
 import { verifyRecoveryCode, verifyRecoveryCodesAcknowledged } from './recovery-answers';
 
@@ -79,8 +83,12 @@ type CodeRoundOf = Extract<PrivateRound, { type: 'SMS_OTP' | 'EMAIL_OTP' }>;
 export async function verifyAuthChallenge(event: VerifyAuthChallengeEvent, deps: VerifyDeps): Promise<void> {
   event.response.answerCorrect = false;
   const { request } = event;
+  const round = parsePrivateParameters(request.privateChallengeParameters);
+  // A device to remember, checked first and for everyone (an unknown user's decoy round too), so
+  // a malformed one gets the same clear error whether the user exists or not.
+  const remember = round?.type === 'SMS_OTP' ? rememberRequest({ event, deps }) : undefined;
   if (request.userNotFound === true) {
-    const decoy = parsePrivateParameters(request.privateChallengeParameters);
+    const decoy = round;
     if (decoy?.type === 'SMS_OTP') {
       const answer = request.challengeAnswer;
       const asks = isResendAnswer(answer) ? 'resend' : isRecoveryAnswer(answer) ? 'recovery' : undefined;
@@ -91,12 +99,11 @@ export async function verifyAuthChallenge(event: VerifyAuthChallengeEvent, deps:
   }
   const sub = request.userAttributes.sub;
   if (!sub) throw new InvalidEventError('user attribute sub missing');
-  const round = parsePrivateParameters(request.privateChallengeParameters);
   if (!round) throw new InvalidEventError('private challenge parameters malformed');
 
   const now = deps.now();
-  const { lockout } = await assertSignInAllowed(deps.accounts, sub, now, deps.settings.lockout);
-  const answering: Answering = { event, sub, now, lockout, deps };
+  const { records, lockout } = await assertSignInAllowed(deps.accounts, sub, now, deps.settings.lockout);
+  const answering: Answering = { event, sub, now, lockout, records, deps };
   switch (round.type) {
     case 'PHONE_REQUIRED':
       event.response.answerCorrect = await verifyPhoneAnswer(answering, round);
@@ -107,8 +114,11 @@ export async function verifyAuthChallenge(event: VerifyAuthChallengeEvent, deps:
     case 'RECOVERY_CODES':
       event.response.answerCorrect = await verifyRecoveryCodesAcknowledged(answering, round);
       return;
+    case 'DEVICE_PROOF':
+      event.response.answerCorrect = await verifyDeviceAnswer(answering, round, records.devices ?? []);
+      return;
     default:
-      event.response.answerCorrect = await verifyCodeAnswer(answering, round);
+      event.response.answerCorrect = await verifyCodeAnswer(answering, round, remember);
   }
 }
 
@@ -147,7 +157,11 @@ async function verifyPhoneAnswer(
   return true;
 }
 
-async function verifyCodeAnswer(answering: Answering, round: CodeRoundOf): Promise<boolean> {
+async function verifyCodeAnswer(
+  answering: Answering,
+  round: CodeRoundOf,
+  remember: RememberRequest | undefined,
+): Promise<boolean> {
   const { event, sub, now, deps } = answering;
   const failed = async (reason: FailureReason, detail: string): Promise<false> => {
     await countWrong(answering, round, reason);
@@ -193,6 +207,7 @@ async function verifyCodeAnswer(answering: Answering, round: CodeRoundOf): Promi
     if (!round.phone) throw new InvalidEventError('private challenge parameters malformed');
     await bindPhone(answering, round.phone, round.purpose, used.retry);
   }
+  if (remember) await rememberDevice(answering, remember, answering.records.devices ?? [], used.retry);
   // A Cognito retry of this very answer is right again, but the sign-in was counted once.
   if (!used.retry && round.purpose !== 'email_proof')
     countMetric('VerifyAuthChallengeResponse', 'SignInsCompleted');

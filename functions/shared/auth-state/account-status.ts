@@ -8,7 +8,8 @@
  * Sort keys are compared as strings and ISO-8601 timestamps sort in time order, so that range
  * holds exactly: the failures at or after `since` (older ones, kept for the 24 h audit trail, are
  * not read at all, which keeps the read small even under attack), `INVITE#RECONCILED`,
- * `LIFECYCLE#CONFIRMED`, `LOCKOUT#RESET` and `SUSPENSION`. Other items a later feature puts in between are ignored.
+ * `LIFECYCLE#CONFIRMED`, `LOCKOUT#RESET`, the remembered devices (`REMEMBERED#<id>`) and
+ * `SUSPENSION`. Other items a later feature puts in between are ignored.
  *
  * Decisions (`lockoutState`, `accountDecision`) are pure functions over the records read here.
  */
@@ -23,6 +24,7 @@ import {
   CONFIRMED_SK,
   FAILURE_SK_PREFIX,
   LOCKOUT_RESET_SK,
+  REMEMBERED_SK_PREFIX,
   SUSPENSION_SK,
   userPk,
 } from '#shared/auth-state/keys';
@@ -64,6 +66,35 @@ export interface AccountRecords {
   inviteReconciledAt?: string | undefined;
   /** When the sign-up was confirmed (post-confirmation; the enrolment grace), ISO-8601. */
   confirmedAt?: string | undefined;
+  /** The user's remembered devices, expired ones included (their TTL deletes them later). */
+  devices?: RememberedDevice[] | undefined;
+}
+
+/** A remembered device as stored (keys.ts, `REMEMBERED#<id>`). */
+export interface RememberedDevice {
+  /** base64url SHA-256 of the SPKI. */
+  id: string;
+  /** base64url SPKI of its ECDSA P-256 public key. */
+  publicKey: string;
+  name?: string | undefined;
+  /** ISO-8601. */
+  createdAt: string;
+  /** ISO-8601. */
+  expiresAt: string;
+  /** ISO-8601; absent until its first proof. */
+  lastUsedAt?: string | undefined;
+}
+
+/** A device that may prove a sign-in now: stored, not expired. */
+export function usableDevice(
+  records: Pick<AccountRecords, 'devices'>,
+  deviceId: string | undefined,
+  now: Date,
+): RememberedDevice | undefined {
+  if (deviceId === undefined) return undefined;
+  const device = records.devices?.find((candidate) => candidate.id === deviceId);
+  const expiresAt = Date.parse(device?.expiresAt ?? '');
+  return device && !Number.isNaN(expiresAt) && expiresAt > now.getTime() ? device : undefined;
 }
 
 export interface LockoutPolicy {
@@ -297,9 +328,23 @@ function addRecord(records: AccountRecords, item: Record<string, unknown>): void
     if (at !== undefined && !Number.isNaN(Date.parse(at))) {
       records.lockoutReset = { at, by: text(item.by) ?? '', reason: text(item.reason) };
     }
+  } else if (sk.startsWith(REMEMBERED_SK_PREFIX)) {
+    const device = toRememberedDevice(item);
+    if (device) records.devices = [...(records.devices ?? []), device];
   } else if (sk.startsWith(FAILURE_SK_PREFIX)) {
     // `at` is authoritative; the timestamp in the sort key is the fallback.
     const at = text(item.at) ?? sk.slice(FAILURE_SK_PREFIX.length).split('#')[0] ?? '';
     records.failures.push({ at, reason: text(item.reason) });
   }
+}
+
+/** A device item as read; one missing its key or times is ignored (it can prove nothing). */
+export function toRememberedDevice(item: Record<string, unknown>): RememberedDevice | undefined {
+  const sk = text(item.sk) ?? '';
+  const id = sk.slice(REMEMBERED_SK_PREFIX.length);
+  const publicKey = text(item.publicKey);
+  const createdAt = text(item.createdAt);
+  const expiresAt = text(item.expiresAt);
+  if (!id || !publicKey || !createdAt || !expiresAt) return undefined;
+  return { id, publicKey, name: text(item.name), createdAt, expiresAt, lastUsedAt: text(item.lastUsedAt) };
 }

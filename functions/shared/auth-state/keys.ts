@@ -9,8 +9,10 @@
  *   INVITE#RECONCILED       set by pre-authentication once the user's invite is settled
  *   LIFECYCLE#CONFIRMED     set by post-confirmation: when the sign-up was confirmed (enrolment grace)
  *   LOCKOUT#RESET           set by the users CLI (`unlock`): failures up to its `at` no longer count
+ *   REMEMBERED#<device id>  a remembered device's public key (Verify; revoked by deleting it)
  *   SUSPENSION              set by the users CLI
- * They sort in that order (`FAIL#…` < `INVITE#…` < `LIFECYCLE#…` < `LOCKOUT#…` < `SUSPENSION`), so the Query's
+ * They sort in that order (`FAIL#…` < `INVITE#…` < `LIFECYCLE#…` < `LOCKOUT#…` < `REMEMBERED#…` <
+ * `SUSPENSION`), so the Query's
  * range `FAIL#<window start>` .. `SUSPENSION` holds all of them.
  * The triggers' working state lives under other prefixes, never mixed into that Query:
  *   CHALLENGE#<sub> / CODE              the user's current code, SMS or email (hash, destination, round)
@@ -52,7 +54,9 @@ export type FailureReason =
   /** The right digits of a code that was already used, spent its wrong-answer budget or was replaced. */
   | 'dead_code'
   /** A RECOVERY_CODE answer that is not one of the user's unused recovery codes. */
-  | 'wrong_recovery_code';
+  | 'wrong_recovery_code'
+  /** A DEVICE_PROOF answer that is not a valid signature of a remembered device (or a used challenge). */
+  | 'wrong_device_proof';
 
 export interface FailureRecord {
   pk: string;
@@ -221,6 +225,17 @@ export const RECOVERY_SK = 'RECOVERY';
  * with the read it makes anyway. TTL: two days after (the grace is at most one).
  */
 export const CONFIRMED_SK = 'LIFECYCLE#CONFIRMED';
+
+/**
+ * `USER#<sub>` / `REMEMBERED#<device id>`: a remembered device (docs/protocol.md, "Remembered
+ * devices"): `publicKey` (base64url SPKI), `name` (optional), `createdAt`, `expiresAt`,
+ * `lastUsedAt` (ISO-8601), and the last proof (`lastChallenge`, `lastNonce`) that makes a
+ * challenge single-use while a Cognito retry of the same answer stays right. Inside the
+ * account-status Query's range (`LOCKOUT#…` < `REMEMBERED#…` < `SUSPENSION`), so Create and Verify
+ * see the user's devices with the read they make anyway. TTL: `expiresAt`. Revoking deletes it.
+ */
+export const REMEMBERED_SK_PREFIX = 'REMEMBERED#';
+export const rememberedDeviceSk = (deviceId: string): string => `${REMEMBERED_SK_PREFIX}${deviceId}`;
 
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');

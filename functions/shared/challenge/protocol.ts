@@ -7,14 +7,16 @@
  *
  * - Public challenge parameters (sent to the client): `type`; for SMS_OTP and EMAIL_OTP also
  *   `destination` (masked) and `length` (and `retryAfter` on a `wait` round); for RECOVERY_CODES
- *   `codes` (the new recovery codes, space-separated). PHONE_REQUIRED and RECOVERY_CODE have none.
+ *   `codes` (the new recovery codes, space-separated); for DEVICE_PROOF `challenge` (32 random
+ *   bytes, base64url, for the remembered device to sign). PHONE_REQUIRED and RECOVERY_CODE have none.
  * - Private challenge parameters (Create -> Verify of the same round, never sent to the client):
  *   `type`, `id`, `nonce` and, for SMS_OTP / EMAIL_OTP, everything Verify needs to judge the answer
  *   without a read: `length`, the code's `hash` and `salt` (HMAC-SHA256, never the code),
  *   `expiresAt` (epoch ms), `purpose` and, for a `verify_phone` or `replace_phone` code, the `phone`
  *   (E.164) it was sent to, which becomes the user's number when the code is entered. A
  *   RECOVERY_CODES round carries the new codes' `hashes` (space-separated): Verify stores them
- *   when the user acknowledges the round, so a set nobody saw never replaces the old one. Cognito keeps these server-side for the
+ *   when the user acknowledges the round, so a set nobody saw never replaces the old one. A
+ *   DEVICE_PROOF round carries the `deviceId` and the `challenge`. Cognito keeps these server-side for the
  *   round; the client only ever holds the opaque session. The `nonce` is fresh for every round
  *   Create builds; a round's session can be answered only once, so a Verify that sees a nonce again
  *   is Cognito retrying that one answer, and must not record a second failure.
@@ -32,8 +34,12 @@
  * - Intents (`ClientMetadata.intent` of the RespondToAuthChallenge call that answers the sign-in
  *   code): `change_phone`, `new_recovery_codes`. An intent only adds rounds after a complete
  *   second factor; it never skips one.
+ * - Remembered devices (device-proof.ts): `ClientMetadata.rememberDevice` (+ `deviceName`) with
+ *   the answer that completes an SMS code registers a device; `ClientMetadata.deviceId` with the
+ *   PASSWORD_VERIFIER answer asks for a DEVICE_PROOF round instead of the SMS code.
  */
 import { randomBytes } from 'node:crypto';
+import { DEVICE_ID_PATTERN, isDeviceChallenge } from '#shared/challenge/device-proof';
 
 export const CHALLENGE_TYPES = [
   'PHONE_REQUIRED',
@@ -41,6 +47,7 @@ export const CHALLENGE_TYPES = [
   'EMAIL_OTP',
   'RECOVERY_CODE',
   'RECOVERY_CODES',
+  'DEVICE_PROOF',
 ] as const;
 export type ChallengeType = (typeof CHALLENGE_TYPES)[number];
 /** The rounds that send a code (and take `RESEND`). */
@@ -82,6 +89,10 @@ export const PARAM = {
   codes: 'codes',
   /** Private, RECOVERY_CODES: their hashes, space-separated, in the same order. */
   hashes: 'hashes',
+  /** Public and private, DEVICE_PROOF: what the device signs (device-proof.ts). */
+  challenge: 'challenge',
+  /** Private, DEVICE_PROOF: the remembered device asked to prove itself. */
+  deviceId: 'deviceId',
 } as const;
 
 /** The reserved answer to a code round that asks for a new code (trimmed, any case). */
@@ -177,6 +188,7 @@ export type NewRound =
   | { type: 'PHONE_REQUIRED'; id: string; purpose: 'verify_phone' | 'replace_phone' }
   | { type: 'RECOVERY_CODE'; id: string }
   | { type: 'RECOVERY_CODES'; id: string; hashes: readonly string[] }
+  | { type: 'DEVICE_PROOF'; id: string; deviceId: string; challenge: string }
   | CodeRound;
 
 /** What Verify reads back from `privateChallengeParameters`: the round and its nonce. */
@@ -188,6 +200,8 @@ export function privateParameters(round: NewRound): Record<string, string> {
   if (round.type === 'PHONE_REQUIRED') return { ...common, [PARAM.purpose]: round.purpose };
   if (round.type === 'RECOVERY_CODE') return common;
   if (round.type === 'RECOVERY_CODES') return { ...common, [PARAM.hashes]: round.hashes.join(' ') };
+  if (round.type === 'DEVICE_PROOF')
+    return { ...common, [PARAM.deviceId]: round.deviceId, [PARAM.challenge]: round.challenge };
   return {
     ...common,
     [PARAM.length]: String(round.length),
@@ -216,6 +230,12 @@ export function parsePrivateParameters(params: Record<string, string>): PrivateR
     if (hashes.length < 1 || hashes.length > MAX_RECOVERY_CODES || !hashes.every((h) => HASH_PATTERN.test(h)))
       return undefined;
     return { type, id, nonce, hashes };
+  }
+  if (type === 'DEVICE_PROOF') {
+    const deviceId = params[PARAM.deviceId];
+    const challenge = params[PARAM.challenge];
+    if (!deviceId || !DEVICE_ID_PATTERN.test(deviceId) || !isDeviceChallenge(challenge)) return undefined;
+    return { type, id, nonce, deviceId, challenge };
   }
   if (type !== 'SMS_OTP' && type !== 'EMAIL_OTP') return undefined;
   const length = Number(params[PARAM.length]);

@@ -25,6 +25,14 @@
  *   recovery         SMS*, RECOVERY, PHONE, SMS, CODES    verified phone; SMS* ends in the failed
  *                                                        round answered `RECOVERY`
  *   enrolment        [EMAIL,] PHONE, SMS, CODES           no verified phone
+ *   remembered       DEVICE                               verified phone, a remembered device
+ *
+ * A DEVICE block is one DEVICE_PROOF round, only ever the first custom round (Create offers it
+ * only there, and only when the app names a remembered device). Answered right it is the whole
+ * second factor: tokens, unless the call's intent asks for more, which never skips the SMS code
+ * (then the profile paths follow it). Answered wrong, the profile paths follow it: the SMS code,
+ * as if no device had been named, and the failed proof counts as a wrong answer. An unknown user
+ * never has one (its decoy is the SMS round).
  *
  * Each block but the last ends ok (except SMS* above); tokens only when the whole path is done
  * (the sign-in path: unless the call's intent asks for more). Limits: fewer than MAX_PHONE_ATTEMPTS
@@ -122,8 +130,12 @@ export type RoundPlan =
   | { kind: 'start_enrolment' }
   /** A number for a first enrolment (`verify_phone`) or to replace the verified one (`replace_phone`). */
   | { kind: 'ask_phone'; purpose: 'verify_phone' | 'replace_phone' }
-  /** First SMS round to the user's verified phone. */
-  | { kind: 'send_code'; phoneFrom: 'profile' }
+  /**
+   * First SMS round to the user's verified phone. `deviceMayProve`: it is the sign-in's first
+   * custom round, so a remembered device the app names may prove the sign-in instead (Create
+   * decides, from the device records it reads anyway).
+   */
+  | { kind: 'send_code'; phoneFrom: 'profile'; deviceMayProve: boolean }
   /**
    * First SMS round to the number proven valid in the PHONE_REQUIRED round `phoneRoundId`: a first
    * enrolment (`verify_phone`) or a new number after a full second factor (`replace_phone`).
@@ -230,6 +242,8 @@ export function readSession(session: readonly SessionEntry[]): SessionReading {
       const previous = block.rounds.at(-1) as CustomRound;
       if (isCodeChannel(round.type) && round.mark !== 'resent' && round.id !== previous.id)
         return invalid('code_round_id_changed');
+      // A device proves itself once per sign-in: a failed proof is followed by the SMS code.
+      if (round.type === 'DEVICE_PROOF') return invalid('device_proof_repeated');
       block.rounds.push(round);
       block.ok = round.ok;
     } else {
@@ -264,7 +278,8 @@ function pathOf(blocks: readonly Block[]): { path: Path } | { reason: string } {
 export function wrongAnswers(blocks: readonly Block[]): number {
   let wrong = 0;
   for (const [index, block] of blocks.entries()) {
-    if (block.type === 'RECOVERY_CODE') wrong += block.rounds.filter((round) => !round.ok).length;
+    if (block.type === 'RECOVERY_CODE' || block.type === 'DEVICE_PROOF')
+      wrong += block.rounds.filter((round) => !round.ok).length;
     if (!isCodeChannel(block.type)) continue;
     const next = blocks[index + 1];
     block.rounds.forEach((round, at) => {
@@ -300,10 +315,23 @@ export function nextStep(
   const fail = (reason: string): Step => ({ outcome: 'fail', reason });
   const round = (plan: RoundPlan): Step => ({ outcome: 'round', plan });
   if (intent === 'unknown') return fail('unknown_intent');
-  const { blocks } = reading;
+  const smsFromProfile = (deviceMayProve: boolean) =>
+    round({ kind: 'send_code', phoneFrom: 'profile', deviceMayProve });
+  let { blocks } = reading;
+  if (blocks[0]?.type === 'DEVICE_PROOF') {
+    const device = blocks[0];
+    if (user.userNotFound) return fail('device_proof_for_unknown_user');
+    if (!user.phoneVerified) return fail('device_proof_without_verified_phone');
+    // Right: the second factor, unless the app asks for more (then the SMS code first). Wrong: the
+    // SMS code, as if no device had been named.
+    if (blocks.length === 1)
+      return device.ok && intent === undefined ? { outcome: 'tokens' } : smsFromProfile(false);
+    blocks = blocks.slice(1);
+    if (blocks[0]?.type !== 'SMS_OTP') return fail('round_out_of_order');
+  }
   const last = blocks.at(-1);
   if (!last) {
-    if (user.phoneVerified || user.userNotFound) return round({ kind: 'send_code', phoneFrom: 'profile' });
+    if (user.phoneVerified || user.userNotFound) return smsFromProfile(true);
     return round({ kind: 'start_enrolment' });
   }
   const found = pathOf(blocks);
@@ -331,6 +359,8 @@ export function nextStep(
         return round({ kind: 'ask_recovery_code' });
       case 'RECOVERY_CODES':
         return round({ kind: 'recovery_codes' });
+      case 'DEVICE_PROOF':
+        return fail('round_out_of_order');
       default:
         return round({
           kind: 'repeat_code',

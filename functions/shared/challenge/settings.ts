@@ -35,3 +35,14 @@ export const resendSettings = {
    */
   MAX_RESENDS: setting.integer(2, 0, 5),
 };
+
+/**
+ * Remembered devices (docs/protocol.md, "Remembered devices"), read by Create and Verify. A device
+ * is remembered for REMEMBER_DEVICE_DAYS from the sign-in that registered it (0: the feature is
+ * off: nothing is registered and no DEVICE_PROOF round is offered); a user keeps at most
+ * MAX_REMEMBERED_DEVICES, the oldest dropped.
+ */
+export const deviceSettings = {
+  REMEMBER_DEVICE_DAYS: setting.integer(30, 0, 365),
+  MAX_REMEMBERED_DEVICES: setting.integer(10, 1, 50),
+};

@@ -37,7 +37,7 @@ export interface Walk {
   steps: Step[];
 }
 
-const smsToProfile: RoundPlan = { kind: 'send_code', phoneFrom: 'profile' };
+const smsToProfile: RoundPlan = { kind: 'send_code', phoneFrom: 'profile', deviceMayProve: true };
 const repeatSms = (codeRoundId: string): RoundPlan => ({
   kind: 'repeat_code',
   channel: 'SMS_OTP',

@@ -22,6 +22,7 @@ test('round ids are 128 random bits in lower-case hex, different each time', () 
 
 test('the round types are pinned (the issue names them; clients switch on them)', () => {
   expect([...CHALLENGE_TYPES].sort()).toEqual([
+    'DEVICE_PROOF',
     'EMAIL_OTP',
     'PHONE_REQUIRED',
     'RECOVERY_CODE',

@@ -37,7 +37,7 @@ describe('planCustomRound: the round Create builds (every path step by step: ses
       'a verified phone gets a code to it',
       [srp(), password()],
       VERIFIED,
-      { kind: 'send_code', phoneFrom: 'profile' },
+      { kind: 'send_code', phoneFrom: 'profile', deviceMayProve: true },
     ],
     [
       'no verified phone: the enrolment starts (email proof or a number: Create decides by the grace rule)',
@@ -67,7 +67,7 @@ describe('planCustomRound: the round Create builds (every path step by step: ses
       'an unknown user: a (decoy) code round',
       [srp(), password()],
       UNKNOWN,
-      { kind: 'send_code', phoneFrom: 'profile' },
+      { kind: 'send_code', phoneFrom: 'profile', deviceMayProve: true },
     ],
     ['nothing before the password is verified', [srp()], VERIFIED, undefined],
     ['nothing after the final code', [srp(), password(), code(true)], VERIFIED, undefined],

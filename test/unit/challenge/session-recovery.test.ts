@@ -160,7 +160,11 @@ describe('wrong recovery codes count with wrong codes toward MAX_CODE_ATTEMPTS',
 
 describe('an unknown user (PreventUserExistenceErrors): decoy rounds, never tokens, never enrolment', () => {
   test.each<[string, SessionEntry[], object]>([
-    ['the first round is a (decoy) code', [], { kind: 'send_code', phoneFrom: 'profile' }],
+    [
+      'the first round is a (decoy) code',
+      [],
+      { kind: 'send_code', phoneFrom: 'profile', deviceMayProve: true },
+    ],
     [
       'a failed code: repeated like a real one',
       [code(false)],

@@ -3,7 +3,8 @@
  * security notices are jest.fn the test scripts and then reads. The handler tests (handler.test.ts)
  * cover the adapters' calls; these cover what the use-case decides and whom it tells.
  */
-import type { FailureEntry } from '#shared/auth-state/account-status';
+import type { FailureEntry, RememberedDevice } from '#shared/auth-state/account-status';
+import type { ProofOutcome, RememberInput } from '#shared/auth-state/device-store';
 import type { BurnResult } from '#shared/auth-state/recovery-store';
 import { hashCode } from '#shared/challenge/code';
 import { type CodeRound, type NewRound, privateParameters } from '#shared/challenge/protocol';
@@ -75,6 +76,13 @@ export interface FakeInput {
   replaced?: 'stored' | 'retry';
   /** No notices port (as in a deployment without a sender). */
   noNotices?: boolean;
+  /** The user's remembered devices, as the account-status Query returns them. */
+  devices?: RememberedDevice[];
+  /** What DeviceStore.prove reports (default: proven, not a retry). */
+  proof?: ProofOutcome;
+  /** REMEMBER_DEVICE_DAYS (default 30) and MAX_REMEMBERED_DEVICES (default 10). */
+  rememberDeviceDays?: number;
+  maxRememberedDevices?: number;
 }
 
 export function fakes(input: FakeInput = {}) {
@@ -82,7 +90,23 @@ export function fakes(input: FakeInput = {}) {
     at: new Date(NOW.getTime() - minutes * 60_000).toISOString(),
     reason: 'wrong_code',
   }));
-  const accounts = { read: jest.fn(async () => ({ failures })) };
+  const accounts = {
+    read: jest.fn(async () => ({ failures, ...(input.devices ? { devices: input.devices } : {}) })),
+  };
+  const devices = {
+    prove: jest.fn(
+      async (_sub: string, _input: { deviceId: string; challenge: string; nonce: string; now: Date }) =>
+        input.proof ?? ({ outcome: 'proven', retry: false } as ProofOutcome),
+    ),
+    remember: jest.fn(async (_sub: string, remember: RememberInput) => ({
+      id: remember.id,
+      publicKey: remember.publicKey,
+      name: remember.name,
+      createdAt: remember.now.toISOString(),
+      expiresAt: new Date(remember.now.getTime() + remember.days * 86_400_000).toISOString(),
+    })),
+    revoke: jest.fn(async (_sub: string, _which: readonly string[] | 'all') => [] as RememberedDevice[]),
+  };
   const challenges = {
     savePhoneCandidate: jest.fn(async () => undefined),
     useCode: jest.fn(async () => input.used ?? { outcome: 'used' as const, retry: false }),
@@ -108,12 +132,15 @@ export function fakes(input: FakeInput = {}) {
     accounts,
     challenges,
     recovery,
+    devices,
     users,
     ...(input.noNotices ? {} : { notices }),
     settings: {
       allowedCountries: ['US', 'CA', 'GB'],
       maxCodeAttempts: 3,
       lockout: { maxFailures: 5, windowMinutes: 15 },
+      rememberDeviceDays: input.rememberDeviceDays ?? 30,
+      maxRememberedDevices: input.maxRememberedDevices ?? 10,
     },
     now: () => new Date(NOW),
     randomHex8: () => '0a1b2c3d',
@@ -128,6 +155,9 @@ export function fakes(input: FakeInput = {}) {
     ...recovery.burn.mock.calls,
     ...recovery.replaceSet.mock.calls,
     ...users.setVerifiedPhone.mock.calls,
+    ...devices.prove.mock.calls,
+    ...devices.remember.mock.calls,
+    ...devices.revoke.mock.calls,
   ];
-  return { deps, accounts, challenges, recovery, users, notices, writes };
+  return { deps, accounts, challenges, recovery, devices, users, notices, writes };
 }

@@ -1,0 +1,159 @@
+/**
+ * Remembered devices over the wire (issue 15): a local stack running the very trigger code and a
+ * real client (amazon-cognito-identity-js, CUSTOM_AUTH with SRP). The device's key pair is made
+ * with Node's WebCrypto, the private key non-extractable, as a browser app would. Codes are read
+ * from the stack's outbox; what a returning sign-in sends is read there too.
+ */
+import { webcrypto } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeviceStore } from '#shared/auth-state/device-store';
+import { REMEMBERED_SK_PREFIX, userPk } from '#shared/auth-state/keys';
+import { errorName, type SignInStep, signIn } from '../../local/client';
+import { startTestStack, type TestStack } from '../helpers/local-stack';
+
+let env: TestStack;
+
+beforeAll(async () => {
+  env = await startTestStack();
+});
+afterAll(() => env.stop());
+
+type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
+
+function expectChallenge(step: SignInStep, type: string): Challenge {
+  if (step.kind !== 'challenge') {
+    throw new Error(
+      `expected ${type}, got ${step.kind === 'failed' ? `${errorName(step.error)}: ${step.error.message}` : 'tokens'}`,
+    );
+  }
+  expect(step.parameters.type).toBe(type);
+  return step;
+}
+
+function expectSignedIn(step: SignInStep): void {
+  if (step.kind !== 'signedIn') {
+    throw new Error(
+      `expected tokens, got ${step.kind === 'failed' ? `${errorName(step.error)}: ${step.error.message}` : step.parameters.type}`,
+    );
+  }
+}
+
+const lastCodeTo = async (to: string) => {
+  const messages = await env.outbox({ to });
+  return /\b(\d{6})\b/.exec(messages.at(-1)?.body ?? '')?.[1] ?? 'none';
+};
+
+/** A device as a browser app makes it: a P-256 key pair, the private key non-extractable. */
+async function newDevice() {
+  const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+    'verify',
+  ]);
+  const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', pair.publicKey));
+  const id = Buffer.from(await webcrypto.subtle.digest('SHA-256', spki)).toString('base64url');
+  return {
+    id,
+    publicKey: spki.toString('base64url'),
+    sign: async (text: string) =>
+      Buffer.from(
+        await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, Buffer.from(text)),
+      ).toString('base64url'),
+  };
+}
+
+/** An invited user who enrolled a phone (within the grace) and acknowledged the recovery codes. */
+async function enrolledUser(prefix: string) {
+  const { email, password, sub } = await env.signUpInvited(prefix);
+  const phone = env.newPhone();
+  const ask = expectChallenge(await signIn(env.pool, email, password), 'PHONE_REQUIRED');
+  const otp = expectChallenge(await ask.answer(phone), 'SMS_OTP');
+  const codes = expectChallenge(await otp.answer(await lastCodeTo(phone)), 'RECOVERY_CODES');
+  expectSignedIn(await codes.answer('OK'));
+  return { email, password, sub, phone };
+}
+
+async function storedDevices(sub: string) {
+  const { Items = [] } = await env.dynamodb.send(
+    new QueryCommand({
+      TableName: env.stack.info.tables.authState,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': userPk(sub), ':prefix': REMEMBERED_SK_PREFIX },
+    }),
+  );
+  return Items;
+}
+
+it('register with the SMS code, then sign in with the device and no SMS; revoked, the SMS code is back', async () => {
+  const user = await enrolledUser('device');
+  const device = await newDevice();
+
+  // Register: the sign-in code answered with rememberDevice.
+  let otp = expectChallenge(await signIn(env.pool, user.email, user.password), 'SMS_OTP');
+  expectSignedIn(
+    await otp.answer(await lastCodeTo(user.phone), {
+      rememberDevice: device.publicKey,
+      deviceName: 'Ada’s laptop',
+    }),
+  );
+  const stored = await storedDevices(user.sub);
+  expect(stored).toHaveLength(1);
+  expect(stored[0]).toMatchObject({ sk: `${REMEMBERED_SK_PREFIX}${device.id}`, name: 'Ada’s laptop' });
+
+  // Use: deviceId with the password; a DEVICE_PROOF round; the signature; tokens; no SMS.
+  const before = (await env.outbox({ to: user.phone })).length;
+  const proof = expectChallenge(
+    await signIn(env.pool, user.email, user.password, 'CUSTOM_AUTH', { deviceId: device.id }),
+    'DEVICE_PROOF',
+  );
+  const challenge = proof.parameters.challenge ?? '';
+  expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expectSignedIn(
+    await proof.answer(await device.sign(`device-proof:${env.userPoolId}:${user.sub}:${challenge}`)),
+  );
+  expect(await env.outbox({ to: user.phone })).toHaveLength(before);
+
+  // Revoke; the same device now gets the SMS code, as if it had never been remembered.
+  await new DeviceStore(env.dynamodb, env.stack.info.tables.authState).revoke(user.sub, 'all');
+  otp = expectChallenge(
+    await signIn(env.pool, user.email, user.password, 'CUSTOM_AUTH', { deviceId: device.id }),
+    'SMS_OTP',
+  );
+  expect(await env.outbox({ to: user.phone })).toHaveLength(before + 1);
+  expectSignedIn(await otp.answer(await lastCodeTo(user.phone)));
+});
+
+it('a wrong signature: the SMS code follows (nothing tells why) and the wrong proof counts as a failure', async () => {
+  const user = await enrolledUser('device-wrong');
+  const device = await newDevice();
+  const other = await newDevice();
+  const otp = expectChallenge(await signIn(env.pool, user.email, user.password), 'SMS_OTP');
+  expectSignedIn(await otp.answer(await lastCodeTo(user.phone), { rememberDevice: device.publicKey }));
+
+  const proof = expectChallenge(
+    await signIn(env.pool, user.email, user.password, 'CUSTOM_AUTH', { deviceId: device.id }),
+    'DEVICE_PROOF',
+  );
+  // Signed by another key (someone with the password and the device id, not the device).
+  const forged = await other.sign(`device-proof:${env.userPoolId}:${user.sub}:${proof.parameters.challenge}`);
+  const next = expectChallenge(await proof.answer(forged), 'SMS_OTP');
+  const { Items = [] } = await env.dynamodb.send(
+    new QueryCommand({
+      TableName: env.stack.info.tables.authState,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fail)',
+      ExpressionAttributeValues: { ':pk': userPk(user.sub), ':fail': 'FAIL#' },
+    }),
+  );
+  expect(Items.map((item) => item.reason)).toEqual(['wrong_device_proof']);
+  expectSignedIn(await next.answer(await lastCodeTo(user.phone)));
+});
+
+it('an unknown device id gets the SMS code straight away', async () => {
+  const user = await enrolledUser('device-unknown');
+  const device = await newDevice();
+  const otp = expectChallenge(
+    await signIn(env.pool, user.email, user.password, 'CUSTOM_AUTH', { deviceId: device.id }),
+    'SMS_OTP',
+  );
+  expectSignedIn(await otp.answer(await lastCodeTo(user.phone)));
+  expect(await storedDevices(user.sub)).toHaveLength(0);
+});
