@@ -10,7 +10,7 @@
  * tokens. SMS codes are read from the stack's outbox, as a user reads their phone. Every step
  * checks what it claims; the process exits 0 only if all of them held.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt, webcrypto } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
   CognitoIdentityProviderClient,
@@ -56,6 +56,29 @@ export async function freshDemoPhone(
   return fallback;
 }
 export const DEMO_PASSWORD = 'Correct-Horse-Battery-9';
+
+/** A remembered device's key as a browser makes it (WebCrypto, the private key non-extractable). */
+interface DeviceKey {
+  /** base64url SHA-256 of the SPKI. */
+  id: string;
+  /** base64url SPKI. */
+  publicKey: string;
+  sign(text: string): Promise<string>;
+}
+
+async function newDeviceKey(): Promise<DeviceKey> {
+  const { subtle } = webcrypto;
+  const pair = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const spki = Buffer.from(await subtle.exportKey('spki', pair.publicKey));
+  return {
+    id: Buffer.from(await subtle.digest('SHA-256', spki)).toString('base64url'),
+    publicKey: spki.toString('base64url'),
+    sign: async (text) =>
+      Buffer.from(
+        await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, Buffer.from(text, 'utf8')),
+      ).toString('base64url'),
+  };
+}
 const WRONG_CODES_TO_FAIL = 3;
 
 export interface DemoOptions {
@@ -137,6 +160,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     let phone = '';
     let inviteCode = '';
     let firstSession: CognitoUserSession | undefined;
+    /** Ada's sub (from SignUp; a real app keeps it from the ID token, next to the device key). */
+    let sub = '';
+    /** Ada's laptop, once she asks to remember it. */
+    let laptop: DeviceKey | undefined;
     let recoveryCodes: string[] = [];
     /** Ada's number now (she changes it, then loses the phone). */
     let current = '';
@@ -179,6 +206,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
             );
             check('confirmed with the code from the email');
           }
+          sub = answer.UserSub;
           check(`signed up and confirmed (sub ${answer.UserSub})`);
         },
       ],
@@ -282,9 +310,39 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
           check(
             `too early for a new code: the same round with retryAfter ${wait} s; nothing sent, nothing counted`,
           );
-          step = await step.answer(codeFrom(sms, Number(step.parameters.length)));
+          laptop = await newDeviceKey();
+          detail(
+            'she ticks "Remember this device": a P-256 key pair, the private key never leaves the laptop',
+          );
+          step = await step.answer(codeFrom(sms, Number(step.parameters.length)), {
+            rememberDevice: laptop.publicKey,
+            deviceName: 'Ada’s laptop',
+          });
           expect(step.kind === 'signedIn', `expected tokens, got ${describe(step)}`);
-          check('the code already sent still works: signed in');
+          check(
+            'the code already sent still works: signed in, and the laptop is remembered (only its public key is stored)',
+          );
+        },
+      ],
+      [
+        'Third sign-in on the remembered laptop: a device proof instead of the SMS code',
+        async () => {
+          expect(laptop, 'no device was remembered');
+          const device = laptop;
+          const before = (await outbox(phone)).length;
+          let step = await signIn(pool, email, DEMO_PASSWORD, 'CUSTOM_AUTH', { deviceId: device.id });
+          expect(
+            step.kind === 'challenge' && step.parameters.type === 'DEVICE_PROOF',
+            `expected DEVICE_PROOF, got ${describe(step)}`,
+          );
+          const challenge = step.parameters.challenge ?? '';
+          check(
+            `DEVICE_PROOF: the laptop signs a fresh challenge (${challenge.slice(0, 12)}…) for this pool and user`,
+          );
+          step = await step.answer(await device.sign(`device-proof:${info.userPoolId}:${sub}:${challenge}`));
+          expect(step.kind === 'signedIn', `expected tokens, got ${describe(step)}`);
+          expect((await outbox(phone)).length === before, 'an SMS was sent to a remembered device');
+          check('signed in with no SMS sent (the outbox is unchanged)');
         },
       ],
       [

@@ -21,8 +21,8 @@ describe('the demo story', () => {
     const result = await runDemo({ url: env.url, tty: false, write: (text) => (output += text) });
     expect(result.failure).toBeUndefined();
     expect(result.ok).toBe(true);
-    expect(result.passed).toHaveLength(9);
-    expect(output).toContain('All 9 steps behaved as they should.');
+    expect(result.passed).toHaveLength(10);
+    expect(output).toContain('All 10 steps behaved as they should.');
     // The story shows what a user sees: the SMS with its code, the masked destination.
     expect(output).toMatch(/SMS to \+1415555\d{4}: "\d{6} /);
     expect(output).not.toMatch(/✗/);
@@ -53,7 +53,7 @@ describe('the demo story', () => {
         env: { ...process.env, FORCE_COLOR: '0' },
       },
     );
-    expect(run.stdout).toContain('All 9 steps behaved as they should.');
+    expect(run.stdout).toContain('All 10 steps behaved as they should.');
     expect(run.status).toBe(0);
   }, 90_000);
 });
