@@ -8,8 +8,14 @@ import { webcrypto } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DeviceStore } from '#shared/auth-state/device-store';
 import { REMEMBERED_SK_PREFIX, userPk } from '#shared/auth-state/keys';
-import { errorName, type SignInStep, signIn } from '../../local/client';
+import { signIn } from '../../local/client';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
+import {
+  enrolledUser as enrolled,
+  expectChallenge,
+  expectSignedIn,
+  lastCodeTo as lastCode,
+} from '../helpers/sign-in-steps';
 
 let env: TestStack;
 
@@ -18,30 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => env.stop());
 
-type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
-
-function expectChallenge(step: SignInStep, type: string): Challenge {
-  if (step.kind !== 'challenge') {
-    throw new Error(
-      `expected ${type}, got ${step.kind === 'failed' ? `${errorName(step.error)}: ${step.error.message}` : 'tokens'}`,
-    );
-  }
-  expect(step.parameters.type).toBe(type);
-  return step;
-}
-
-function expectSignedIn(step: SignInStep): void {
-  if (step.kind !== 'signedIn') {
-    throw new Error(
-      `expected tokens, got ${step.kind === 'failed' ? `${errorName(step.error)}: ${step.error.message}` : step.parameters.type}`,
-    );
-  }
-}
-
-const lastCodeTo = async (to: string) => {
-  const messages = await env.outbox({ to });
-  return /\b(\d{6})\b/.exec(messages.at(-1)?.body ?? '')?.[1] ?? 'none';
-};
+const enrolledUser = (prefix: string) => enrolled(env, prefix);
+const lastCodeTo = (to: string) => lastCode(env, to);
 
 /** A device as a browser app makes it: a P-256 key pair, the private key non-extractable. */
 async function newDevice() {
@@ -59,17 +43,6 @@ async function newDevice() {
         await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, Buffer.from(text)),
       ).toString('base64url'),
   };
-}
-
-/** An invited user who enrolled a phone (within the grace) and acknowledged the recovery codes. */
-async function enrolledUser(prefix: string) {
-  const { email, password, sub } = await env.signUpInvited(prefix);
-  const phone = env.newPhone();
-  const ask = expectChallenge(await signIn(env.pool, email, password), 'PHONE_REQUIRED');
-  const otp = expectChallenge(await ask.answer(phone), 'SMS_OTP');
-  const codes = expectChallenge(await otp.answer(await lastCodeTo(phone)), 'RECOVERY_CODES');
-  expectSignedIn(await codes.answer('OK'));
-  return { email, password, sub, phone };
 }
 
 async function storedDevices(sub: string) {

@@ -7,8 +7,15 @@
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CODE_SK, challengePk } from '#shared/auth-state/keys';
-import { errorName, type SignInStep, signIn } from '../../local/client';
-import { acknowledgeRecoveryCodes, startTestStack, type TestStack } from '../helpers/local-stack';
+import { signIn } from '../../local/client';
+import { startTestStack, type TestStack } from '../helpers/local-stack';
+import {
+  codesTo as codes,
+  enrolledUser as enrolled,
+  expectChallenge,
+  lastCodeTo as lastCode,
+  wrongFor,
+} from '../helpers/sign-in-steps';
 
 let env: TestStack;
 
@@ -17,32 +24,9 @@ beforeAll(async () => {
 });
 afterAll(() => env.stop());
 
-type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
-
-function expectChallenge(step: SignInStep, type: string): Challenge {
-  if (step.kind !== 'challenge') {
-    throw new Error(
-      `expected ${type}, got ${step.kind === 'failed' ? `${errorName(step.error)}: ${step.error.message}` : 'tokens'}`,
-    );
-  }
-  expect(step.parameters.type).toBe(type);
-  return step;
-}
-
-const codesTo = async (phone: string) =>
-  (await env.outbox({ to: phone })).map((sms) => /\b(\d{6})\b/.exec(sms.body)?.[1] ?? 'none');
-const lastCodeTo = async (phone: string) => (await codesTo(phone)).at(-1) ?? 'none';
-const wrongFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-
-/** An invited user who completed the first sign-in: phone enrolled and verified. */
-async function enrolledUser(): Promise<{ email: string; password: string; phone: string; sub: string }> {
-  const { email, password, sub } = await env.signUpInvited('resend');
-  const phone = env.newPhone();
-  const ask = expectChallenge(await signIn(env.pool, email, password), 'PHONE_REQUIRED');
-  const otp = expectChallenge(await ask.answer(phone), 'SMS_OTP');
-  expect((await acknowledgeRecoveryCodes(await otp.answer(await lastCodeTo(phone)))).kind).toBe('signedIn');
-  return { email, password, phone, sub };
-}
+const enrolledUser = () => enrolled(env, 'resend');
+const codesTo = (to: string) => codes(env, to);
+const lastCodeTo = (to: string) => lastCode(env, to);
 
 /** The resend cooldown (30 s) has passed for the user's current code, as far as the stack knows. */
 async function pastCooldown(sub: string): Promise<void> {

@@ -9,6 +9,14 @@ import { AccountStatusStore } from '#shared/auth-state/account-status';
 import { SEND_LIMIT_MESSAGE, SIGN_IN_NOT_ALLOWED_MESSAGE } from '#shared/challenge/errors';
 import { errorName, type SignInStep, signIn } from '../../local/client';
 import { acknowledgeRecoveryCodes, startTestStack, type TestStack } from '../helpers/local-stack';
+import {
+  type Challenge,
+  codesTo as codes,
+  enrolledUser as enrolled,
+  expectChallenge,
+  lastCodeTo as lastCode,
+  wrongFor,
+} from '../helpers/sign-in-steps';
 
 let env: TestStack;
 let accounts: AccountStatusStore;
@@ -19,39 +27,15 @@ beforeAll(async () => {
 });
 afterAll(() => env.stop());
 
-type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
-
-function expectChallenge(step: SignInStep, type: string): Challenge {
-  if (step.kind !== 'challenge') {
-    throw new Error(
-      `expected ${type}, got ${step.kind === 'failed' ? `${errorName(step.error)}: ${step.error.message}` : 'tokens'}`,
-    );
-  }
-  expect(step.parameters.type).toBe(type);
-  return step;
-}
-
-const codesTo = async (phone: string) =>
-  (await env.outbox({ to: phone })).map((sms) => /\b(\d{6})\b/.exec(sms.body)?.[1] ?? 'none');
-const lastCodeTo = async (phone: string) => (await codesTo(phone)).at(-1) ?? 'none';
-const wrongFor = (code: string, n = 0) => String((Number(code) + 1 + n) % 1_000_000).padStart(6, '0');
+const enrolledUser = () => enrolled(env, 'victim');
+const codesTo = (to: string) => codes(env, to);
+const lastCodeTo = (to: string) => lastCode(env, to);
 
 async function phoneOf(email: string): Promise<string | undefined> {
   const { UserAttributes } = await env.cognito.send(
     new AdminGetUserCommand({ UserPoolId: env.userPoolId, Username: email }),
   );
   return UserAttributes?.find((attribute) => attribute.Name === 'phone_number')?.Value;
-}
-
-/** An invited user who completed the first sign-in: phone enrolled and verified. */
-async function enrolledUser(): Promise<{ email: string; password: string; phone: string }> {
-  const { email, password } = await env.signUpInvited('victim');
-  const phone = env.newPhone();
-  const ask = expectChallenge(await signIn(env.pool, email, password), 'PHONE_REQUIRED');
-  const otp = expectChallenge(await ask.answer(phone), 'SMS_OTP');
-  const done = await acknowledgeRecoveryCodes(await otp.answer(await lastCodeTo(phone)));
-  expect(done.kind).toBe('signedIn');
-  return { email, password, phone };
 }
 
 describe('someone with the password but not the phone', () => {

@@ -11,8 +11,9 @@
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONFIRMED_SK, challengePk, RECOVERY_SK, userPk } from '#shared/auth-state/keys';
-import { errorName, type SignInStep, signIn } from '../../local/client';
+import { type SignInStep, signIn } from '../../local/client';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
+import { expectChallenge, expectSignedIn, lastCodeTo as lastCode, wrongFor } from '../helpers/sign-in-steps';
 
 let env: TestStack;
 
@@ -21,31 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => env.stop());
 
-type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
-
-function expectChallenge(step: SignInStep, type: string): Challenge {
-  if (step.kind !== 'challenge') {
-    throw new Error(
-      `expected ${type}, got ${step.kind === 'failed' ? `${errorName(step.error)}: ${step.error.message}` : 'tokens'}`,
-    );
-  }
-  expect(step.parameters.type).toBe(type);
-  return step;
-}
-
-function expectSignedIn(step: SignInStep): void {
-  if (step.kind !== 'signedIn') {
-    throw new Error(
-      `expected tokens, got ${step.kind === 'failed' ? `${errorName(step.error)}: ${step.error.message}` : step.parameters.type}`,
-    );
-  }
-}
-
-const lastCodeTo = async (to: string) => {
-  const messages = await env.outbox({ to });
-  return /\b(\d{6})\b/.exec(messages.at(-1)?.body ?? '')?.[1] ?? 'none';
-};
-const wrongFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+const lastCodeTo = (to: string) => lastCode(env, to);
 
 async function phoneOf(email: string): Promise<{ phone?: string; verified?: string }> {
   const { UserAttributes = [] } = await env.cognito.send(

@@ -8,14 +8,15 @@
  * expect; anything else leaves as a name and an HTTP status, never with data.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
+import {
+  type DeleteCommand,
+  type DynamoDBDocumentClient,
+  type GetCommand,
+  type PutCommand,
   QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
+  type QueryCommandInput,
+  type TransactWriteCommand,
+  type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DependencyError } from '#shared/challenge/errors';
@@ -77,6 +78,23 @@ export abstract class AuthStateAdapter {
       }
       throw new DependencyError('DynamoDB', 'TransactWriteItems', error);
     }
+  }
+
+  /** Every item of a Query, page after page. */
+  protected async queryAll(
+    input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.call<{
+        Items?: Record<string, unknown>[];
+        LastEvaluatedKey?: Record<string, unknown>;
+      }>('Query', new QueryCommand({ ...input, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
   }
 
   /** Like `send`, for commands without a condition. */

@@ -11,13 +11,7 @@
  *   right again. A challenge is single-use.
  * - `revoke`: deletes the named devices, or all of them (one Query, then one DeleteItem each).
  */
-import {
-  DeleteCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type RememberedDevice, toRememberedDevice } from '#shared/auth-state/account-status';
 import { AuthStateAdapter } from '#shared/auth-state/client';
 import { REMEMBERED_SK_PREFIX, rememberedDeviceSk, userPk } from '#shared/auth-state/keys';
@@ -117,29 +111,16 @@ export class DeviceStore extends AuthStateAdapter {
 
   /** The user's devices, expired ones included, oldest first. */
   async list(sub: string): Promise<RememberedDevice[]> {
-    const devices: RememberedDevice[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.call<{
-        Items?: Record<string, unknown>[];
-        LastEvaluatedKey?: Record<string, unknown>;
-      }>(
-        'Query',
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': userPk(sub), ':prefix': REMEMBERED_SK_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const device = toRememberedDevice(item);
-        if (device) devices.push(device);
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return devices.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': userPk(sub), ':prefix': REMEMBERED_SK_PREFIX },
+      ConsistentRead: true,
+    });
+    return items
+      .map(toRememberedDevice)
+      .filter((device): device is RememberedDevice => device !== undefined)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   /**

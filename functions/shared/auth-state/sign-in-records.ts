@@ -5,7 +5,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AuthStateAdapter } from '#shared/auth-state/client';
 import {
   classifyUserItem,
@@ -25,28 +25,12 @@ export class SignInRecords extends AuthStateAdapter {
 
   /** Everything about a user, in one strongly consistent Query. */
   async readUserRecords(sub: string): Promise<UserRecord[]> {
-    const records: UserRecord[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.call<{
-        Items?: Record<string, unknown>[];
-        LastEvaluatedKey?: Record<string, unknown>;
-      }>(
-        'Query',
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': userPk(sub) },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const record = classifyUserItem(item);
-        if (record) records.push(record);
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return records;
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': userPk(sub) },
+      ConsistentRead: true,
+    });
+    return items.map(classifyUserItem).filter((record): record is UserRecord => record !== undefined);
   }
 }
