@@ -1,22 +1,22 @@
 /**
  * `npm start`: runs the local stack until Ctrl-C and prints how to use it.
  *
- *   npm start                              # pool on :9229, DynamoDB :9230, SNS :9231, SES :9232, in memory
- *   PORT=9300 npm start                    # pool on :9300, DynamoDB :9301, SNS :9302, SES :9303
+ *   npm start                              # pool on :9229, DynamoDB :9230, SNS :9231, SES :9232, Lambda :9233, in memory
+ *   PORT=9300 npm start                    # pool on :9300, DynamoDB :9301, SNS :9302, SES :9303, Lambda :9304
  *   npm start -- --persist .local-data     # keep users and tables across restarts
  *   npm start -- --log-level DEBUG         # more of the triggers' own logs
  *   npm start -- --log-format json         # their raw JSON lines, as CloudWatch shows them
  *
- * Options: --port N (or PORT), --dynamodb-port N, --sns-port N, --ses-port N, --persist DIR, --stage NAME,
- * --region NAME, --param name=value (repeatable), --log-level LEVEL, --log-format compact|json,
+ * Options: --port N (or PORT), --dynamodb-port N, --sns-port N, --ses-port N, --lambda-port N, --persist DIR,
+ * --stage NAME, --region NAME, --param name=value (repeatable), --log-level LEVEL, --log-format compact|json,
  * --no-print-outbox.
  */
 import { parseArgs } from 'node:util';
 import { compactTriggerLogs } from './log-view';
 import { DEFAULT_PORT, type Stack, type StackOptions, startStack } from './stack';
 
-const USAGE = `Usage: npm start -- [--port N] [--dynamodb-port N] [--sns-port N] [--ses-port N] [--persist DIR]
-                    [--stage NAME] [--region NAME] [--param name=value]... [--log-level LEVEL]
+const USAGE = `Usage: npm start -- [--port N] [--dynamodb-port N] [--sns-port N] [--ses-port N] [--lambda-port N]
+                    [--persist DIR] [--stage NAME] [--region NAME] [--param name=value]... [--log-level LEVEL]
                     [--log-format compact|json] [--no-print-outbox]`;
 
 export interface MainOptions extends StackOptions {
@@ -32,6 +32,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): MainOption
       'dynamodb-port': { type: 'string' },
       'sns-port': { type: 'string' },
       'ses-port': { type: 'string' },
+      'lambda-port': { type: 'string' },
       persist: { type: 'string' },
       stage: { type: 'string' },
       region: { type: 'string' },
@@ -61,6 +62,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): MainOption
     dynamodbPort: portOption('--dynamodb-port', values['dynamodb-port']),
     snsPort: portOption('--sns-port', values['sns-port']),
     sesPort: portOption('--ses-port', values['ses-port']),
+    lambdaPort: portOption('--lambda-port', values['lambda-port']),
     persistDir: values.persist,
     stage: values.stage,
     region: values.region,
@@ -96,6 +98,7 @@ ${bold('Cognito Auth Triggers: local stack')} ${dim(`(stage ${info.stage}, regio
   DynamoDB      ${info.endpoints.dynamodb}   tables ${info.tables.invites}, ${info.tables.authState}
   SNS (SMS)     ${info.endpoints.sns}   every SMS goes to the outbox below
   SES (email)   ${info.endpoints.ses}   security notices and EMAIL_OTP codes go to the outbox too
+  Lambda        ${info.endpoints.lambda}   GetFunctionConfiguration: each function's environment (npm run doctor -- --local)
   Triggers      ${triggers}
   Console       ${cognito}/_local/ui   (outbox live, users, invites)
   Sign-in page  ${cognito}/_local/ui/sign-in   (the example app: sign up with an invite, sign in)
@@ -118,10 +121,12 @@ ${bold('AWS CLI')} ${dim('(any credentials; nothing leaves this machine)')}
   export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=${cognito}
   export AWS_ENDPOINT_URL_DYNAMODB=${info.endpoints.dynamodb}
   export AWS_ENDPOINT_URL_SESV2=${info.endpoints.ses}
+  export AWS_ENDPOINT_URL_LAMBDA=${info.endpoints.lambda}
   aws cognito-idp sign-up --client-id ${info.clientId} --username ada@example.com \\
     --password 'Correct-Horse-9' --client-metadata inviteCode=<code from the invite>
   aws cognito-idp list-users --user-pool-id ${info.userPoolId}
   aws dynamodb scan --table-name ${info.tables.invites}
+  aws lambda get-function-configuration --function-name ${info.triggers.CreateAuthChallenge ?? '<function name>'}
 
 ${bold('AWS SDK v3 / amazon-cognito-identity-js')}
   new CognitoIdentityProviderClient({ region: '${info.region}', endpoint: '${cognito}' })
@@ -152,7 +157,7 @@ async function main(): Promise<void> {
     const err = error as NodeJS.ErrnoException & { port?: number };
     if (err.code === 'EADDRINUSE') {
       console.error(
-        `Port ${err.port ?? ''} is already in use: is another stack running? Stop it, or pick ports with PORT=... (or --port, --dynamodb-port, --sns-port, --ses-port).`,
+        `Port ${err.port ?? ''} is already in use: is another stack running? Stop it, or pick ports with PORT=... (or --port, --dynamodb-port, --sns-port, --ses-port, --lambda-port).`,
       );
     } else {
       console.error('The local stack could not start:', err.message);

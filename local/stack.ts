@@ -14,6 +14,9 @@
  *        +--> local SES (SendEmail)   --> outbox (security notices, EMAIL_OTP codes)
  *        +--> local user pool (Admin* calls)
  *
+ *   local Lambda API (GetFunctionConfiguration, read-only): each function's configuration and the
+ *   environment its handler was loaded with (local/lambda.ts, local/environment.ts)
+ *
  * Everything the stack creates comes from serverless.yml and the files it includes
  * (local/config.ts): pool and client settings, table names, each function's environment and the
  * triggers it is attached to.
@@ -40,6 +43,8 @@ import { type LocalDefinitions, type LocalFunction, loadDefinitions } from './co
 import { ConsoleData } from './console/data';
 import { consoleRoutes } from './console/routes';
 import { startDynamoDbLocal } from './dynamodb-local';
+import { applyEnvironment, type Endpoints, functionEnvironment, setProcessEnvironment } from './environment';
+import { startLocalLambda } from './lambda';
 import { Outbox, sendJson } from './outbox';
 import { startLocalSes } from './ses';
 import { startLocalSns } from './sns';
@@ -58,6 +63,8 @@ export interface StackOptions {
   snsPort?: number;
   /** SES (API v2) port (default: port + 3, or free when port is 0). */
   sesPort?: number;
+  /** Lambda API port, GetFunctionConfiguration only (default: port + 4, or free when port is 0). */
+  lambdaPort?: number;
   /** Keep DynamoDB data and the pool's users in this folder across restarts (default: in memory). */
   persistDir?: string;
   /** Serverless stage the definitions are resolved for (default `local`). */
@@ -112,9 +119,6 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** Lambda-runtime settings that mean nothing (or harm) in this process. */
-const RUNTIME_ONLY_VARIABLES = new Set(['NODE_OPTIONS']);
-
 /** A stable pool ID per service/stage/region: persisted users' SRP verifiers depend on it. */
 export function localUserPoolId(service: string, stage: string, region: string): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -134,13 +138,8 @@ export function localClientId(service: string, stage: string): string {
 }
 
 let active: Promise<Stack> | undefined;
-/** Where the local services listen (the handlers' AWS_ENDPOINT_URL_* point here). */
-export interface Endpoints {
-  cognito: string;
-  dynamodb: string;
-  sns: string;
-  ses: string;
-}
+
+export type { Endpoints };
 
 let boundEndpoints: Endpoints | undefined;
 
@@ -212,6 +211,20 @@ async function start(options: StackOptions): Promise<Stack> {
     });
     closers.push(ses.close);
 
+    // Read-only: how each function is configured, with the variables its handler is loaded with.
+    const lambda = await startLocalLambda({
+      host,
+      port: options.lambdaPort ?? reuse?.lambda ?? derived(4),
+      functions: definitions.functions.map((fn) => ({
+        name: fn.name,
+        arn: fn.arn,
+        environment: functionEnvironment(fn, options.logLevel),
+        memorySize: fn.memorySize,
+        timeoutSeconds: fn.timeoutSeconds,
+      })),
+    });
+    closers.push(lambda.close);
+
     // The pool calls triggers through these; they wait until the handlers are loaded, which
     // needs the pool's URL first (the handlers' Cognito client is pointed at it).
     const handlers = new Map<TriggerName, TriggerFn>();
@@ -268,7 +281,13 @@ async function start(options: StackOptions): Promise<Stack> {
       data: () => consoleData,
     });
 
-    const endpoints: Endpoints = { cognito: pool.url, dynamodb: dynamodb.url, sns: sns.url, ses: ses.url };
+    const endpoints: Endpoints = {
+      cognito: pool.url,
+      dynamodb: dynamodb.url,
+      sns: sns.url,
+      ses: ses.url,
+      lambda: lambda.url,
+    };
     if (boundEndpoints && JSON.stringify(boundEndpoints) !== JSON.stringify(endpoints)) {
       throw new Error(
         'the handler modules of this process already point at another stack (' +
@@ -333,6 +352,7 @@ function portsOf(endpoints: Endpoints) {
     dynamodb: port(endpoints.dynamodb),
     sns: port(endpoints.sns),
     ses: port(endpoints.ses),
+    lambda: port(endpoints.lambda),
   };
 }
 
@@ -353,65 +373,6 @@ function requiredTable(definitions: LocalDefinitions, logicalId: string): string
   return name;
 }
 
-/**
- * Points the AWS SDK at the local services for everything in this process and applies the
- * environment every function shares (provider.environment). Returns a function that restores
- * what was there before.
- */
-function setProcessEnvironment(
-  definitions: LocalDefinitions,
-  endpoints: Endpoints,
-  logLevel: string | undefined,
-): () => void {
-  const shared = sharedEnvironment(definitions.functions);
-  const values: Record<string, string | undefined> = {
-    ...shared,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SNS: endpoints.sns,
-    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
-    AWS_REGION: definitions.region,
-    AWS_DEFAULT_REGION: definitions.region,
-    // Dummy credentials: nothing here may ever sign a request with real ones.
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_SESSION_TOKEN: undefined,
-    AWS_PROFILE: undefined,
-    // Lambda runs nodejs22.x; this machine may run Node 20: the SDK's notice is noise here.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ...(logLevel ? { POWERTOOLS_LOG_LEVEL: logLevel } : {}),
-    // A silent stack writes no metric lines either (#shared/metrics).
-    ...(logLevel === 'SILENT' ? { POWERTOOLS_METRICS_DISABLED: 'true' } : {}),
-  };
-  return applyEnvironment(values);
-}
-
-/** The variables every function has with the same value (in practice provider.environment). */
-function sharedEnvironment(functions: LocalFunction[]): Record<string, string> {
-  const [first, ...rest] = functions;
-  const shared: Record<string, string> = {};
-  for (const [name, value] of Object.entries(first?.environment ?? {})) {
-    if (RUNTIME_ONLY_VARIABLES.has(name)) continue;
-    if (rest.every((fn) => fn.environment[name] === value)) shared[name] = value;
-  }
-  return shared;
-}
-
-function applyEnvironment(values: Record<string, string | undefined>): () => void {
-  const previous: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(values)) {
-    previous[name] = process.env[name];
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  return () => {
-    for (const [name, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-}
-
 type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
 /**
@@ -419,12 +380,7 @@ type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
  * is read at module load), then returns an invoker that calls it as Lambda would.
  */
 async function loadFunction(fn: LocalFunction, logLevel: string | undefined): Promise<TriggerFn> {
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(fn.environment)) {
-    if (!RUNTIME_ONLY_VARIABLES.has(name)) environment[name] = value;
-  }
-  if (logLevel) environment.POWERTOOLS_LOG_LEVEL = logLevel;
-  const restore = applyEnvironment(environment);
+  const restore = applyEnvironment(functionEnvironment(fn, logLevel));
   let exported: unknown;
   try {
     const module = (await import(moduleFile(fn.modulePath))) as Record<string, unknown>;

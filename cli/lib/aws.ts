@@ -40,19 +40,21 @@ export function stageOption(options: OptionValues): string {
   return stage;
 }
 
-export type AwsService = 'dynamodb' | 'cognito' | 'sns' | 'ses';
+export type AwsService = 'dynamodb' | 'cognito' | 'sns' | 'ses' | 'lambda';
 
 const SERVICE_NAMES: Record<AwsService, string> = {
   dynamodb: 'DynamoDB',
   cognito: 'Cognito',
   sns: 'SNS',
   ses: 'SES',
+  lambda: 'Lambda',
 };
 const ENDPOINT_VARIABLES: Record<AwsService, string> = {
   dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
   cognito: 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
   sns: 'AWS_ENDPOINT_URL_SNS',
   ses: 'AWS_ENDPOINT_URL_SESV2',
+  lambda: 'AWS_ENDPOINT_URL_LAMBDA',
 };
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 

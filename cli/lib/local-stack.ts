@@ -1,6 +1,6 @@
 /**
  * The running local stack describes itself at `GET http://127.0.0.1:${PORT:-9229}/_local/stack`:
- * `{ userPoolId, clientId, region, stage, endpoints: { cognito, dynamodb, sns, ses }, tables: { invites, authState },
+ * `{ userPoolId, clientId, region, stage, endpoints: { cognito, dynamodb, sns, ses, lambda }, tables: { invites, authState },
  *   triggers: { <Trigger>: <function name> }, emailSettings: { SECURITY_EMAIL_FROM, APP_NAME, ... } }`.
  * CLIs given `--local` read it to act on that stack instead of AWS.
  */
@@ -15,12 +15,14 @@ const localStackSchema = z.looseObject({
   userPoolId: nonEmpty(),
   clientId: nonEmpty(),
   region: nonEmpty(),
-  // `ses` is absent from a stack started before it had one: `awsTarget` then refuses SES calls.
+  // `ses` and `lambda` are absent from a stack started before it had them: `awsTarget` then
+  // refuses calls to that service.
   endpoints: z.looseObject({
     cognito: localUrl,
     dynamodb: localUrl,
     sns: localUrl,
     ses: z.optional(localUrl),
+    lambda: z.optional(localUrl),
   }),
   tables: z.optional(z.partial(z.looseObject({ invites: nonEmpty(), authState: nonEmpty() }))),
   stage: z.optional(nonEmpty()),
