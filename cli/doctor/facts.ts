@@ -1,8 +1,9 @@
 /**
  * Everything the checks look at, read once and only read: the pool and its app client
- * (DescribeUserPool, DescribeUserPoolClient), each table (DescribeTable, DescribeTimeToLive,
- * DescribeContinuousBackups), and the account's SMS state (GetSMSSandboxAccountStatus,
- * GetSMSAttributes). A fact that cannot be read is kept as its error, so the check that needs it
+ * (DescribeUserPool, DescribeUserPoolClient), the environment of the function attached to the
+ * pool's CreateAuthChallenge trigger (GetFunctionConfiguration), each table (DescribeTable,
+ * DescribeTimeToLive, DescribeContinuousBackups), and the account's SMS state
+ * (GetSMSSandboxAccountStatus, GetSMSAttributes). A fact that cannot be read is kept as its error, so the check that needs it
  * says so instead of guessing; only a pool or client that cannot be read stops the doctor.
  */
 import {
@@ -18,6 +19,7 @@ import {
   type TableDescription,
   type TimeToLiveDescription,
 } from '@aws-sdk/client-dynamodb';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetSMSAttributesCommand, GetSMSSandboxAccountStatusCommand } from '@aws-sdk/client-sns';
 import type { DoctorTarget } from './target';
 
@@ -32,9 +34,18 @@ export interface TableFacts {
   pitr: Read<string>;
 }
 
+/**
+ * The function the pool's CreateAuthChallenge trigger runs (the ARN in LambdaConfig, as Cognito
+ * calls it) and its environment variables, or `attached: false` when no such trigger is set.
+ */
+export type CodeFunctionFacts =
+  | { attached: false }
+  | { attached: true; arn: string; variables: Read<Record<string, string>> };
+
 export interface Facts {
   pool: UserPoolType;
   client: UserPoolClientType;
+  codeFunction: CodeFunctionFacts;
   tables: { invites: TableFacts; authState: TableFacts };
   sms: { inSandbox: Read<boolean>; attributes: Read<Record<string, string>> };
 }
@@ -87,7 +98,8 @@ export async function gatherFacts(target: DoctorTarget): Promise<Facts> {
     return { name, table, ttl, pitr };
   };
   const smsFail = (error: unknown) => target.fail(error, 'sns');
-  const [invites, authState, inSandbox, attributes] = await Promise.all([
+  const [codeFunction, invites, authState, inSandbox, attributes] = await Promise.all([
+    codeFunctionFacts(target, pool.UserPool.LambdaConfig?.CreateAuthChallenge),
     tableFacts(target.tables.invites),
     tableFacts(target.tables.authState),
     read(
@@ -103,7 +115,29 @@ export async function gatherFacts(target: DoctorTarget): Promise<Facts> {
   return {
     pool: pool.UserPool,
     client: client.UserPoolClient,
+    codeFunction,
     tables: { invites, authState },
     sms: { inSandbox, attributes },
   };
+}
+
+/** GetFunctionConfiguration of the ARN the trigger names (its version or alias included). */
+async function codeFunctionFacts(target: DoctorTarget, arn: string | undefined): Promise<CodeFunctionFacts> {
+  if (!arn) return { attached: false };
+  const variables = await read(
+    async () => {
+      const { Environment: environment } = await target.lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: arn }),
+      );
+      // Lambda could not decrypt the variables (a KMS key it may no longer use): they are unknown.
+      if (environment?.Error) {
+        const error = new Error(environment.Error.Message ?? 'the variables cannot be read');
+        error.name = environment.Error.ErrorCode ?? 'EnvironmentError';
+        throw error;
+      }
+      return environment?.Variables ?? {};
+    },
+    (error) => target.fail(error, 'lambda', `function '${arn}'`),
+  );
+  return { attached: true, arn, variables };
 }

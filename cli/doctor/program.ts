@@ -12,6 +12,7 @@ import { awsOptions } from '../lib/aws';
 import { formatJson } from '../lib/output';
 import type { Program } from '../lib/run';
 import { clientChecks } from './checks/client';
+import { codeLifetime } from './checks/code-lifetime';
 import { poolChecks } from './checks/pool';
 import { smsChecks, tableChecks } from './checks/resources';
 import { gatherFacts } from './facts';
@@ -45,14 +46,15 @@ export const doctorProgram: Program = {
     'otp-ttl-seconds': {
       type: 'string',
       valueName: 'N',
-      description: `The deployed otpTtlSeconds (default: $OTP_TTL_SECONDS, else ${OTP_TTL.fallback})`,
+      description: `Check the auth session against this code lifetime instead of the OTP_TTL_SECONDS the deployed CreateAuthChallenge runs with (read with lambda:GetFunctionConfiguration; if it cannot be read: $OTP_TTL_SECONDS, else ${OTP_TTL.fallback})`,
     },
     json: { type: 'boolean', description: 'Print JSON instead of text (for scripts)' },
   },
   footer: [
     'Exit status: 0 nothing blocking, 1 a blocking finding (or the pool could not be read), 2 bad command line.',
     'Read-only: DescribeUserPool(Client), ListUserPools(Clients) (to find the stage`s pool), DescribeTable,',
-    'DescribeTimeToLive, DescribeContinuousBackups, GetSMSSandboxAccountStatus, GetSMSAttributes.',
+    'DescribeTimeToLive, DescribeContinuousBackups, GetSMSSandboxAccountStatus, GetSMSAttributes,',
+    'GetFunctionConfiguration (of the CreateAuthChallenge trigger`s function).',
   ].join('\n'),
   defaultCommand: 'check',
   commands: {
@@ -66,9 +68,11 @@ export const doctorProgram: Program = {
         try {
           const facts = await gatherFacts(target);
           const definitions = tableDefinitions();
+          const code = codeLifetime(facts.codeFunction, target);
           const findings: Finding[] = [
-            ...clientChecks(facts.client, target),
+            ...clientChecks(facts.client, { ...target, codeLifetime: code.lifetime }),
             ...poolChecks(facts.pool, target),
+            code.finding,
             ...tableChecks(
               facts.tables.invites,
               { label: 'invites', keySchema: definitions.InvitesTable?.KeySchema ?? [] },
@@ -83,7 +87,7 @@ export const doctorProgram: Program = {
           ];
           context.print(
             context.options.flag('json')
-              ? formatJson(doctorJson(target, findings))
+              ? formatJson(doctorJson(target, findings, code.lifetime))
               : doctorText(target, findings),
           );
           return findings.some((finding) => finding.severity === 'blocking') ? 1 : 0;

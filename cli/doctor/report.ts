@@ -1,4 +1,5 @@
 /** The doctor's report: a checklist for people (every problem with why and fix) or JSON. */
+import type { CodeLifetime } from './checks/code-lifetime';
 import type { Finding, Severity } from './finding';
 import type { DoctorTarget } from './target';
 
@@ -16,19 +17,25 @@ export function counts(findings: readonly Finding[]): Record<Severity, number> {
   return result;
 }
 
-function where(target: DoctorTarget) {
+function where(target: DoctorTarget, lifetime: CodeLifetime | undefined) {
   return {
     userPoolId: target.userPoolId,
     clientId: target.clientId,
     stage: target.stage,
     endpoint: target.where,
     tables: target.tables,
-    otpTtlSeconds: target.otpTtlSeconds,
+    /** The code lifetime the auth session was checked against (null: none, the deployed one is invalid). */
+    otpTtlSeconds: lifetime?.seconds ?? null,
+    otpTtlSource: lifetime?.source ?? null,
   };
 }
 
-export function doctorJson(target: DoctorTarget, findings: readonly Finding[]): unknown {
-  return { target: where(target), counts: counts(findings), findings };
+export function doctorJson(
+  target: DoctorTarget,
+  findings: readonly Finding[],
+  lifetime: CodeLifetime | undefined,
+): unknown {
+  return { target: where(target, lifetime), counts: counts(findings), findings };
 }
 
 export function doctorText(target: DoctorTarget, findings: readonly Finding[]): string {

@@ -11,6 +11,7 @@ import {
   type ListUserPoolsCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import {
   type AwsEnvironment,
@@ -37,8 +38,19 @@ export const TRIGGER_FUNCTIONS = {
 } as const;
 export type TriggerName = keyof typeof TRIGGER_FUNCTIONS;
 
-/** OTP_TTL_SECONDS's default and range, as createAuthChallenge reads it (serverless.yml `otpTtlSeconds`). */
+/**
+ * OTP_TTL_SECONDS's default and range, as createAuthChallenge reads it (its settings.ts, serverless.yml
+ * `otpTtlSeconds`): the range of `--otp-ttl-seconds` and `$OTP_TTL_SECONDS`, and the value used when
+ * the deployed function cannot be read and neither is given.
+ */
 export const OTP_TTL = { fallback: 180, min: 30, max: 900 };
+
+/** A code lifetime the doctor was given or fell back to, and where it came from (for the findings). */
+export interface GivenOtpTtl {
+  seconds: number;
+  /** `from --otp-ttl-seconds`, `from $OTP_TTL_SECONDS`, `from the doctor's default`. */
+  source: string;
+}
 
 export interface DoctorTarget {
   userPoolId: string;
@@ -49,21 +61,28 @@ export interface DoctorTarget {
   tables: { invites: string; authState: string };
   /** Trigger -> the function name that must be attached to it. */
   functions: Record<TriggerName, string>;
-  otpTtlSeconds: number;
+  /**
+   * `override`: `--otp-ttl-seconds`, used instead of what the deployed CreateAuthChallenge runs
+   * with; `fallback`: `$OTP_TTL_SECONDS` or the default, used when that function cannot be read.
+   */
+  otpTtl: { override: GivenOtpTtl | undefined; fallback: GivenOtpTtl };
   cognito: CognitoIdentityProviderClient;
   dynamodb: DynamoDBClient;
   sns: SNSClient;
-  fail: (error: unknown, service: 'cognito' | 'dynamodb' | 'sns', resource?: string) => CliError;
+  lambda: LambdaClient;
+  fail: (error: unknown, service: 'cognito' | 'dynamodb' | 'sns' | 'lambda', resource?: string) => CliError;
   close: () => void;
 }
 
 export async function resolveTarget(context: CommandContext): Promise<DoctorTarget> {
   const { options, io } = context;
-  const otpTtlSeconds = options.integer('otp-ttl-seconds', {
-    min: OTP_TTL.min,
-    max: OTP_TTL.max,
-    fallback: otpTtlFromEnv(io.env.OTP_TTL_SECONDS),
-  });
+  const fallback = otpTtlFromEnv(io.env.OTP_TTL_SECONDS);
+  const override = options.string('otp-ttl-seconds')
+    ? {
+        seconds: options.integer('otp-ttl-seconds', OTP_TTL),
+        source: 'from --otp-ttl-seconds',
+      }
+    : undefined;
   const local = options.flag('local');
   const givenPool = options.string('pool-id');
   const givenClient = options.string('client-id');
@@ -83,14 +102,17 @@ export async function resolveTarget(context: CommandContext): Promise<DoctorTarg
     cognito: awsTarget('cognito', environment),
     dynamodb: awsTarget('dynamodb', environment),
     sns: awsTarget('sns', environment),
+    lambda: awsTarget('lambda', environment),
   };
   const cognito = new CognitoIdentityProviderClient(targets.cognito.clientOptions);
   const dynamodb = new DynamoDBClient(targets.dynamodb.clientOptions);
   const sns = new SNSClient(targets.sns.clientOptions);
+  const lambda = new LambdaClient(targets.lambda.clientOptions);
   const close = () => {
     cognito.destroy();
     dynamodb.destroy();
     sns.destroy();
+    lambda.destroy();
   };
   const fail: DoctorTarget['fail'] = (error, service, resource) =>
     error instanceof CliError ? error : describeAwsError(error, targets[service], resource);
@@ -124,10 +146,11 @@ export async function resolveTarget(context: CommandContext): Promise<DoctorTarg
         ),
       },
       functions,
-      otpTtlSeconds,
+      otpTtl: { override, fallback },
       cognito,
       dynamodb,
       sns,
+      lambda,
       fail,
       close,
     };
@@ -137,15 +160,16 @@ export async function resolveTarget(context: CommandContext): Promise<DoctorTarg
   }
 }
 
-function otpTtlFromEnv(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === '') return OTP_TTL.fallback;
+function otpTtlFromEnv(raw: string | undefined): GivenOtpTtl {
+  if (raw === undefined || raw.trim() === '')
+    return { seconds: OTP_TTL.fallback, source: "from the doctor's default" };
   const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
   if (!Number.isInteger(value) || value < OTP_TTL.min || value > OTP_TTL.max) {
     throw new UsageError(
       `OTP_TTL_SECONDS must be a whole number from ${OTP_TTL.min} to ${OTP_TTL.max} (got '${raw}')`,
     );
   }
-  return value;
+  return { seconds: value, source: 'from $OTP_TTL_SECONDS' };
 }
 
 /** The stage's pool (`cognito-auth-triggers-<stage>`) and app client (`...-app`), found by name. */

@@ -1,15 +1,17 @@
 /**
  * The app client against what the suite needs (resources/user-pool.yml's UserPoolClient): custom
  * auth and refresh only, no user-existence errors, an auth session at least as long as a code
- * lives, and no way for the app to write the phone number. Pure.
+ * lives (code-lifetime.ts says how long), and no way for the app to write the phone number. Pure.
  */
 import type { UserPoolClientType } from '@aws-sdk/client-cognito-identity-provider';
 import { type Finding, ok, RESETS_OTHERS } from '../finding';
+import { CODE_LIFETIME_ID, type CodeLifetime } from './code-lifetime';
 
 export interface ClientContext {
   userPoolId: string;
   clientId: string;
-  otpTtlSeconds: number;
+  /** How long a code lives and where that came from; undefined: unknown (the deployed value is invalid). */
+  codeLifetime: CodeLifetime | undefined;
 }
 
 /** Flows that sign in with the password alone (or without the custom challenge). */
@@ -92,14 +94,25 @@ function userExistenceErrors(client: UserPoolClientType, context: ClientContext)
 function sessionValidity(client: UserPoolClientType, context: ClientContext): Finding {
   const minutes = client.AuthSessionValidity ?? DEFAULT_SESSION_MINUTES;
   const id = 'client.auth-session-validity';
-  if (minutes * 60 >= context.otpTtlSeconds) {
-    return ok(id, `auth session ${minutes} min, a code lives ${context.otpTtlSeconds} s`);
+  const lifetime = context.codeLifetime;
+  if (!lifetime) {
+    return {
+      id,
+      severity: 'skipped',
+      title: `auth session ${minutes} min, not compared with how long a code lives: the deployed OTP_TTL_SECONDS is not valid (${CODE_LIFETIME_ID})`,
+    };
   }
-  const needed = Math.min(15, Math.ceil(context.otpTtlSeconds / 60));
+  if (minutes * 60 >= lifetime.seconds) {
+    return ok(
+      id,
+      `auth session ${minutes} min, a code lives ${lifetime.seconds} s (OTP_TTL_SECONDS ${lifetime.source})`,
+    );
+  }
+  const needed = Math.min(15, Math.ceil(lifetime.seconds / 60));
   return {
     id,
     severity: 'blocking',
-    title: `the auth session (${minutes} min) ends before a code does (OTP_TTL_SECONDS ${context.otpTtlSeconds})`,
+    title: `the auth session (${minutes} min) ends before a code does (OTP_TTL_SECONDS ${lifetime.seconds} ${lifetime.source})`,
     why: 'A user who types the code after the session ended gets an expired-session error although the code is still valid; the SMS was paid for nothing.',
     fix: `${update(context, `--auth-session-validity ${needed}`)} (and deploy with authSessionValidityMinutes=${needed}), or lower otpTtlSeconds to ${minutes * 60} or less. ${RESETS_OTHERS}`,
   };

@@ -6,7 +6,11 @@ import { clientChecks } from '../../../cli/doctor/checks/client';
 import { functionName } from '../../../cli/doctor/checks/pool';
 import { smsChecks } from '../../../cli/doctor/checks/resources';
 
-const context = { userPoolId: 'us-east-1_P', clientId: 'c1', otpTtlSeconds: 180 };
+const context = {
+  userPoolId: 'us-east-1_P',
+  clientId: 'c1',
+  codeLifetime: { seconds: 180, source: 'from --otp-ttl-seconds' },
+};
 const severity = (client: Parameters<typeof clientChecks>[0], id: string) =>
   clientChecks(client, context).find((finding) => finding.id === id)?.severity;
 
@@ -32,7 +36,7 @@ test('legacy flow names count like their ALLOW_ forms', () => {
 test('a session of Cognito`s default length (no AuthSessionValidity) is 3 minutes', () => {
   const finding = clientChecks(
     { ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH'] },
-    { ...context, otpTtlSeconds: 200 },
+    { ...context, codeLifetime: { seconds: 200, source: 'from --otp-ttl-seconds' } },
   ).find((f) => f.id === 'client.auth-session-validity');
   expect(finding).toMatchObject({
     severity: 'blocking',
