@@ -1,8 +1,13 @@
 /**
  * `npm run doctor` against the local stack (all is well), then against a broken pool for every
  * finding: each case starts a local user pool of its own from the stack's pool and client
- * Properties with one thing changed (or points the doctor at a missing or mis-keyed table, or at an
- * SNS account in the sandbox), and checks the finding, its severity and the exit status.
+ * Properties with one thing changed (or points the doctor at a missing or mis-keyed table, at an
+ * SNS account in the sandbox, or at a Lambda that does not know the function), and checks the
+ * finding, its severity and the exit status.
+ *
+ * The stack runs CreateAuthChallenge with a code lifetime other than the default (otpTtlSeconds
+ * 240, and a 5-minute auth session to match), so the doctor's code-lifetime findings can only pass
+ * by reading what the deployed function runs with from the stack's Lambda endpoint.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -10,12 +15,20 @@ import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aw
 import { doctorProgram } from '../../cli/doctor/program';
 import { runCli } from '../../cli/lib/run';
 import { type LocalUserPool, startLocalUserPool } from '../../local/cognito';
+import { type LocalLambda, startLocalLambda } from '../../local/lambda';
 import { type LocalSns, startLocalSns } from '../../local/sns';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
 
+/** What the stack's CreateAuthChallenge runs with (the default is 180). */
+const OTP_TTL_SECONDS = 240;
+const CREATE = 'cognito-auth-triggers-local-createAuthChallenge';
+const LIFETIME_ID = 'function.create-auth-challenge.otp-ttl-seconds';
+
 let env: TestStack;
 beforeAll(async () => {
-  env = await startTestStack();
+  env = await startTestStack({
+    params: { otpTtlSeconds: String(OTP_TTL_SECONDS), authSessionValidityMinutes: '5' },
+  });
 }, 60_000);
 afterAll(() => env?.stop());
 
@@ -28,7 +41,13 @@ interface Run {
 interface Report {
   counts: Record<string, number>;
   findings: Array<{ id: string; severity: string; title: string; why?: string; fix?: string }>;
-  target: { userPoolId: string; clientId: string; stage: string };
+  target: {
+    userPoolId: string;
+    clientId: string;
+    stage: string;
+    otpTtlSeconds: number | null;
+    otpTtlSource: string | null;
+  };
 }
 
 async function doctor(args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<Run> {
@@ -50,7 +69,7 @@ async function doctor(args: string[], extraEnv: Record<string, string | undefine
 const severities = (report: Report) => Object.fromEntries(report.findings.map((f) => [f.id, f.severity]));
 const finding = (report: Report, id: string) => report.findings.find((f) => f.id === id);
 
-describe('the local stack, as `npm start` serves it', () => {
+describe('the local stack, as `npm start -- --param otpTtlSeconds=240 --param authSessionValidityMinutes=5` serves it', () => {
   let run: Run;
   let report: Report;
   beforeAll(async () => {
@@ -77,6 +96,7 @@ describe('the local stack, as `npm start` serves it', () => {
         'client.prevent-user-existence-errors',
         'client.auth-session-validity',
         'client.write-attributes',
+        'function.create-auth-challenge.otp-ttl-seconds',
         'pool.mfa',
         'pool.account-recovery',
         'pool.trigger.PreSignUp',
@@ -101,6 +121,25 @@ describe('the local stack, as `npm start` serves it', () => {
       ['table.auth-state.ttl', 'warning'],
       ['table.auth-state.point-in-time-recovery', 'skipped'],
     ]);
+  });
+
+  it('reads the code lifetime the stack`s CreateAuthChallenge runs with from its Lambda endpoint, not $OTP_TTL_SECONDS', async () => {
+    const withVariable = await doctor(['--local', '--json'], { OTP_TTL_SECONDS: '600' });
+    const checked = JSON.parse(withVariable.stdout) as Report;
+    expect(finding(checked, LIFETIME_ID)).toEqual({
+      id: LIFETIME_ID,
+      severity: 'ok',
+      title: `${CREATE} runs with OTP_TTL_SECONDS ${OTP_TTL_SECONDS}`,
+    });
+    expect(finding(checked, 'client.auth-session-validity')).toMatchObject({
+      severity: 'ok',
+      title: `auth session 5 min, a code lives ${OTP_TTL_SECONDS} s (OTP_TTL_SECONDS from the deployed function ${CREATE})`,
+    });
+    expect(checked.target).toMatchObject({
+      otpTtlSeconds: OTP_TTL_SECONDS,
+      otpTtlSource: `from the deployed function ${CREATE}`,
+    });
+    expect(withVariable.code).toBe(0);
   });
 
   it('finds the stage`s pool and client by name when none is given', async () => {
@@ -130,7 +169,10 @@ describe('the local stack, as `npm start` serves it', () => {
       /^Checked user pool \S+, app client \S+ \(stage local, http:\/\/127\.0\.0\.1:\d+\)\./,
     );
     expect(child.stdout).toMatch(/ok {8}auth flows: ALLOW_CUSTOM_AUTH, ALLOW_REFRESH_TOKEN_AUTH/);
-    expect(child.stdout).toMatch(/\n0 blocking, 2 warnings, 18 ok, 2 skipped\.\n$/);
+    expect(child.stdout).toContain(
+      `auth session 5 min, a code lives ${OTP_TTL_SECONDS} s (OTP_TTL_SECONDS from the deployed function ${CREATE})`,
+    );
+    expect(child.stdout).toMatch(/\n0 blocking, 2 warnings, 19 ok, 2 skipped\.\n$/);
   }, 60_000);
 });
 
@@ -144,6 +186,7 @@ function stackEndpoints(over: Record<string, string> = {}): Record<string, strin
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: env.url,
     AWS_ENDPOINT_URL_DYNAMODB: info.endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: info.endpoints.sns,
+    AWS_ENDPOINT_URL_LAMBDA: info.endpoints.lambda,
     ...over,
   };
 }
@@ -316,21 +359,88 @@ describe('a broken pool for every finding', () => {
     expect(report.counts.blocking).toBe(severity === 'blocking' ? 1 : 0);
   });
 
-  it('an auth session shorter than a code lives (OTP_TTL_SECONDS 300, session 3 min)', async () => {
-    const { run, report } = await doctorOnBrokenPool(() => {}, [], { OTP_TTL_SECONDS: '300' });
+  it(`an auth session shorter than the deployed function's code lifetime (${OTP_TTL_SECONDS} s, session 3 min): blocking, exit 1`, async () => {
+    const { run, report } = await doctorOnBrokenPool(({ client }) => {
+      client.AuthSessionValidity = 3;
+    });
     expect(run.code).toBe(1);
+    expect(report.counts.blocking).toBe(1);
     expect(finding(report, 'client.auth-session-validity')).toMatchObject({
       severity: 'blocking',
-      title: 'the auth session (3 min) ends before a code does (OTP_TTL_SECONDS 300)',
-      fix: expect.stringContaining('--auth-session-validity 5'),
+      title: `the auth session (3 min) ends before a code does (OTP_TTL_SECONDS ${OTP_TTL_SECONDS} from the deployed function ${CREATE})`,
+      fix: expect.stringContaining('--auth-session-validity 4'),
     });
-    const longer = await doctorOnBrokenPool(
-      ({ client }) => {
-        client.AuthSessionValidity = 5;
-      },
-      ['--otp-ttl-seconds', '300'],
-    );
-    expect(severities(longer.report)['client.auth-session-validity']).toBe('ok');
+    expect(severities(report)[LIFETIME_ID]).toBe('ok');
+  });
+
+  it('--otp-ttl-seconds overrides the deployed value, and both findings say so', async () => {
+    const { run, report } = await doctorOnBrokenPool(() => {}, ['--otp-ttl-seconds', '360']);
+    expect(run.code).toBe(1);
+    expect(finding(report, LIFETIME_ID)).toMatchObject({
+      severity: 'ok',
+      title: `${CREATE} runs with OTP_TTL_SECONDS ${OTP_TTL_SECONDS}; the session check uses --otp-ttl-seconds 360 instead`,
+    });
+    expect(finding(report, 'client.auth-session-validity')).toMatchObject({
+      severity: 'blocking',
+      title: 'the auth session (5 min) ends before a code does (OTP_TTL_SECONDS 360 from --otp-ttl-seconds)',
+    });
+  });
+
+  it('no CreateAuthChallenge trigger: the missing trigger blocks, the lifetime falls back with a warning', async () => {
+    const { run, report } = await doctorOnBrokenPool(({ pool }) => {
+      delete (pool.LambdaConfig as Record<string, unknown>).CreateAuthChallenge;
+    });
+    expect(run.code).toBe(1);
+    expect(severities(report)['pool.trigger.CreateAuthChallenge']).toBe('blocking');
+    expect(finding(report, LIFETIME_ID)).toMatchObject({
+      severity: 'warning',
+      title: expect.stringMatching(
+        /^no CreateAuthChallenge trigger is attached.*OTP_TTL_SECONDS 180 from the doctor's default$/,
+      ),
+    });
+  });
+
+  describe('a Lambda the doctor cannot read the function from', () => {
+    let empty: LocalLambda;
+    beforeAll(async () => {
+      empty = await startLocalLambda({ port: 0, functions: [] });
+    });
+    afterAll(() => empty.close());
+
+    it('one that does not know it: a warning naming the function and the permission; the fallback is checked', async () => {
+      const { run, report } = await doctorOnBrokenPool(() => {}, [], {
+        AWS_ENDPOINT_URL_LAMBDA: empty.url,
+        OTP_TTL_SECONDS: '420',
+      });
+      expect(finding(report, LIFETIME_ID)).toMatchObject({
+        severity: 'warning',
+        title: expect.stringMatching(
+          new RegExp(
+            `^could not read the OTP_TTL_SECONDS of ${CREATE} .*not found in Lambda at ${empty.url}`,
+          ),
+        ),
+        fix: expect.stringContaining('lambda:GetFunctionConfiguration'),
+      });
+      expect(finding(report, 'client.auth-session-validity')).toMatchObject({
+        severity: 'blocking',
+        title: `the auth session (5 min) ends before a code does (OTP_TTL_SECONDS 420 from $OTP_TTL_SECONDS, as ${CREATE} could not be read)`,
+      });
+      expect(run.code).toBe(1);
+    });
+
+    it('one that does not answer: a warning, never a guess; nothing blocks', async () => {
+      const { run, report } = await doctorOnBrokenPool(() => {}, [], {
+        AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:9',
+      });
+      expect(finding(report, LIFETIME_ID)).toMatchObject({
+        severity: 'warning',
+        title: expect.stringMatching(/^could not read the OTP_TTL_SECONDS of .*127\.0\.0\.1:9.*ECONNREFUSED/),
+      });
+      expect(finding(report, 'client.auth-session-validity')?.title).toBe(
+        `auth session 5 min, a code lives 180 s (OTP_TTL_SECONDS from the doctor's default, as ${CREATE} could not be read)`,
+      );
+      expect(run.code).toBe(0);
+    });
   });
 
   it('a table that does not exist, and one with other keys', async () => {

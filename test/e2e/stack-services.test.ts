@@ -1,9 +1,20 @@
 /**
- * The local stack's own services, driven by unmodified AWS SDK v3 clients and plain HTTP: the
- * `/_local/stack` description, the tables, the SNS endpoint and the outbox, and the wiring of
- * pool, client and triggers from serverless.yml (one source of truth, not a copy).
+ * The local stack's own services, driven by unmodified AWS SDK v3 clients, the AWS CLI and plain
+ * HTTP: the `/_local/stack` description, the tables, the SNS endpoint, the Lambda endpoint
+ * (GetFunctionConfiguration) and the outbox, and the wiring of pool, client and triggers from
+ * serverless.yml (one source of truth, not a copy).
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-lambda';
 import { InvalidParameterException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { readYaml } from '../../local/config';
 import { compactLogLine } from '../../local/log-view';
@@ -41,6 +52,7 @@ describe('GET /_local/stack', () => {
         dynamodb: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
         sns: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
         ses: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        lambda: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       },
       tables: {
         invites: 'cognito-auth-triggers-local-invites',
@@ -168,6 +180,157 @@ describe('SNS endpoint (unmodified SDK v3 SNS client)', () => {
   });
 });
 
+describe('Lambda endpoint (GetFunctionConfiguration, unmodified SDK v3 Lambda client)', () => {
+  let lambda: LambdaClient;
+  beforeAll(() => {
+    lambda = new LambdaClient({
+      region: env.stack.info.region,
+      endpoint: env.stack.info.endpoints.lambda,
+      credentials,
+      maxAttempts: 1,
+    });
+  });
+  afterAll(() => lambda.destroy());
+
+  const configuration = (FunctionName: string, Qualifier?: string) =>
+    lambda.send(new GetFunctionConfigurationCommand({ FunctionName, Qualifier }));
+  const createFn = () => {
+    const fn = env.stack.definitions.functions.find((f) => f.triggers.includes('CreateAuthChallenge'));
+    if (!fn) throw new Error('no CreateAuthChallenge function');
+    return fn;
+  };
+
+  it('answers for every function the stack runs, with the variables its handler was loaded with', async () => {
+    for (const fn of env.stack.definitions.functions) {
+      const answer = await configuration(fn.name);
+      expect(answer).toMatchObject({
+        FunctionName: fn.name,
+        FunctionArn: fn.arn,
+        MemorySize: fn.memorySize,
+        Timeout: fn.timeoutSeconds,
+        Version: '$LATEST',
+      });
+      const { POWERTOOLS_LOG_LEVEL: _level, ...declared } = fn.environment;
+      // serverless.yml's variables, and the stack's --log-level (SILENT in tests) over its own.
+      expect(answer.Environment?.Variables).toEqual({
+        ...declared,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      });
+    }
+    const create = await configuration(createFn().name);
+    expect(create.Environment?.Variables).toMatchObject({
+      OTP_TTL_SECONDS: '180',
+      AUTH_STATE_TABLE: 'cognito-auth-triggers-local-auth-state',
+    });
+  });
+
+  it("resolves every ARN the pool's LambdaConfig reports, as Cognito names them", async () => {
+    const { UserPool } = await env.cognito.send(new DescribeUserPoolCommand({ UserPoolId: env.userPoolId }));
+    const config = Object.entries(UserPool?.LambdaConfig ?? {}).filter(([, arn]) => typeof arn === 'string');
+    expect(config.length).toBe(7);
+    for (const [trigger, arn] of config) {
+      const answer = await configuration(arn as string);
+      expect({ trigger, name: answer.FunctionName }).toEqual({
+        trigger,
+        name: env.stack.info.triggers[trigger],
+      });
+    }
+  });
+
+  it('takes a partial ARN and the $LATEST qualifier, as Lambda does', async () => {
+    const fn = createFn();
+    const partial = fn.arn.split(':').slice(4).join(':');
+    expect(partial).toBe(`000000000000:function:${fn.name}`);
+    expect((await configuration(partial)).FunctionName).toBe(fn.name);
+    expect((await configuration(`${fn.arn}:$LATEST`)).FunctionArn).toBe(`${fn.arn}:$LATEST`);
+    expect((await configuration(fn.name, '$LATEST')).FunctionArn).toBe(`${fn.arn}:$LATEST`);
+  });
+
+  it.each([
+    ['an unknown name', 'no-such-function', undefined],
+    ['a version the stack does not have', 'VERSION', '7'],
+    ['an alias', 'NAME:live', undefined],
+    ['another region', 'ARN_OTHER_REGION', undefined],
+    ['another account', 'ARN_OTHER_ACCOUNT', undefined],
+  ])('%s: ResourceNotFoundException, as the SDK raises it', async (_, given, qualifier) => {
+    const fn = createFn();
+    const name = given
+      .replace('VERSION', fn.name)
+      .replace('NAME', fn.name)
+      .replace('ARN_OTHER_REGION', fn.arn.replace(':us-east-1:', ':eu-west-1:'))
+      .replace('ARN_OTHER_ACCOUNT', fn.arn.replace(':000000000000:', ':123456789012:'));
+    const error = await configuration(name, qualifier).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResourceNotFoundException);
+    expect((error as Error).message).toMatch(/^Function not found: /);
+  });
+
+  it("answers an unknown function in Lambda's error shape, over plain HTTP", async () => {
+    const response = await fetch(
+      `${env.stack.info.endpoints.lambda}/2015-03-31/functions/no-such-function/configuration`,
+    );
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+    expect(await response.json()).toEqual({
+      __type: 'ResourceNotFoundException',
+      message: 'Function not found: no-such-function',
+    });
+  });
+
+  it.each([
+    [
+      'a malformed name',
+      'GET',
+      '/2015-03-31/functions/bad%20name!/configuration',
+      400,
+      'ValidationException',
+    ],
+    ['Invoke', 'POST', '/2015-03-31/functions/x/invocations', 404, 'UnknownOperationException'],
+    ['ListFunctions', 'GET', '/2015-03-31/functions/', 404, 'UnknownOperationException'],
+    ['a change', 'PUT', '/2015-03-31/functions/x/configuration', 404, 'UnknownOperationException'],
+  ])('refuses %s (%s %s) with %i %s, and changes nothing', async (_, method, path, status, type) => {
+    const response = await fetch(`${env.stack.info.endpoints.lambda}${path}`, { method });
+    expect(response.status).toBe(status);
+    expect(response.headers.get('x-amzn-errortype')).toBe(type);
+    expect(((await response.json()) as { __type: string }).__type).toBe(type);
+  });
+
+  it('serves `aws lambda get-function-configuration` (AWS CLI v1) through AWS_ENDPOINT_URL_LAMBDA', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'aws-cli-home-'));
+    try {
+      const fn = createFn();
+      const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          'aws',
+          ['lambda', 'get-function-configuration', '--function-name', fn.name, '--output', 'json'],
+          {
+            env: {
+              PATH: process.env.PATH ?? '',
+              HOME: home,
+              AWS_CONFIG_FILE: join(home, 'config'),
+              AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+              AWS_ACCESS_KEY_ID: 'local',
+              AWS_SECRET_ACCESS_KEY: 'local',
+              AWS_DEFAULT_REGION: env.stack.info.region,
+              AWS_ENDPOINT_URL_LAMBDA: env.stack.info.endpoints.lambda,
+            },
+            timeout: 30_000,
+          },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const answer = JSON.parse(run.stdout) as { FunctionName: string; Environment: { Variables: object } };
+      expect(answer.FunctionName).toBe(fn.name);
+      expect(answer.Environment.Variables).toMatchObject({ OTP_TTL_SECONDS: '180' });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('GET /_local/outbox', () => {
   it('lists messages newest last and filters by recipient and channel', async () => {
     const to = '+14155550199';
@@ -193,6 +356,9 @@ describe('npm start', () => {
       env.clientId,
       env.stack.info.endpoints.dynamodb,
       env.stack.info.endpoints.sns,
+      env.stack.info.endpoints.lambda,
+      `export AWS_ENDPOINT_URL_LAMBDA=${env.stack.info.endpoints.lambda}`,
+      'aws lambda get-function-configuration --function-name cognito-auth-triggers-local-createAuthChallenge',
       `${env.url}/_local/stack`,
       `${env.url}/_local/outbox`,
       `${env.url}/_local/ui`,

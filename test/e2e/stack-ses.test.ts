@@ -59,7 +59,7 @@ describe('the stack', () => {
   it('serves SES on its own loopback port, next to SNS, and says so in /_local/stack and the banner', async () => {
     const { endpoints } = env.stack.info;
     expect(new URL(endpoints.ses).hostname).toBe('127.0.0.1');
-    expect(new Set(Object.values(endpoints)).size).toBe(4);
+    expect(new Set(Object.values(endpoints)).size).toBe(5);
     const described = (await (await fetch(`${env.url}/_local/stack`)).json()) as {
       endpoints: { ses: string };
     };

@@ -73,6 +73,32 @@ describe('awsTarget', () => {
     expect(awsTarget('cognito', environment).clientOptions.endpoint).toBe('http://127.0.0.1:1');
   });
 
+  test('Lambda (the doctor): AWS_ENDPOINT_URL_LAMBDA, else AWS_ENDPOINT_URL; with --local the stack`s, or an error if it has none', async () => {
+    const aws = (env: Record<string, string>) =>
+      resolveAwsEnvironment({ local: false, region: 'us-east-1' }, env);
+    expect(
+      awsTarget(
+        'lambda',
+        await aws({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:5' }),
+      ).where,
+    ).toBe('http://127.0.0.1:5');
+    expect(awsTarget('lambda', await aws({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1' })).where).toBe(
+      'http://127.0.0.1:1',
+    );
+    expect(awsTarget('lambda', await aws({})).where).toBe('AWS us-east-1');
+    const withLambda = { ...stack, endpoints: { ...stack.endpoints, lambda: 'http://127.0.0.1:9233' } };
+    expect(
+      awsTarget('lambda', {
+        stack: withLambda,
+        region: stack.region,
+        env: { AWS_ENDPOINT_URL_LAMBDA: 'http://x' },
+      }).clientOptions,
+    ).toMatchObject({ endpoint: 'http://127.0.0.1:9233', credentials: { accessKeyId: 'local' } });
+    expect(() => awsTarget('lambda', { stack, region: stack.region, env: {} })).toThrow(
+      'the local stack has no Lambda endpoint: restart it (npm start)',
+    );
+  });
+
   test('AWS without endpoint variables: the SDK decides, and messages name the region', async () => {
     const target = awsTarget(
       'dynamodb',
