@@ -134,7 +134,7 @@ const FUNCTIONS: Record<string, Expected> = {
   defineAuthChallenge: {
     handler: 'functions/define-auth-challenge/handler.handler',
     trigger: 'DefineAuthChallenge',
-    environment: { MAX_CODE_ATTEMPTS, MAX_PHONE_ATTEMPTS: '3', MAX_ROUNDS: '8', MAX_RESENDS: '2' },
+    environment: { MAX_CODE_ATTEMPTS, MAX_PHONE_ATTEMPTS: '3', MAX_ROUNDS: '16', MAX_RESENDS: '2' },
     grants: [],
   },
   createAuthChallenge: {
@@ -152,6 +152,7 @@ const FUNCTIONS: Record<string, Expected> = {
       SEND_LIMIT_UNPROVEN_PER_USER_PER_DAY: '5',
       MAX_CODE_ATTEMPTS,
       MAX_RESENDS: '2',
+      REMEMBER_DEVICE_DAYS: '30',
       ...LOCKOUT,
       ALLOWED_COUNTRIES,
       ...BRANDING,
@@ -184,6 +185,8 @@ const FUNCTIONS: Record<string, Expected> = {
       AUTH_STATE_TABLE: { Ref: 'AuthStateTable' },
       ALLOWED_COUNTRIES,
       MAX_CODE_ATTEMPTS,
+      REMEMBER_DEVICE_DAYS: '30',
+      MAX_REMEMBERED_DEVICES: '10',
       ...LOCKOUT,
       ...BRANDING,
       ...NO_SECURITY_EMAIL,
@@ -192,6 +195,10 @@ const FUNCTIONS: Record<string, Expected> = {
       // The user's status (one Query), and the failure records the lockout counts.
       onAuthState('dynamodb:Query', 'USER#'),
       onAuthState('dynamodb:PutItem', 'USER#'),
+      // Remembered devices: stored (PutItem), proven (the conditional UpdateItem), the oldest
+      // dropped and all revoked after a recovery code (DeleteItem).
+      onAuthState('dynamodb:UpdateItem', 'USER#'),
+      onAuthState('dynamodb:DeleteItem', 'USER#'),
       // The phone candidate of PHONE_REQUIRED and the once-per-round ANSWERED mark (PutItem); the
       // answer recorded on the code's item (UpdateItem: used, or one more wrong answer). The
       // code's item is never read.
