@@ -26,12 +26,12 @@ describe('the demo story', () => {
     // The story shows what a user sees: the SMS with its code, the masked destination.
     expect(output).toMatch(/SMS to \+1415555\d{4}: "\d{6} /);
     expect(output).not.toMatch(/✗/);
-  });
+  }, 90_000);
 
   it('can be told again against the same stack (fresh user, fresh phone)', async () => {
     const result = await runDemo({ url: env.url, tty: false, write: () => undefined });
     expect(result.ok).toBe(true);
-  });
+  }, 90_000);
 
   it('with no stack at the URL, fails before any step and names the address that did not answer', async () => {
     let output = '';
