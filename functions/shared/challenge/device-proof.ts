@@ -48,8 +48,8 @@ export interface DevicePublicKey {
 
 /**
  * The SPKI as an ECDSA P-256 public key, or why not. Only the canonical base64url of a DER SPKI of
- * curve P-256 is accepted: another curve, an RSA or Ed25519 key, a private key, PEM or padding
- * all fail.
+ * curve P-256 is accepted: another curve, an RSA or Ed25519 key, a private key, PEM, padding,
+ * stray bytes after the key or BER lengths all fail.
  */
 export function parseDevicePublicKey(
   value: unknown,
@@ -67,6 +67,10 @@ export function parseDevicePublicKey(
   }
   if (keyObject.asymmetricKeyType !== 'ec' || keyObject.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
     return { ok: false, reason: 'not_p256' };
+  // OpenSSL also reads a key followed by stray bytes, or with BER lengths: each such text would be
+  // one more id for the same key. Only the DER SPKI (what the key exports to) is taken.
+  if (!keyObject.export({ type: 'spki', format: 'der' }).equals(der))
+    return { ok: false, reason: 'not_der_spki' };
   return { ok: true, key: { id: deviceIdOf(der), spki: value }, keyObject };
 }
 

@@ -1,0 +1,65 @@
+/**
+ * Attacks on the registration of a remembered device (docs/protocol.md, "Remembered devices"), in
+ * Verify with its ports faked (fakes.ts): what an app (or someone posing as one) sends as
+ * `ClientMetadata.rememberDevice` / `deviceName` with the answer to an SMS code, and when a right
+ * code may register a device at all.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { deviceIdOf } from '#shared/challenge/device-proof';
+import { verifyAuthChallenge } from '../../../functions/verify-auth-challenge/verify-auth-challenge';
+import { CODE, codeRound, fakes, verifyEvent, withPhone } from './fakes';
+
+const KEY_ERROR = 'rememberDevice must be the base64url SPKI of an ECDSA P-256 public key';
+
+/** A fresh P-256 public key as DER SPKI bytes (what WebCrypto's exportKey('spki') returns). */
+function spkiBytes(): Buffer {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return publicKey.export({ type: 'spki', format: 'der' }) as Buffer;
+}
+
+/** The right code answered with `clientMetadata`, for a user with a verified phone. */
+async function answerRightCode(clientMetadata: Record<string, string>, attributes = withPhone()) {
+  const f = fakes();
+  const event = verifyEvent(codeRound(), CODE, attributes);
+  event.request.clientMetadata = clientMetadata;
+  const outcome = await verifyAuthChallenge(event, f.deps).then(
+    () => ({ correct: event.response.answerCorrect }),
+    (error: Error) => ({ error: error.message }),
+  );
+  return { f, outcome };
+}
+
+describe('one key, one device id: only the DER encoding of an SPKI is taken', () => {
+  // OpenSSL reads a key followed by stray bytes, or with a long-form (BER) length, as the same key.
+  // Each such text hashes to another id, so one key could fill every slot of the user's list under
+  // ids the app never computes (the id is documented as the SHA-256 of the SPKI's bytes).
+  const der = spkiBytes();
+  const variants: [string, Buffer][] = [
+    ['followed by a stray byte', Buffer.concat([der, Buffer.from([0])])],
+    ['followed by a stray DER element', Buffer.concat([der, Buffer.from([0x05, 0x00])])],
+    [
+      'with a long-form (BER) outer length',
+      Buffer.concat([Buffer.from([0x30, 0x81, der[1] as number]), der.subarray(2)]),
+    ],
+  ];
+
+  test.each(variants)(
+    'an SPKI %s: the rememberDevice error, the code not judged, nothing written',
+    async (_name, bytes) => {
+      expect(deviceIdOf(bytes)).not.toBe(deviceIdOf(der));
+      const { f, outcome } = await answerRightCode({ rememberDevice: bytes.toString('base64url') });
+      expect(outcome).toEqual({ error: KEY_ERROR });
+      expect(f.writes()).toEqual([]);
+    },
+  );
+
+  test('the DER SPKI itself is remembered under the SHA-256 of its bytes', async () => {
+    const { f, outcome } = await answerRightCode({ rememberDevice: der.toString('base64url') });
+    expect(outcome).toEqual({ correct: true });
+    expect(f.devices.remember).toHaveBeenCalledTimes(1);
+    expect(f.devices.remember.mock.calls[0]?.[1]).toMatchObject({
+      id: deviceIdOf(der),
+      publicKey: der.toString('base64url'),
+    });
+  });
+});
