@@ -63,3 +63,37 @@ describe('one key, one device id: only the DER encoding of an SPKI is taken', ()
     });
   });
 });
+
+describe('deviceName: shown in the security email and the users CLI, so it cannot reorder or break what surrounds it', () => {
+  const NAME_ERROR = 'deviceName must be at most 64 characters, without control characters';
+  const key = spkiBytes().toString('base64url');
+
+  // A right-to-left override (or an isolate, or a mark) in the name reverses the text that follows
+  // it wherever the name is shown: the line of the security email that says which device was
+  // remembered, or a row of `users devices`. A lone surrogate is not text at all (UTF-8 has no
+  // encoding for it), so every reader would have to guess.
+  test.each([
+    ['a right-to-left override', 'Ada\u2019s laptop\u202E'],
+    ['a left-to-right embedding', '\u202AAda'],
+    ['a right-to-left isolate', 'Ada \u2067laptop'],
+    ['a pop directional isolate', 'Ada\u2069'],
+    ['a right-to-left mark', 'Ada\u200F'],
+    ['an Arabic letter mark', 'Ada\u061C'],
+    ['a lone high surrogate', 'Ada\uD83D'],
+    ['a lone low surrogate', '\uDE00Ada'],
+  ])('a name with %s: the deviceName error, the code not judged, nothing written', async (_name, name) => {
+    const { f, outcome } = await answerRightCode({ rememberDevice: key, deviceName: name });
+    expect(outcome).toEqual({ error: NAME_ERROR });
+    expect(f.writes()).toEqual([]);
+  });
+
+  test.each([
+    ['an emoji sequence (joined with U+200D)', 'Ada\u2019s \u{1F469}\u200D\u{1F4BB} laptop'],
+    ['Arabic text', 'حاسوب أدا'],
+    ['Hebrew and Latin', 'המחשב של Ada'],
+  ])('a name in %s is remembered as given', async (_name, name) => {
+    const { f, outcome } = await answerRightCode({ rememberDevice: key, deviceName: name });
+    expect(outcome).toEqual({ correct: true });
+    expect(f.devices.remember.mock.calls[0]?.[1]).toMatchObject({ name });
+  });
+});
