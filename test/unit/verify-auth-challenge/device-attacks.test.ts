@@ -97,3 +97,38 @@ describe('deviceName: shown in the security email and the users CLI, so it canno
     expect(f.devices.remember.mock.calls[0]?.[1]).toMatchObject({ name });
   });
 });
+
+describe('a sign-in code answered after the phone it went to was taken away', () => {
+  // Someone holds the password and the user's stolen phone; an operator runs `users reset-phone`,
+  // which removes the phone from the user first and deletes the code in flight after. A sign-in
+  // code sent before the reset and answered in between (or after a reset that stopped half-way)
+  // is still right, and with rememberDevice it stored a device the reset never saw: once the user
+  // enrols a new phone, that device and the password sign in with no code. The sign-in itself
+  // ends at Define (no verified phone), so the device would be all it leaves.
+  const attributesAfterReset = () => {
+    const { phone_number: _phone, phone_number_verified: _verified, ...rest } = withPhone();
+    return rest;
+  };
+  const key = spkiBytes().toString('base64url');
+
+  test.each([
+    ['no phone at all (reset-phone removed both attributes)', attributesAfterReset()],
+    ['a verified flag that is not exactly "true"', { ...withPhone(), phone_number_verified: 'True' }],
+    ['a number that is no longer verified', { ...withPhone(), phone_number_verified: 'false' }],
+  ])(
+    'the right code with rememberDevice, the user having %s: no device is remembered',
+    async (_name, attributes) => {
+      const { f, outcome } = await answerRightCode({ rememberDevice: key }, attributes);
+      // The code is judged as before (Define, which sees no verified phone, ends the sign-in)...
+      expect(outcome).toEqual({ correct: true });
+      expect(f.challenges.useCode).toHaveBeenCalledTimes(1);
+      // ...but it remembers nothing.
+      expect(f.devices.remember).not.toHaveBeenCalled();
+    },
+  );
+
+  test('with the verified phone still on file, the same answer remembers the device', async () => {
+    const { f } = await answerRightCode({ rememberDevice: key });
+    expect(f.devices.remember).toHaveBeenCalledTimes(1);
+  });
+});
