@@ -40,7 +40,8 @@
  *
  * RECOVERY_CODE and RECOVERY_CODES: recovery-answers.ts. DEVICE_PROOF, and the registration of a
  * remembered device with a right SMS code (`ClientMetadata.rememberDevice`, checked before the
- * answer is judged): device-answers.ts.
+ * answer is judged): device-answers.ts. A sign-in code registers no device once the user has no
+ * verified phone (the round was built before an operator's reset-phone).
  *
  * An unknown user (`userNotFound`) is always wrong and nothing is read; its answer to a decoy code
  * round is recorded on the decoy item (ONE UpdateItem: a reserved answer or not), so that Create
@@ -207,7 +208,14 @@ async function verifyCodeAnswer(
     if (!round.phone) throw new InvalidEventError('private challenge parameters malformed');
     await bindPhone(answering, round.phone, round.purpose, used.retry);
   }
-  if (remember) await rememberDevice(answering, remember, answering.records.devices ?? [], used.retry);
+  if (remember) {
+    // A sign-in code proves the verified phone it went to. Answered after that phone was taken
+    // away (an operator's reset-phone between the round and the answer), it remembers nothing: a
+    // device stored now would outlive the reset (Define ends this sign-in anyway).
+    if (round.purpose === 'sign_in' && !phoneVerified(userAttributes))
+      logger.warn('device not remembered: the user has no verified phone now', { roundId: round.id });
+    else await rememberDevice(answering, remember, answering.records.devices ?? [], used.retry);
+  }
   // A Cognito retry of this very answer is right again, but the sign-in was counted once.
   if (!used.retry && round.purpose !== 'email_proof')
     countMetric('VerifyAuthChallengeResponse', 'SignInsCompleted');

@@ -48,8 +48,8 @@ export interface DevicePublicKey {
 
 /**
  * The SPKI as an ECDSA P-256 public key, or why not. Only the canonical base64url of a DER SPKI of
- * curve P-256 is accepted: another curve, an RSA or Ed25519 key, a private key, PEM or padding
- * all fail.
+ * curve P-256 is accepted: another curve, an RSA or Ed25519 key, a private key, PEM, padding,
+ * stray bytes after the key or BER lengths all fail.
  */
 export function parseDevicePublicKey(
   value: unknown,
@@ -67,6 +67,10 @@ export function parseDevicePublicKey(
   }
   if (keyObject.asymmetricKeyType !== 'ec' || keyObject.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
     return { ok: false, reason: 'not_p256' };
+  // OpenSSL also reads a key followed by stray bytes, or with BER lengths: each such text would be
+  // one more id for the same key. Only the DER SPKI (what the key exports to) is taken.
+  if (!keyObject.export({ type: 'spki', format: 'der' }).equals(der))
+    return { ok: false, reason: 'not_der_spki' };
   return { ok: true, key: { id: deviceIdOf(der), spki: value }, keyObject };
 }
 
@@ -124,13 +128,20 @@ export function readRememberDevice(
   return { key: parsed.key, ...(name === undefined ? {} : { name }) };
 }
 
-/** Trimmed, 1..64 characters, no control characters; absent or empty: no name. */
+/**
+ * Control characters, line and paragraph separators, bidirectional controls (an override or an
+ * isolate reorders the text after the name wherever it is shown: the security email, the users
+ * CLI) and lone surrogates (not text: UTF-8 cannot encode them).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const NOT_IN_A_NAME = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Bidi_Control}\p{Cs}]/u;
+
+/** Trimmed, 1..64 characters, none of NOT_IN_A_NAME; absent or empty: no name. */
 function readDeviceName(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const name = raw.normalize('NFC').trim();
   if (name === '') return undefined;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if ([...name].length > DEVICE_NAME_MAX || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name))
+  if ([...name].length > DEVICE_NAME_MAX || NOT_IN_A_NAME.test(name))
     throw new InvalidClientMetadataError(
       `deviceName must be at most ${DEVICE_NAME_MAX} characters, without control characters`,
       'device_name_invalid',

@@ -1,0 +1,94 @@
+/**
+ * Attacks on remembered devices over the wire (issue 15): a local stack running the very trigger
+ * code and a real client (amazon-cognito-identity-js, CUSTOM_AUTH with SRP).
+ */
+import { webcrypto } from 'node:crypto';
+import { errorName, type SignInStep, signIn } from '../../local/client';
+import { startTestStack, type TestStack } from '../helpers/local-stack';
+
+let env: TestStack;
+
+beforeAll(async () => {
+  env = await startTestStack();
+});
+afterAll(() => env.stop());
+
+type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
+
+function expectChallenge(step: SignInStep, type: string): Challenge {
+  if (step.kind !== 'challenge') {
+    throw new Error(
+      `expected ${type}, got ${step.kind === 'failed' ? `${errorName(step.error)}: ${step.error.message}` : 'tokens'}`,
+    );
+  }
+  expect(step.parameters.type).toBe(type);
+  return step;
+}
+
+const lastCodeTo = async (to: string) => {
+  const messages = await env.outbox({ to });
+  return /\b(\d{6})\b/.exec(messages.at(-1)?.body ?? '')?.[1] ?? 'none';
+};
+
+async function newDevice() {
+  const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+  const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', pair.publicKey));
+  return {
+    id: Buffer.from(await webcrypto.subtle.digest('SHA-256', spki)).toString('base64url'),
+    publicKey: spki.toString('base64url'),
+    sign: async (text: string) =>
+      Buffer.from(
+        await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, Buffer.from(text)),
+      ).toString('base64url'),
+  };
+}
+
+/** An enrolled user, with the recovery codes the enrolment showed. */
+async function enrolledUser(prefix: string) {
+  const { email, password, sub } = await env.signUpInvited(prefix);
+  const phone = env.newPhone();
+  const ask = expectChallenge(await signIn(env.pool, email, password), 'PHONE_REQUIRED');
+  const otp = expectChallenge(await ask.answer(phone), 'SMS_OTP');
+  const shown = expectChallenge(await otp.answer(await lastCodeTo(phone)), 'RECOVERY_CODES');
+  const recoveryCodes = (shown.parameters.codes ?? '').split(' ');
+  expect((await shown.answer('OK')).kind).toBe('signedIn');
+  return { email, password, sub, phone, recoveryCodes };
+}
+
+// A KNOWN HOLE, not fixed here (jest's test.failing: this passes while the attack works, and fails
+// once it is closed; then drop `.failing`). Someone holds the password and the user's lost phone.
+// The user recovers: RECOVERY, a recovery code (every remembered device is revoked here), a new
+// number, its code, new recovery codes. Until the new number is proven the lost phone is still the
+// verified one: a sign-in to it in that window gets tokens (a refresh token the recovery does not
+// end either) and, answered with rememberDevice, stores a device after the revocation, which then
+// signs in with the password long after the recovery. Closing it needs the recovery path's last
+// step to know it is one (the bind of the new number revokes every device and signs the user out
+// everywhere), or the lost phone to stop working at the recovery code: a decision for the
+// recovery protocol (issue 12), not for the device round.
+test.failing('a device remembered with the lost phone while its owner recovers does not outlive the recovery', async () => {
+  const user = await enrolledUser('recovery-gap');
+  const newPhone = env.newPhone();
+  const attacker = await newDevice();
+
+  // The owner starts a recovery: RECOVERY to the code sent to the lost phone, then a recovery code.
+  const owner = expectChallenge(await signIn(env.pool, user.email, user.password), 'SMS_OTP');
+  const asked = expectChallenge(await owner.answer('RECOVERY'), 'RECOVERY_CODE');
+  const number = expectChallenge(await asked.answer(user.recoveryCodes[0] ?? ''), 'PHONE_REQUIRED');
+
+  // Meanwhile, with the password and the lost phone: the SMS code, and a device remembered with it.
+  const stolen = expectChallenge(await signIn(env.pool, user.email, user.password), 'SMS_OTP');
+  const stolenStep = await stolen.answer(await lastCodeTo(user.phone), {
+    rememberDevice: attacker.publicKey,
+  });
+  expect(stolenStep.kind).toBe('signedIn');
+
+  // The owner finishes: the new number, its code, new recovery codes.
+  const otp = expectChallenge(await number.answer(newPhone), 'SMS_OTP');
+  const codes = expectChallenge(await otp.answer(await lastCodeTo(newPhone)), 'RECOVERY_CODES');
+  expect((await codes.answer('OK')).kind).toBe('signedIn');
+
+  // After the recovery, the device remembered with the lost phone must prove nothing: the next
+  // sign-in that names it gets the SMS code (to the new number), not a DEVICE_PROOF round.
+  const later = await signIn(env.pool, user.email, user.password, 'CUSTOM_AUTH', { deviceId: attacker.id });
+  expectChallenge(later, 'SMS_OTP');
+});
