@@ -49,10 +49,7 @@ export async function newDeviceKey(): Promise<{
   privateKey: DeviceKey;
   publicKey: string;
 }> {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
-    'sign',
-    'verify',
-  ]);
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
   const spki = await crypto.subtle.exportKey('spki', pair.publicKey);
   return {
     deviceId: base64url(await crypto.subtle.digest('SHA-256', spki)),
@@ -88,7 +85,8 @@ export class DeviceSignIn implements DeviceSide {
   private constructor(
     private readonly userPoolId: string,
     private readonly storage: DeviceStorage | undefined,
-    private readonly remembered: RememberedDevice | undefined,
+    /** The device this sign-in names, if any. */
+    readonly remembered: RememberedDevice | undefined,
   ) {}
 
   /** Loads this user's remembered device; none with an intent (an intent never skips the code). */
@@ -103,8 +101,13 @@ export class DeviceSignIn implements DeviceSide {
 
   /** answerRound (rounds.ts), with this device's proof and offer. */
   answer(parameters: RoundParameters, ui: SignInUi): Promise<Answer> {
-    this.lastRound = parameters.type;
+    this.onRound(parameters.type);
     return answerRound(parameters, ui, this.storage ? this : undefined);
+  }
+
+  /** Each round's type as it comes (answer() does it): the last before the tokens tells how it ended. */
+  onRound(type: string | undefined): void {
+    this.lastRound = type;
   }
 
   async proof(challenge: string): Promise<string> {
