@@ -1,7 +1,8 @@
 /**
  * What an app answers to each round of the sign-in protocol (docs/protocol.md), whatever client it
- * uses: one function from a round's public parameters to the ANSWER, asking the user through the
- * app's own UI. amplify.ts and sdk-v3.ts drive a whole sign-in with it.
+ * uses: one function from a round's public parameters to the ANSWER (and the ClientMetadata to send
+ * with it), asking the user through the app's own UI. amplify.ts and sdk-v3.ts drive a whole
+ * sign-in with it; device.ts answers for a remembered device.
  */
 
 /** The public challenge parameters of a round (Cognito adds its own USERNAME: ignore it). */
@@ -26,6 +27,26 @@ export interface SignInUi {
   recoveryCode(): Promise<string>;
   /** Ten new recovery codes to save; resolves once the user has saved them. */
   saveRecoveryCodes(codes: string[]): Promise<void>;
+  /**
+   * Optional, asked once an SMS code is typed (a "Remember this device" box beside the code):
+   * resolve with a name for this device (`''`: no name) to remember it, so that later sign-ins
+   * from it need no code; `undefined` not to.
+   */
+  rememberDevice?(): Promise<string | undefined>;
+}
+
+/** What answers for this device (device.ts): its proof, and the key it offers to be remembered by. */
+export interface DeviceSide {
+  /** The DEVICE_PROOF answer: the remembered device's signature over the round's `challenge`. */
+  proof(challenge: string): Promise<string>;
+  /** ClientMetadata for an SMS code answer that asks to remember this device. */
+  offer(name: string): Promise<Record<string, string>>;
+}
+
+/** The ANSWER to a round, and ClientMetadata to send with it on top of the sign-in's own. */
+export interface Answer {
+  answer: string;
+  clientMetadata?: Record<string, string>;
 }
 
 /** The reserved answers (docs/protocol.md, "Reserved answers"). */
@@ -33,7 +54,11 @@ export const RESEND = 'RESEND';
 export const RECOVERY = 'RECOVERY';
 
 /** The ANSWER for one round. A `type` this app does not know is an error, never a guess. */
-export async function answerRound(parameters: RoundParameters, ui: SignInUi): Promise<string> {
+export async function answerRound(
+  parameters: RoundParameters,
+  ui: SignInUi,
+  device?: DeviceSide,
+): Promise<Answer> {
   const retryAfter = Number(parameters.retryAfter);
   const codeRound = (channel: 'SMS' | 'EMAIL') =>
     ui.code({
@@ -43,17 +68,26 @@ export async function answerRound(parameters: RoundParameters, ui: SignInUi): Pr
       ...(Number.isInteger(retryAfter) && retryAfter > 0 ? { retryAfter } : {}),
     });
   switch (parameters.type) {
-    case 'SMS_OTP':
-      return codeRound('SMS');
+    case 'SMS_OTP': {
+      const answer = await codeRound('SMS');
+      // A right code with `rememberDevice` registers this device (a reserved answer is no code).
+      if (answer === RESEND || answer === RECOVERY || !device || !ui.rememberDevice) return { answer };
+      const name = await ui.rememberDevice();
+      return name === undefined ? { answer } : { answer, clientMetadata: await device.offer(name) };
+    }
     case 'EMAIL_OTP':
-      return codeRound('EMAIL');
+      return { answer: await codeRound('EMAIL') };
+    case 'DEVICE_PROOF':
+      // Nothing to ask: the device signs. A proof the server refuses gets the SMS code next.
+      if (!device) throw new Error('DEVICE_PROOF without a remembered device');
+      return { answer: await device.proof(parameters.challenge ?? '') };
     case 'PHONE_REQUIRED':
-      return ui.phone();
+      return { answer: await ui.phone() };
     case 'RECOVERY_CODE':
-      return ui.recoveryCode();
+      return { answer: await ui.recoveryCode() };
     case 'RECOVERY_CODES':
       await ui.saveRecoveryCodes((parameters.codes ?? '').split(' '));
-      return 'OK';
+      return { answer: 'OK' };
     default:
       throw new Error(`unknown sign-in round ${String(parameters.type)}`);
   }

@@ -3,7 +3,9 @@
  * SRP inside CUSTOM_AUTH, then every round answered through the app's UI (rounds.ts). The SDK has
  * no SRP; the arithmetic comes from amazon-cognito-identity-js's AuthenticationHelper (any SRP-6a
  * implementation for Cognito works). With an app client secret, add SECRET_HASH to the
- * AuthParameters and to every ChallengeResponses.
+ * AuthParameters and to every ChallengeResponses. With `devices` (device.ts), the remembered
+ * device's `deviceId` goes with PASSWORD_VERIFIER, its proof answers DEVICE_PROOF, and a device
+ * remembered at an SMS code is kept.
  */
 import { createHmac } from 'node:crypto';
 import {
@@ -15,7 +17,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationHelper, DateHelper } from 'amazon-cognito-identity-js';
 import BigInteger from 'amazon-cognito-identity-js/lib/BigInteger';
-import { answerRound, type Intent, type SignInUi } from './rounds';
+import { DeviceSignIn, type DeviceStorage } from './device';
+import type { Intent, SignInUi } from './rounds';
 
 export async function signInWithSecondFactor(
   client: CognitoIdentityProviderClient,
@@ -23,8 +26,9 @@ export async function signInWithSecondFactor(
   username: string,
   password: string,
   ui: SignInUi,
-  intent?: Intent,
-): Promise<AuthenticationResultType | undefined> {
+  options: { intent?: Intent; devices?: DeviceStorage } = {},
+): Promise<{ tokens?: AuthenticationResultType; signedInWithDevice: boolean }> {
+  const device = await DeviceSignIn.start(pool.userPoolId, options.devices, options.intent);
   const poolName = pool.userPoolId.split('_')[1] as string;
   const srp = new AuthenticationHelper(poolName);
   const srpA: string = await new Promise((resolve, reject) =>
@@ -61,7 +65,7 @@ export async function signInWithSecondFactor(
       ]),
     )
     .digest('base64');
-  const clientMetadata = intent ? { intent } : undefined;
+  const metadata: Record<string, string> = options.intent ? { intent: options.intent } : {};
   let step: RespondToAuthChallengeCommandOutput = await client.send(
     new RespondToAuthChallengeCommand({
       ClientId: pool.clientId,
@@ -73,22 +77,27 @@ export async function signInWithSecondFactor(
         PASSWORD_CLAIM_SIGNATURE: signature,
         TIMESTAMP: timestamp,
       },
-      ClientMetadata: clientMetadata,
+      ClientMetadata: { ...metadata, ...device.passwordMetadata() },
     }),
   );
 
   // 2. The custom rounds, until Cognito returns tokens (or throws NotAuthorizedException).
   while (step.ChallengeName === 'CUSTOM_CHALLENGE') {
-    const answer = await answerRound(step.ChallengeParameters ?? {}, ui);
+    const { answer, clientMetadata } = await device.answer(step.ChallengeParameters ?? {}, ui);
     step = await client.send(
       new RespondToAuthChallengeCommand({
         ClientId: pool.clientId,
         ChallengeName: 'CUSTOM_CHALLENGE',
         Session: step.Session,
         ChallengeResponses: { USERNAME: userId, ANSWER: answer },
-        ClientMetadata: clientMetadata,
+        ClientMetadata: { ...metadata, ...clientMetadata },
       }),
     );
   }
-  return step.AuthenticationResult; // IdToken, AccessToken, RefreshToken
+  const tokens = step.AuthenticationResult; // IdToken, AccessToken, RefreshToken
+  // The ID token came straight from Cognito: its `sub` is read, not checked (it only names the user
+  // in the text a device signs).
+  const payload = tokens?.IdToken?.split('.')[1];
+  if (payload) await device.finish(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).sub);
+  return { ...(tokens ? { tokens } : {}), signedInWithDevice: device.signedInWithDevice };
 }

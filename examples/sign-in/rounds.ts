@@ -3,7 +3,8 @@
  * CUSTOM_CHALLENGE whose parameters carry a `type` (docs/protocol.md); this table says, per type,
  * what to show, what to ask, which reserved answers to offer as buttons and what to say when the
  * same round comes back (the answer was not accepted). A new round type is one more entry here;
- * the page needs nothing else.
+ * the page needs nothing else. DEVICE_PROOF is not here: nobody types a signature, the page
+ * answers it for the remembered device (sign-in.ts).
  */
 
 /** The public challenge parameters of a round (Cognito adds its own USERNAME). */

@@ -10,7 +10,12 @@
  *      each is asked as rounds.ts says, and answered with confirmSignIn until Cognito issues
  *      tokens. The reserved answers RESEND and RECOVERY are buttons; an intent chosen on the form
  *      (change_phone, new_recovery_codes) goes with every call as ClientMetadata.intent.
- *   4. Show the decoded ID token.
+ *   4. Remember this device (examples/clients/device.ts): a box at the SMS code makes a key pair
+ *      (the private key non-extractable, kept in IndexedDB: device-storage.ts) and sends its public
+ *      key with the code; later sign-ins send the device id with the password and the page answers
+ *      DEVICE_PROOF itself, with no code. A device the stack no longer knows gets the SMS code, and
+ *      the page forgets its key.
+ *   5. Show the decoded ID token, and whether this device is remembered (with a way to forget it).
  * Errors a trigger throws reach the page as `<Trigger> failed with error <message>.`; the message
  * is short and safe to show (docs/two-factor.md, "Errors the app can see").
  */
@@ -26,6 +31,8 @@ import {
   signOut,
   signUp,
 } from 'aws-amplify/auth';
+import { DeviceSignIn } from '../clients/device';
+import { canRememberDevices, deviceStorage } from './device-storage';
 import { afterResend, codesFile, RECOVERY, RESEND, roundFor } from './rounds';
 
 // ---- 1. Configuration ---------------------------------------------------------------------
@@ -48,7 +55,7 @@ Amplify.configure({
 
 // ---- The page's few helpers -----------------------------------------------------------------
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const VIEWS = ['sign-in-view', 'sign-up-view', 'confirm-view', 'round-view', 'done-view'];
+const VIEWS = ['sign-in-view', 'sign-up-view', 'confirm-view', 'round-view', 'device-view', 'done-view'];
 
 /** Shows only the given views (sections). */
 function show(...views: string[]): void {
@@ -109,7 +116,7 @@ onSubmit('sign-up-form', async (fields) => {
     },
   });
   if (nextStep.signUpStep === 'COMPLETE_AUTO_SIGN_IN') {
-    startSignIn();
+    await startSignIn(pendingEmail);
     await follow(await autoSignIn());
   } else if (nextStep.signUpStep === 'CONFIRM_SIGN_UP') {
     // Only when the stack does not confirm invited users itself (autoConfirmInvitedUsers: false).
@@ -123,7 +130,7 @@ onSubmit('confirm-form', async (fields) => {
     confirmationCode: field(fields, 'code'),
   });
   if (nextStep.signUpStep === 'COMPLETE_AUTO_SIGN_IN') {
-    startSignIn();
+    await startSignIn(pendingEmail);
     await follow(await autoSignIn());
   }
 });
@@ -136,6 +143,8 @@ onSubmit('confirm-form', async (fields) => {
 const current: {
   /** `ClientMetadata` of every call of this sign-in: the intent chosen on the form, if any. */
   clientMetadata?: Record<string, string> | undefined;
+  /** This device's part of the sign-in (none where the browser cannot keep a key). */
+  device?: DeviceSignIn | undefined;
   /** A number is being added: its SMS code is no sign-in code, so `RECOVERY` is not offered. */
   addingNumber: boolean;
   /** The type of the round on screen: when the same type comes back, the answer was not accepted. */
@@ -144,37 +153,63 @@ const current: {
   list: string[];
 } = { addingNumber: false, list: [] };
 
-/** Starts following a new sign-in: nothing of an earlier one carries over. */
-function startSignIn(intent = ''): void {
+/**
+ * Starts following a new sign-in of `username`: nothing of an earlier one carries over. The device
+ * remembered for this user, if any, is loaded (not with an intent: an intent never skips the code).
+ */
+async function startSignIn(username = '', intent = ''): Promise<void> {
   Object.assign(current, {
     clientMetadata: intent ? { intent } : undefined,
+    device:
+      username && canRememberDevices()
+        ? await DeviceSignIn.start(stack.userPoolId, deviceStorage(stack.userPoolId, username), intent)
+        : undefined,
     addingNumber: false,
     type: undefined,
   });
   showList([]);
+  byId<HTMLInputElement>('remember-device').checked = false;
+  byId<HTMLInputElement>('device-name').value = '';
 }
 
 onSubmit('sign-in-form', async (fields) => {
   // An intent (docs/protocol.md, "Intents") adds steps after the code; it never skips one. It goes
   // with every call of the sign-in as ClientMetadata.intent.
-  startSignIn(field(fields, 'intent'));
+  await startSignIn(field(fields, 'email'), field(fields, 'intent'));
   const result = await signIn({
     username: field(fields, 'email'),
     password: String(fields.get('password') ?? ''),
-    options: { authFlowType: 'CUSTOM_WITH_SRP', clientMetadata: current.clientMetadata },
+    // With the password (PASSWORD_VERIFIER): the remembered device's id, if any.
+    options: {
+      authFlowType: 'CUSTOM_WITH_SRP',
+      clientMetadata: { ...current.clientMetadata, ...current.device?.passwordMetadata() },
+    },
   });
   await follow(result);
 });
 
-/** Answers the round on screen (with the sign-in's ClientMetadata). */
-const answer = (challengeResponse: string) =>
-  confirmSignIn({ challengeResponse, options: { clientMetadata: current.clientMetadata } });
+/** Answers the round on screen (with the sign-in's ClientMetadata, and this answer's own). */
+const answer = (challengeResponse: string, clientMetadata?: Record<string, string>) =>
+  confirmSignIn({
+    challengeResponse,
+    options: { clientMetadata: { ...current.clientMetadata, ...clientMetadata } },
+  });
 
 onSubmit('round-form', async (fields) => {
   const answered = current.type;
   // A round without an input (RECOVERY_CODES) has its fixed answer (OK).
   const round = roundFor(answered);
-  await follow(await answer(round.answer ?? field(fields, 'answer')), answered);
+  // "Remember this device" ticked at an SMS code: the public key goes with the code (a disabled,
+  // hidden box is not in the form's fields).
+  const remember =
+    fields.get('remember') && current.device
+      ? await current.device.offer(field(fields, 'deviceName'))
+      : undefined;
+  await follow(await answer(round.answer ?? field(fields, 'answer'), remember), answered);
+});
+
+byId<HTMLInputElement>('remember-device').addEventListener('change', (event) => {
+  byId('device-name-label').hidden = !(event.currentTarget as HTMLInputElement).checked;
 });
 
 /**
@@ -212,13 +247,32 @@ async function follow(result: SignInOutput, answered?: string): Promise<void> {
   showList([]);
   if (nextStep.signInStep === 'DONE') {
     current.type = undefined;
-    await showIdToken();
+    // Keep a device just remembered (with the `sub` the signed text names), or forget one the
+    // stack no longer knows.
+    const { tokens } = await fetchAuthSession();
+    await current.device?.finish(tokens?.idToken?.payload.sub);
+    await showIdToken(current.device?.signedInWithDevice === true);
     return;
   }
   if (nextStep.signInStep !== 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE') {
     throw new Error(`This app does not handle the step ${nextStep.signInStep}`);
   }
   const parameters = nextStep.additionalInfo ?? {};
+  current.device?.onRound(parameters.type);
+  if (parameters.type === 'DEVICE_PROOF' && current.device) {
+    // Nobody types a signature: the page answers for the device. A proof the stack refuses gets
+    // the SMS code next.
+    current.type = parameters.type;
+    show('device-view');
+    try {
+      const proof = await current.device.proof(parameters.challenge ?? '');
+      return await follow(await answer(proof), parameters.type);
+    } catch (error) {
+      // Nothing to retry on this view: back to the start, where the error is said.
+      show('sign-in-view', 'sign-up-view');
+      throw error;
+    }
+  }
   const round = roundFor(parameters.type);
   if (parameters.type === 'PHONE_REQUIRED') current.addingNumber = true;
   current.type = parameters.type;
@@ -245,6 +299,7 @@ async function follow(result: SignInOutput, answered?: string): Promise<void> {
   byId('round-submit').textContent = round.submit ?? 'Continue';
   byId('resend').hidden = !round.resend;
   byId('recovery').hidden = !round.recovery || current.addingNumber;
+  showRemember(parameters.type === 'SMS_OTP');
   show('round-view');
   (round.input ? input : byId('round-submit')).focus();
 }
@@ -284,19 +339,59 @@ byId('download-list').addEventListener('click', () => {
   byId('round-status').textContent = 'Downloaded recovery-codes.txt.';
 });
 
-// ---- 4. Signed in: the decoded ID token -------------------------------------------------------
-async function showIdToken(): Promise<void> {
+// ---- 4. Remember this device ------------------------------------------------------------------
+/**
+ * At an SMS code: the "Remember this device" box (and, once ticked, an optional name), where the
+ * browser can keep a key. When the sign-in named a device and still gets the code, say why.
+ */
+function showRemember(codeRound: boolean): void {
+  const offered = codeRound && current.device !== undefined;
+  byId('remember-view').hidden = !offered;
+  byId<HTMLInputElement>('remember-device').disabled = !offered;
+  byId<HTMLInputElement>('device-name').disabled = !offered;
+  byId('device-name-label').hidden = !offered || !byId<HTMLInputElement>('remember-device').checked;
+  byId('round-note').textContent =
+    codeRound && current.device?.remembered
+      ? 'This device is no longer remembered, so we texted you a code. You can remember it again below.'
+      : '';
+}
+
+/** The device remembered for the signed-in user, said on the done view, with "Forget this device". */
+async function showDeviceStatus(email: string, signedInWithDevice: boolean): Promise<void> {
+  const storage = canRememberDevices() && email ? deviceStorage(stack.userPoolId, email) : undefined;
+  const device = await storage?.load();
+  const status = byId('device-status');
+  const forget = byId<HTMLButtonElement>('forget-device');
+  forget.hidden = !device;
+  if (!device) status.textContent = 'This device is not remembered: each sign-in asks for a code.';
+  else if (signedInWithDevice) status.textContent = 'Signed in with this device: no code needed.';
+  else
+    status.textContent = `This device is remembered${device.name ? ` as “${device.name}”` : ''}: next time, no code.`;
+  forget.onclick = async () => {
+    // The key is deleted here; the stack's record expires unused (or an operator revokes it).
+    await storage?.forget();
+    await showDeviceStatus(email, false);
+  };
+}
+
+// ---- 5. Signed in: the decoded ID token -------------------------------------------------------
+async function showIdToken(signedInWithDevice = false): Promise<void> {
   const { tokens } = await fetchAuthSession();
-  byId('id-token').textContent = JSON.stringify(tokens?.idToken?.payload ?? {}, null, 2);
+  const payload = tokens?.idToken?.payload ?? {};
+  byId('id-token').textContent = JSON.stringify(payload, null, 2);
+  await showDeviceStatus(typeof payload.email === 'string' ? payload.email : '', signedInWithDevice);
   show('done-view');
 }
 
 byId('sign-out').addEventListener('click', async () => {
   await signOut();
-  startSignIn();
+  await startSignIn();
   say();
   show('sign-in-view', 'sign-up-view');
 });
 
 // Someone already signed in on this browser sees their token; everyone else the forms.
-await getCurrentUser().then(showIdToken, () => show('sign-in-view', 'sign-up-view'));
+await getCurrentUser().then(
+  () => showIdToken(),
+  () => show('sign-in-view', 'sign-up-view'),
+);

@@ -6,8 +6,9 @@
  * and a too-early "send a new code" on the way), then lose their phone and get back in with a
  * recovery code, a new number and a new set of codes. A second person, past the enrolment grace,
  * proves their mailbox first (EMAIL_OTP) and later asks for new recovery codes. The console then
- * shows them as the sign-in's checks see them. One browser and one stack, steps in order; a
- * screenshot of each step goes to reports/browser/.
+ * shows them as the sign-in's checks see them. A third person remembers this browser at the SMS
+ * code and signs in on it with no code, until the device is revoked or forgotten. One browser and
+ * one stack, steps in order; a screenshot of each step goes to reports/browser/.
  *
  * The first person's walk sends five codes within the hour, all that SEND_LIMIT_PER_USER_PER_HOUR
  * (5) allows: a step that sends one more needs another person.
@@ -15,6 +16,7 @@
 import { readFile } from 'node:fs/promises';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page } from 'playwright-core';
+import { DeviceStore } from '#shared/auth-state/device-store';
 import { CONFIRMED_SK, userPk } from '#shared/auth-state/keys';
 import { signIn } from '../../local/client';
 import { launchBrowser, type TestBrowser } from '../helpers/browser';
@@ -364,5 +366,130 @@ describe('inviting, signing up and signing in, in a browser', () => {
     await pending.filter({ hasText: 'revoked' }).waitFor();
     expect(await pending.textContent()).toContain('revoked');
     await browser.screenshot(consolePage, '18-console-users-and-invites');
+  });
+});
+
+describe('remembering this device', () => {
+  /** Enrolled outside the browser (one SMS); the steps below send four more, the hour's limit. */
+  let mei: { email: string; password: string; sub: string };
+  let phone: string;
+  const devicesOnStack = () => new DeviceStore(env.dynamodb, env.stack.info.tables.authState);
+
+  /** This browser's device for mei as IndexedDB holds it, and whether its private key can be exported. */
+  const storedDevice = () =>
+    app.evaluate<{
+      deviceId: string;
+      sub: string;
+      name: string;
+      type: string;
+      extractable: boolean;
+      exported: string;
+    } | null>(`(async () => {
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open('remembered-devices', 1);
+        open.onupgradeneeded = () => open.result.createObjectStore('devices');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const value = await new Promise((resolve, reject) => {
+        const get = db.transaction('devices').objectStore('devices').get(${JSON.stringify(`${env.userPoolId}/${mei.email.toLowerCase()}`)});
+        get.onsuccess = () => resolve(get.result);
+        get.onerror = () => reject(get.error);
+      });
+      db.close();
+      if (!value) return null;
+      const exported = await crypto.subtle.exportKey('pkcs8', value.privateKey).then(() => 'exported', (error) => error.name);
+      const { deviceId, sub, name, privateKey } = value;
+      return { deviceId, sub, name, type: privateKey.type, extractable: privateKey.extractable, exported };
+    })()`);
+
+  /** Signs mei in on the page up to the SMS code. */
+  async function toTheCode(): Promise<void> {
+    await signInOnPage(mei.email, mei.password);
+    await roundTitled('Enter the code we texted you');
+  }
+
+  it('"Remember this device" at the SMS code, with a name: the key stays in this browser, non-extractable; the stack keeps its public key', async () => {
+    mei = await env.signUpInvited('mei');
+    phone = env.newPhone();
+    const ask = await signIn(env.pool, mei.email, mei.password);
+    if (ask.kind !== 'challenge') throw new Error(`expected PHONE_REQUIRED, got ${ask.kind}`);
+    const otp = await ask.answer(phone);
+    if (otp.kind !== 'challenge') throw new Error(`expected SMS_OTP, got ${otp.kind}`);
+    expect((await acknowledgeRecoveryCodes(await otp.answer(await lastCodeTo(phone)))).kind).toBe('signedIn');
+
+    await toTheCode();
+    expect(await app.isVisible('#remember-device')).toBe(true);
+    expect(await app.isHidden('#device-name')).toBe(true);
+    await app.getByLabel('Remember this device').check();
+    await app.getByLabel('Device name (optional)').fill('Mei’s laptop');
+    await browser.screenshot(app, '19-remember-this-device');
+    await answerRound(await codeFromConsole(phone));
+
+    expect(await idToken()).toMatchObject({ sub: mei.sub });
+    expect(await app.textContent('#device-status')).toBe(
+      'This device is remembered as “Mei’s laptop”: next time, no code.',
+    );
+    const stored = await storedDevice();
+    expect(stored).toEqual({
+      deviceId: expect.stringMatching(/^[\w-]{43}$/),
+      sub: mei.sub,
+      name: 'Mei’s laptop',
+      type: 'private',
+      extractable: false,
+      exported: 'InvalidAccessError',
+    });
+    const onStack = await devicesOnStack().list(mei.sub);
+    expect(onStack.map(({ id, name }) => ({ id, name }))).toEqual([
+      { id: stored?.deviceId, name: 'Mei’s laptop' },
+    ]);
+  });
+
+  it('the next sign-in needs no code: the page answers DEVICE_PROOF itself and says so; no SMS is sent', async () => {
+    const sent = (await env.outbox({ to: phone })).length;
+    await signInOnPage(mei.email, mei.password);
+    expect(await idToken()).toMatchObject({ sub: mei.sub, phone_number: phone });
+    expect(await app.textContent('#device-status')).toBe('Signed in with this device: no code needed.');
+    expect(await env.outbox({ to: phone })).toHaveLength(sent);
+    await browser.screenshot(app, '20-signed-in-with-this-device');
+  });
+
+  it('revoked on the stack: the SMS code is back and the page says why, signs in with it and forgets the key', async () => {
+    await devicesOnStack().revoke(mei.sub, 'all');
+    await toTheCode();
+    expect(await app.textContent('#round-note')).toBe(
+      'This device is no longer remembered, so we texted you a code. You can remember it again below.',
+    );
+    await browser.screenshot(app, '21-device-revoked-sms-code');
+    await answerRound(await codeFromConsole(phone));
+    expect(await idToken()).toMatchObject({ sub: mei.sub });
+    expect(await app.textContent('#device-status')).toBe(
+      'This device is not remembered: each sign-in asks for a code.',
+    );
+    expect(await app.isHidden('#forget-device')).toBe(true);
+    expect(await storedDevice()).toBeNull();
+  });
+
+  it('"Forget this device" deletes the key from this browser: the next sign-in names no device and gets the code', async () => {
+    await toTheCode();
+    await app.getByLabel('Remember this device').check();
+    await answerRound(await codeFromConsole(phone));
+    expect(await idToken()).toMatchObject({ sub: mei.sub });
+    expect(await app.textContent('#device-status')).toBe('This device is remembered: next time, no code.');
+    const remembered = await storedDevice();
+    expect(remembered).not.toBeNull();
+
+    await app.click('#forget-device');
+    await app.locator('#device-status', { hasText: 'This device is not remembered' }).waitFor();
+    expect(await storedDevice()).toBeNull();
+    // The stack's record stays until it expires unused (or is revoked); nothing here can prove it.
+    expect((await devicesOnStack().list(mei.sub)).map(({ id }) => id)).toEqual([remembered?.deviceId]);
+
+    const sent = (await env.outbox({ to: phone })).length;
+    await toTheCode();
+    expect(await app.textContent('#round-note')).toBe('');
+    expect(await env.outbox({ to: phone })).toHaveLength(sent + 1);
+    await answerRound(await codeFromConsole(phone));
+    expect(await idToken()).toMatchObject({ sub: mei.sub });
   });
 });

@@ -10,8 +10,8 @@ const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)\n```/g)].map((match) => match[1]);
 const files = readdirSync(join(ROOT, 'examples', 'clients')).filter((name) => name.endsWith('.ts'));
 
-test('examples/clients has the three client files', () => {
-  expect(files.sort()).toEqual(['amplify.ts', 'rounds.ts', 'sdk-v3.ts']);
+test('examples/clients has the four client files', () => {
+  expect(files.sort()).toEqual(['amplify.ts', 'device.ts', 'rounds.ts', 'sdk-v3.ts']);
 });
 
 test.each(files)('README shows examples/clients/%s verbatim', (name) => {
