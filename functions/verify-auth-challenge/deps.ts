@@ -18,7 +18,7 @@ export interface VerifySettings {
 }
 
 export interface VerifyDeps {
-  accounts: Pick<AccountStatusStore, 'read'>;
+  accounts: Pick<AccountStatusStore, 'read' | 'markRecoveryPending'>;
   challenges: Pick<
     ChallengeStore,
     'savePhoneCandidate' | 'useCode' | 'countWrongAnswer' | 'requestForCode' | 'recordDecoyAnswer'

@@ -16,6 +16,10 @@
  * other answer is not a guess: nothing is written, nothing counted, and Create shows a fresh set.
  */
 import { isAcknowledgement, type PrivateRound } from '#shared/challenge/protocol';
+
+/** How long a recovery stays "in progress" at most: the longest auth session Cognito allows (15 min). */
+export const RECOVERY_PENDING_MS = 15 * 60_000;
+
 import { normaliseRecoveryCode, recoveryCodeHash } from '#shared/challenge/recovery-codes';
 import { logger } from '#shared/logger';
 import { countMetric } from '#shared/metrics';
@@ -45,6 +49,10 @@ export async function verifyRecoveryCode(
     left: burnt.left,
     retry: burnt.retry,
   });
+  // Until the new number is proven the lost phone is still the verified one: mark the recovery as
+  // in progress (no device is remembered with a sign-in code meanwhile, and the bind of the new
+  // number ends every session). A retry writes the same again.
+  await deps.accounts.markRecoveryPending(sub, now, new Date(now.getTime() + RECOVERY_PENDING_MS));
   // The devices read with the account status (no extra read); a retry finds them gone already.
   const devices = (answering.records.devices ?? []).map((device) => device.id);
   if (devices.length > 0) {

@@ -47,7 +47,7 @@
  * round is recorded on the decoy item (ONE UpdateItem: a reserved answer or not), so that Create
  * answers a `RESEND` or `RECOVERY` exactly as it would for a real user.
  */
-import { assertSignInAllowed } from '#shared/auth-state/account-status';
+import { assertSignInAllowed, recoveryPending } from '#shared/auth-state/account-status';
 import type { FailureReason } from '#shared/auth-state/keys';
 import { codeMatches, normaliseCodeAnswer } from '#shared/challenge/code';
 import type { RememberRequest } from '#shared/challenge/device-proof';
@@ -204,15 +204,21 @@ async function verifyCodeAnswer(
   });
   if (used.outcome === 'dead') return failed('dead_code', used.why);
 
+  const inRecovery = recoveryPending(answering.records, now);
   if (round.purpose === 'verify_phone' || round.purpose === 'replace_phone') {
     if (!round.phone) throw new InvalidEventError('private challenge parameters malformed');
     await bindPhone(answering, round.phone, round.purpose, used.retry);
+    // A number proven while a recovery is in progress: whoever held the lost phone in that window
+    // (it was still the verified one) keeps nothing: every device goes, every session ends.
+    if (inRecovery) await endEverySession(answering);
   }
   if (remember) {
     // A sign-in code proves the verified phone it went to. Answered after that phone was taken
     // away (an operator's reset-phone between the round and the answer), it remembers nothing: a
-    // device stored now would outlive the reset (Define ends this sign-in anyway).
-    if (round.purpose === 'sign_in' && !phoneVerified(userAttributes))
+    // device stored now would outlive the reset (Define ends this sign-in anyway). During a
+    // recovery no code remembers a device: the lost phone still answers sign-in codes then.
+    if (inRecovery) logger.warn('device not remembered: a recovery is in progress', { roundId: round.id });
+    else if (round.purpose === 'sign_in' && !phoneVerified(userAttributes))
       logger.warn('device not remembered: the user has no verified phone now', { roundId: round.id });
     else await rememberDevice(answering, remember, answering.records.devices ?? [], used.retry);
   }
@@ -221,6 +227,18 @@ async function verifyCodeAnswer(
     countMetric('VerifyAuthChallengeResponse', 'SignInsCompleted');
   logger.info('code accepted', { roundId: round.id, purpose: round.purpose });
   return true;
+}
+
+/**
+ * The end of a recovery (a number proven within RECOVERY_PENDING_MS of a recovery code): every
+ * remembered device is revoked (read again: one may have been stored since the recovery code) and
+ * the user is signed out everywhere, so a refresh token won with the lost phone meanwhile dies.
+ */
+async function endEverySession(answering: Answering): Promise<void> {
+  const { event, sub, deps } = answering;
+  const revoked = await deps.devices.revoke(sub, 'all');
+  await deps.users.signOutEverywhere({ userPoolId: event.userPoolId, userName: event.userName });
+  logger.info('recovery completed: devices revoked, signed out everywhere', { revoked: revoked.length });
 }
 
 /** A proven number becomes the user's verified phone; the notices follow (not on a retry). */

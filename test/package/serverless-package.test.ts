@@ -205,6 +205,8 @@ const FUNCTIONS: Record<string, Expected> = {
       onAuthState('dynamodb:PutItem', 'CHALLENGE#'),
       onAuthState('dynamodb:UpdateItem', 'CHALLENGE#'),
       `cognito-idp:AdminUpdateUserAttributes on ${POOL}`,
+      // The end of a recovery signs the user out everywhere.
+      `cognito-idp:AdminUserGlobalSignOut on ${POOL}`,
       // The SMS to the number a phone change replaced: direct SMS only, as for Create.
       'sns:Publish on *',
       `deny sns:Publish on arn:\${AWS::Partition}:sns:*:*:*`,

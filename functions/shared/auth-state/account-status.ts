@@ -24,6 +24,7 @@ import {
   CONFIRMED_SK,
   FAILURE_SK_PREFIX,
   LOCKOUT_RESET_SK,
+  RECOVERY_PENDING_SK,
   REMEMBERED_SK_PREFIX,
   SUSPENSION_SK,
   userPk,
@@ -66,8 +67,16 @@ export interface AccountRecords {
   inviteReconciledAt?: string | undefined;
   /** When the sign-up was confirmed (post-confirmation; the enrolment grace), ISO-8601. */
   confirmedAt?: string | undefined;
+  /** A recovery code was used and the new number is not proven yet: until when it counts (ISO-8601). */
+  recoveryPendingUntil?: string | undefined;
   /** The user's remembered devices, expired ones included (their TTL deletes them later). */
   devices?: RememberedDevice[] | undefined;
+}
+
+/** Is a recovery in progress now (a recovery code used, the new number not proven yet)? */
+export function recoveryPending(records: Pick<AccountRecords, 'recoveryPendingUntil'>, now: Date): boolean {
+  const until = Date.parse(records.recoveryPendingUntil ?? '');
+  return !Number.isNaN(until) && until > now.getTime();
 }
 
 /** A remembered device as stored (keys.ts, `REMEMBERED#<id>`). */
@@ -246,6 +255,23 @@ export class AccountStatusStore {
     );
   }
 
+  /** Verify, a right recovery code: the recovery is in progress until `until` (a repeat moves it). */
+  async markRecoveryPending(sub: string, now: Date, until: Date): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: userPk(sub),
+          sk: RECOVERY_PENDING_SK,
+          at: now.toISOString(),
+          until: until.toISOString(),
+          ttl: Math.floor(until.getTime() / 1000) + 86_400,
+        },
+      }),
+      { abortSignal: this.signal },
+    );
+  }
+
   /** Idempotent: a repeat only moves `at`. */
   async markInviteReconciled(sub: string, now: Date): Promise<void> {
     await this.client.send(
@@ -328,6 +354,8 @@ function addRecord(records: AccountRecords, item: Record<string, unknown>): void
     if (at !== undefined && !Number.isNaN(Date.parse(at))) {
       records.lockoutReset = { at, by: text(item.by) ?? '', reason: text(item.reason) };
     }
+  } else if (sk === RECOVERY_PENDING_SK) {
+    records.recoveryPendingUntil = text(item.until);
   } else if (sk.startsWith(REMEMBERED_SK_PREFIX)) {
     const device = toRememberedDevice(item);
     if (device) records.devices = [...(records.devices ?? []), device];

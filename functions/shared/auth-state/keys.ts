@@ -9,10 +9,11 @@
  *   INVITE#RECONCILED       set by pre-authentication once the user's invite is settled
  *   LIFECYCLE#CONFIRMED     set by post-confirmation: when the sign-up was confirmed (enrolment grace)
  *   LOCKOUT#RESET           set by the users CLI (`unlock`): failures up to its `at` no longer count
+ *   RECOVERY#PENDING        a recovery code was used; the new number is not proven yet (Verify)
  *   REMEMBERED#<device id>  a remembered device's public key (Verify; revoked by deleting it)
  *   SUSPENSION              set by the users CLI
- * They sort in that order (`FAIL#…` < `INVITE#…` < `LIFECYCLE#…` < `LOCKOUT#…` < `REMEMBERED#…` <
- * `SUSPENSION`), so the Query's
+ * They sort in that order (`FAIL#…` < `INVITE#…` < `LIFECYCLE#…` < `LOCKOUT#…` < `RECOVERY#…` <
+ * `REMEMBERED#…` < `SUSPENSION`), so the Query's
  * range `FAIL#<window start>` .. `SUSPENSION` holds all of them.
  * The triggers' working state lives under other prefixes, never mixed into that Query:
  *   CHALLENGE#<sub> / CODE              the user's current code, SMS or email (hash, destination, round)
@@ -235,6 +236,16 @@ export const CONFIRMED_SK = 'LIFECYCLE#CONFIRMED';
  * see the user's devices with the read they make anyway. TTL: `expiresAt`. Revoking deletes it.
  */
 export const REMEMBERED_SK_PREFIX = 'REMEMBERED#';
+
+/**
+ * `USER#<sub>` / `RECOVERY#PENDING`: a right recovery code was entered at `at`; until the new
+ * number is proven (attribute `until`, ISO-8601: the longest auth session, then it no longer
+ * counts; TTL a day later) the lost phone is still the verified one. While it stands no device is
+ * remembered with a sign-in code, and the bind of the new number revokes every device and signs
+ * the user out everywhere (docs/protocol.md, "Remembered devices"). Inside the account-status
+ * Query's range, so both Verify calls see it with the read they make anyway.
+ */
+export const RECOVERY_PENDING_SK = 'RECOVERY#PENDING';
 export const rememberedDeviceSk = (deviceId: string): string => `${REMEMBERED_SK_PREFIX}${deviceId}`;
 
 function sha256Hex(text: string): string {

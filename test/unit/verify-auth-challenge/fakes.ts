@@ -80,6 +80,8 @@ export interface FakeInput {
   devices?: RememberedDevice[];
   /** What DeviceStore.prove reports (default: proven, not a retry). */
   proof?: ProofOutcome;
+  /** A recovery code was used and the new number is not proven yet, until this time (ISO-8601). */
+  recoveryPendingUntil?: string;
   /** REMEMBER_DEVICE_DAYS (default 30) and MAX_REMEMBERED_DEVICES (default 10). */
   rememberDeviceDays?: number;
   maxRememberedDevices?: number;
@@ -91,7 +93,12 @@ export function fakes(input: FakeInput = {}) {
     reason: 'wrong_code',
   }));
   const accounts = {
-    read: jest.fn(async () => ({ failures, ...(input.devices ? { devices: input.devices } : {}) })),
+    read: jest.fn(async () => ({
+      failures,
+      ...(input.devices ? { devices: input.devices } : {}),
+      ...(input.recoveryPendingUntil ? { recoveryPendingUntil: input.recoveryPendingUntil } : {}),
+    })),
+    markRecoveryPending: jest.fn(async (_sub: string, _now: Date, _until: Date) => undefined),
   };
   const devices = {
     prove: jest.fn(
@@ -121,7 +128,10 @@ export function fakes(input: FakeInput = {}) {
         input.replaced ?? ('stored' as const),
     ),
   };
-  const users = { setVerifiedPhone: jest.fn(async () => undefined) };
+  const users = {
+    setVerifiedPhone: jest.fn(async () => undefined),
+    signOutEverywhere: jest.fn(async (_input: { userPoolId: string; userName: string }) => undefined),
+  };
   const notices = {
     record: jest.fn(async (_sub: string, _event: SecurityEventInput, _target: NoticeTarget) => undefined),
     tellOldNumber: jest.fn(
@@ -155,6 +165,8 @@ export function fakes(input: FakeInput = {}) {
     ...recovery.burn.mock.calls,
     ...recovery.replaceSet.mock.calls,
     ...users.setVerifiedPhone.mock.calls,
+    ...users.signOutEverywhere.mock.calls,
+    ...accounts.markRecoveryPending.mock.calls,
     ...devices.prove.mock.calls,
     ...devices.remember.mock.calls,
     ...devices.revoke.mock.calls,
