@@ -85,12 +85,15 @@ export function verifyDeviceProof(input: {
   challenge: string;
   signature: unknown;
 }): boolean {
-  if (typeof input.signature !== 'string' || !B64URL_64.test(input.signature.trim())) return false;
+  if (typeof input.signature !== 'string') return false;
+  const text = input.signature.trim();
+  if (!B64URL_64.test(text)) return false;
   if (!isDeviceChallenge(input.challenge)) return false;
   const parsed = parseDevicePublicKey(input.spki);
   if (!parsed.ok) return false;
-  const signature = Buffer.from(input.signature.trim(), 'base64url');
-  if (signature.length !== 64) return false;
+  const signature = Buffer.from(text, 'base64url');
+  // Only the canonical text of the 64 bytes (no spare bits set in the last character), as for the key.
+  if (signature.length !== 64 || signature.toString('base64url') !== text) return false;
   try {
     return verify(
       'sha256',
