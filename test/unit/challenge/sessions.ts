@@ -9,6 +9,7 @@ export const NEW_CODE_ID = '0c1d2e3f405162738495a6b7c8d9eaf0';
 export const EMAIL_ID = 'e0e1e2e3e4e5e6e7e8e9eaebecedeeef';
 export const RECOVERY_ID = '7f6e5d4c3b2a19087f6e5d4c3b2a1908';
 export const CODES_ID = 'c0dec0dec0dec0dec0dec0dec0dec0de';
+export const DEVICE_ID = 'de71ce00de71ce00de71ce00de71ce00';
 
 export const srp = (ok = true): SessionEntry => ({
   challengeName: 'SRP_A',
@@ -48,6 +49,9 @@ export const emailWait = (ok: boolean, id = EMAIL_ID): SessionEntry => round('EM
 export const recoveryCode = (ok: boolean, id = RECOVERY_ID): SessionEntry => round('RECOVERY_CODE', ok, id);
 /** A RECOVERY_CODES round (new codes shown; `OK` acknowledges them). */
 export const recoveryCodes = (ok: boolean, id = CODES_ID): SessionEntry => round('RECOVERY_CODES', ok, id);
+
+/** A DEVICE_PROOF round (a remembered device signs the round's challenge). */
+export const device = (ok: boolean, id = DEVICE_ID): SessionEntry => round('DEVICE_PROOF', ok, id);
 
 /** The two password steps, then `rounds`. */
 export const signIn = (...rounds: SessionEntry[]): SessionEntry[] => [srp(), password(), ...rounds];
