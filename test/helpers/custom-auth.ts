@@ -4,6 +4,7 @@
  * invocation the way Cognito's retries do:
  *
  *   const a = await SignIn.start(user);        // SRP_A, PASSWORD_VERIFIER, then the first round
+ *   await SignIn.start(user, { deviceId })     // with the PASSWORD_VERIFIER call's ClientMetadata
  *   a.round?.publicParameters.type             // 'SMS_OTP'
  *   await a.answer('000000');                  // Verify, then Define, then Create of the next round
  *   await a.answer('123456', { intent: 'change_phone' }) // with the call's ClientMetadata
@@ -65,15 +66,19 @@ export class SignIn {
 
   private constructor(readonly user: TestUser) {}
 
-  /** The password rounds (as after a correct SRP) and the first custom round. */
-  static async start(user: TestUser): Promise<SignIn> {
+  /**
+   * The password rounds (as after a correct SRP) and the first custom round. `clientMetadata` is the
+   * PASSWORD_VERIFIER call's (e.g. a remembered device's `deviceId`): it reaches the Define and
+   * Create of the first custom round.
+   */
+  static async start(user: TestUser, clientMetadata?: Record<string, string>): Promise<SignIn> {
     const signIn = new SignIn(user);
     signIn.session.push(structuredClone(PASSWORD_ROUNDS[0] as SessionEntry));
     const first = (await signIn.define()).response;
     if (first.challengeName !== 'PASSWORD_VERIFIER')
       throw new Error(`Define answered SRP_A with ${JSON.stringify(first)}`);
     signIn.session.push(structuredClone(PASSWORD_ROUNDS[1] as SessionEntry));
-    await signIn.next();
+    await signIn.next(clientMetadata);
     return signIn;
   }
 
