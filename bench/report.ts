@@ -5,6 +5,8 @@
 import type { ColdSummary } from './cold';
 import type { Composition } from './composition';
 import type { ColdProfile } from './profile';
+import type { DeviceResult, SmsPerSignIn } from './stack/devices';
+import type { Journey } from './stack/journeys';
 import type { StackResult } from './stack/throughput';
 
 export interface WarmBrief {
@@ -95,6 +97,24 @@ export const TARGETS = {
   signInsPerSecond: 76,
   signUpsPerSecond: 50,
 };
+
+const JOURNEY_LABELS: Record<Journey, string> = {
+  'sign-up': 'sign-up journey',
+  'sign-in': '2FA sign-in',
+  'sign-in, registers a device': '2FA sign-in, registers a device',
+  'sign-in, remembered device': 'sign-in with a remembered device',
+  'sign-in, device not named': '2FA sign-in, device not named',
+};
+
+/** SMS per returning sign-in, with a remembered device and without (issue 15). */
+function deviceLines(devices: DeviceResult): string[] {
+  const sms = (count: SmsPerSignIn) =>
+    `${count.perSignIn.toFixed(2)} (${count.sms} SMS / ${count.signIns} sign-ins${count.failed ? `, ${count.failed} failed` : ''})`;
+  return [
+    `SMS per returning sign-in (${devices.users} users): with a remembered device ${sms(devices.withDevice)}, ` +
+      `without ${sms(devices.withoutDevice)}; registering the device ${sms(devices.registration)}`,
+  ];
+}
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 const ms = (value: number | undefined) =>
@@ -199,7 +219,8 @@ export function printReport(results: Results, write: (line: string) => void): vo
     );
     for (const variant of fn.awsCalls.variants) {
       write(
-        `    ${variant.label}: ${variant.total} (${variant.detail || 'none'}); floor ${variant.floorCalls}`,
+        `    ${variant.label}: ${variant.total} (${variant.detail || 'none'}); floor ${variant.floorCalls}` +
+          (variant.error ? ` FAILED: ${variant.error}` : ''),
       );
     }
   }
@@ -254,7 +275,7 @@ export function printReport(results: Results, write: (line: string) => void): vo
     ];
     for (const phase of stack.phases) {
       stackRows.push([
-        phase.journey === 'sign-in' ? '2FA sign-in' : 'sign-up journey',
+        JOURNEY_LABELS[phase.journey],
         String(phase.concurrency),
         phase.perSecond.toFixed(1),
         ms(phase.p50Ms),
@@ -268,6 +289,7 @@ export function printReport(results: Results, write: (line: string) => void): vo
     }
     for (const line of table(stackRows, ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r']))
       write(`  ${line.replace(/\n/g, '\n  ')}`);
+    if (stack.devices) for (const line of deviceLines(stack.devices)) write(`  ${line}`);
     for (const note of stack.notes) write(`  note: ${note}`);
     const profile = stack.profile;
     if (profile) {
@@ -355,11 +377,15 @@ export function markdownSummary(results: Results): string {
     lines.push('| Local stack | Concurrency | Per second | p50 | p99 | Stack CPU per journey |');
     lines.push('|---|---:|---:|---:|---:|---:|');
     for (const phase of stack.phases) {
-      const name = phase.journey === 'sign-in' ? '2FA sign-ins' : 'Sign-up journeys';
+      const name = JOURNEY_LABELS[phase.journey];
       lines.push(
         `| ${name} | ${phase.concurrency} | ${phase.perSecond.toFixed(1)} | ${ms(phase.p50Ms)} | ${ms(phase.p99Ms)} | ` +
           `${ms(phase.stackCpuMsPerJourney)} |`,
       );
+    }
+    if (stack.devices) {
+      lines.push('');
+      for (const line of deviceLines(stack.devices)) lines.push(`${line}.`);
     }
     if (stack.peakRssBytes) {
       lines.push('');

@@ -86,8 +86,8 @@ function options() {
     sideCalls: quick ? 5_000 : 20_000,
     sdkCalls: quick ? 1_000 : 3_000,
     stack: quick
-      ? { signUps: { c1: 10, c8: 40 }, signIns: { c1: 10, c8: 40 } }
-      : { signUps: { c1: 50, c8: 240 }, signIns: { c1: 50, c8: 240 } },
+      ? { signUps: { c1: 10, c8: 40 }, signIns: { c1: 10, c8: 40 }, devices: { users: 16, returning: 2 } }
+      : { signUps: { c1: 50, c8: 240 }, signIns: { c1: 50, c8: 240 }, devices: { users: 48, returning: 5 } },
   };
 }
 

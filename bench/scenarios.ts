@@ -8,9 +8,6 @@
  * `variants` are other paths whose AWS calls are counted (not timed), e.g. the group add of
  * PostConfirmation or Verify's first phone proof.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { INVITE_RECONCILED_SK } from '#shared/auth-state/account-status';
 import { CONFIRMED_SK, userPk } from '#shared/auth-state/keys';
 import { hashCode } from '#shared/challenge/code';
@@ -19,20 +16,11 @@ import { newRecoverySet, normaliseRecoveryCode, recoveryCodeHash } from '#shared
 import { canonicalInviteCode, generateInviteCode } from '#shared/invites/code';
 import { normaliseEmail } from '#shared/invites/email';
 import { newInvite } from '#shared/invites/invite';
-import type { CannedResponses } from './aws-stub';
+import { createDeviceProof, verifyDeviceProof, verifyRegistration } from './device-scenarios';
+import { item, type Prepared, readFixture } from './fixtures';
 
-const FIXTURES = join(__dirname, '..', 'fixtures');
-
-/** An event as Cognito sends it: plain JSON. */
-// biome-ignore lint/suspicious/noExplicitAny: fixtures are read as untyped JSON on purpose.
-export type Json = any;
-
-export interface Prepared {
-  event: Json;
-  responses: CannedResponses;
-  /** Why `output` is not the success path's, or undefined when it is. */
-  check(output: Json): string | undefined;
-}
+export type { Json, Prepared } from './fixtures';
+export { readFixture } from './fixtures';
 
 export interface Scenario {
   /** The fixture it starts from (fixtures/<name>.json). */
@@ -45,12 +33,6 @@ export interface Scenario {
   floorCalls: number;
   variants?: Array<{ label: string; prepare(): Prepared; floorCalls: number }>;
 }
-
-export function readFixture(name: string): Json {
-  return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8'));
-}
-
-const item = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true });
 
 function preSignUp(): Prepared {
   const event = readFixture('pre-signup.sign-up');
@@ -380,6 +362,12 @@ export const SCENARIOS: Record<string, Scenario> = {
         prepare: createRecoveryCodes,
         floorCalls: 1,
       },
+      {
+        label:
+          'DEVICE_PROOF round for a remembered device (the status read, which holds the devices; no SMS)',
+        prepare: createDeviceProof,
+        floorCalls: 1,
+      },
     ],
   },
   VerifyAuthChallengeResponse: {
@@ -419,6 +407,21 @@ export const SCENARIOS: Record<string, Scenario> = {
         label: 'RESEND (a request on the code; no failure, no attempt)',
         prepare: verifyAuthChallenge('sign_in', 'resend'),
         floorCalls: 2,
+      },
+      {
+        label: 'right device proof (status read with the device, one conditional update)',
+        prepare: verifyDeviceProof('right'),
+        floorCalls: 2,
+      },
+      {
+        label: 'wrong device proof (as a wrong code: counted, failure recorded)',
+        prepare: verifyDeviceProof('wrong'),
+        floorCalls: 2,
+      },
+      {
+        label: 'right sign-in code with rememberDevice (the right code + one put of the device)',
+        prepare: verifyRegistration(verifyAuthChallenge('sign_in')),
+        floorCalls: 3,
       },
     ],
   },

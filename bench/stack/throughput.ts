@@ -13,6 +13,10 @@
  *   after a first sign-in. Each user signs in `SIGN_INS_PER_USER` time(s), so every sign-in gets a
  *   fresh code and SMS (the stack applies the deployed send limits and resend cooldown).
  *
+ * - Remembered devices (bench/stack/devices.ts): users who signed in once come back, register a
+ *   device with the SMS code, sign in with it (no SMS), then once without naming it (the SMS code):
+ *   SMS per returning sign-in with and without a remembered device.
+ *
  * Workers own disjoint users (one user never signs in twice at once). Each phase reports
  * completed/s over its wall time, p50/p99 of one journey, and the CPU both sides used; the stack's
  * peak RSS is its process's maxRSS at the end.
@@ -30,11 +34,11 @@ import type { StackInfo } from '../../local/stack';
 import { type ColdProfile, profileByModule } from '../profile';
 import { median, quantile } from '../stats';
 import { type CrossCheck, crossCheck } from './cross-check';
-import { claimSignature, cognitoTimestamp, newEphemeral, passwordKey } from './srp-client';
+import { type DeviceResult, measureRememberedDevices } from './devices';
+import { type Outcome, type PhaseResult, signIn, signUp, type User } from './journeys';
 import { Wire } from './wire';
 
 const ROOT = join(__dirname, '..', '..');
-const PASSWORD = 'Bench-Horse-Battery-9';
 /**
  * One measured sign-in per user: a second sign-in within RESEND_COOLDOWN_SECONDS would get the
  * code already sent (no new SMS, no Publish), a cheaper journey than the one measured here.
@@ -42,23 +46,7 @@ const PASSWORD = 'Bench-Horse-Battery-9';
 const SIGN_INS_PER_USER = 1;
 const SIGN_IN_TRIGGERS = ['DefineAuthChallenge', 'CreateAuthChallenge', 'VerifyAuthChallengeResponse'];
 
-export interface PhaseResult {
-  journey: 'sign-up' | 'sign-in';
-  concurrency: number;
-  completed: number;
-  failed: number;
-  /** Failure name -> count. */
-  errors: Record<string, number>;
-  seconds: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** CPU used over the phase, in % of one core. */
-  generatorCpuPct: number;
-  stackCpuPct: number;
-  /** The stack's CPU time per completed journey (all its threads): the cost, whatever the load. */
-  stackCpuMsPerJourney: number;
-}
+export type { PhaseResult } from './journeys';
 
 export interface StackResult {
   /** Why nothing (or not everything) was measured. */
@@ -69,22 +57,18 @@ export interface StackResult {
   peakRssBytes: number | undefined;
   /** With --profile-stack: the stack's main-thread CPU over the measured phases, by module. */
   profile?: ColdProfile;
+  /** SMS per returning sign-in, with a remembered device and without (bench/stack/devices.ts). */
+  devices?: DeviceResult;
 }
 
 export interface StackPlan {
   signUps: { c1: number; c8: number };
   signIns: { c1: number; c8: number };
+  /** Remembered devices (bench/stack/devices.ts): how many users, and their sign-ins with the device each. */
+  devices: { users: number; returning: number };
   log: (line: string) => void;
   /** Run the stack under `node --cpu-prof` and break its main-thread CPU down by module. */
   profile?: boolean;
-}
-
-interface User {
-  email: string;
-  inviteCode: string;
-  phone?: string;
-  smsSeen: number;
-  signIns: number;
 }
 
 interface Usage {
@@ -221,113 +205,6 @@ async function seedInvites(info: StackInfo, users: User[]): Promise<void> {
     }
   } finally {
     documents.destroy();
-  }
-}
-
-type Outcome = { ok: true } | { ok: false; error: string };
-
-function failure(error: unknown): Outcome {
-  return { ok: false, error: error instanceof Error ? error.name : String(error) };
-}
-
-interface OutboxMessage {
-  channel: string;
-  to: string;
-  body: string;
-}
-
-async function signUp(wire: Wire, info: StackInfo, user: User): Promise<Outcome> {
-  try {
-    const answer = await wire.call<{ UserConfirmed?: boolean; UserSub?: string }>('SignUp', {
-      ClientId: info.clientId,
-      Username: user.email,
-      Password: PASSWORD,
-      UserAttributes: [{ Name: 'email', Value: user.email }],
-      ClientMetadata: { inviteCode: user.inviteCode },
-    });
-    if (!answer.UserSub) return { ok: false, error: 'NoUserSub' };
-    if (!answer.UserConfirmed) {
-      const mail = (
-        await wire.getJson<OutboxMessage[]>(`/_local/outbox?to=${encodeURIComponent(user.email)}`)
-      ).at(-1);
-      const code = mail && /\b(\d{6})\b/.exec(mail.body)?.[1];
-      if (!code) return { ok: false, error: 'NoConfirmationCode' };
-      await wire.call('ConfirmSignUp', {
-        ClientId: info.clientId,
-        Username: user.email,
-        ConfirmationCode: code,
-      });
-    }
-    return { ok: true };
-  } catch (error) {
-    return failure(error);
-  }
-}
-
-interface ChallengeAnswer {
-  ChallengeName?: string;
-  Session?: string;
-  ChallengeParameters?: Record<string, string>;
-  AuthenticationResult?: { IdToken?: string };
-}
-
-async function signIn(wire: Wire, info: StackInfo, user: User): Promise<Outcome> {
-  const poolName = info.userPoolId.split('_')[1] ?? '';
-  try {
-    const ephemeral = newEphemeral();
-    const first = await wire.call<ChallengeAnswer>('InitiateAuth', {
-      AuthFlow: 'CUSTOM_AUTH',
-      ClientId: info.clientId,
-      AuthParameters: { USERNAME: user.email, SRP_A: ephemeral.A.toString(16), CHALLENGE_NAME: 'SRP_A' },
-    });
-    const params = first.ChallengeParameters ?? {};
-    if (first.ChallengeName !== 'PASSWORD_VERIFIER') return { ok: false, error: `Got${first.ChallengeName}` };
-    const userIdForSrp = params.USER_ID_FOR_SRP ?? '';
-    const key = passwordKey({
-      poolName,
-      userIdForSrp,
-      password: PASSWORD,
-      saltHex: params.SALT ?? '',
-      srpBHex: params.SRP_B ?? '',
-      ephemeral,
-    });
-    const timestamp = cognitoTimestamp(new Date());
-    const secretBlock = params.SECRET_BLOCK ?? '';
-    const second = await wire.call<ChallengeAnswer>('RespondToAuthChallenge', {
-      ChallengeName: 'PASSWORD_VERIFIER',
-      ClientId: info.clientId,
-      Session: first.Session,
-      ChallengeResponses: {
-        USERNAME: userIdForSrp,
-        PASSWORD_CLAIM_SECRET_BLOCK: secretBlock,
-        TIMESTAMP: timestamp,
-        PASSWORD_CLAIM_SIGNATURE: claimSignature(key, poolName, userIdForSrp, secretBlock, timestamp),
-      },
-    });
-    const challenge = second.ChallengeParameters ?? {};
-    if (second.ChallengeName !== 'CUSTOM_CHALLENGE' || challenge.type !== 'SMS_OTP') {
-      return { ok: false, error: `Got${second.ChallengeName ?? 'Nothing'}:${challenge.type ?? ''}` };
-    }
-    // The user reads the SMS: the newest message to their phone, which must be a new one.
-    const sms = await wire.getJson<OutboxMessage[]>(
-      `/_local/outbox?to=${encodeURIComponent(user.phone ?? '')}&channel=sms`,
-    );
-    if (sms.length <= user.smsSeen) return { ok: false, error: 'NoNewSms' };
-    user.smsSeen = sms.length;
-    const length = Number(challenge.length ?? 6);
-    const code = new RegExp(`\\b(\\d{${length}})\\b`).exec(sms.at(-1)?.body ?? '')?.[1];
-    if (!code) return { ok: false, error: 'NoCodeInSms' };
-    const third = await wire.call<ChallengeAnswer>('RespondToAuthChallenge', {
-      ChallengeName: 'CUSTOM_CHALLENGE',
-      ClientId: info.clientId,
-      Session: second.Session,
-      ChallengeResponses: { USERNAME: userIdForSrp, ANSWER: code },
-    });
-    if (!third.AuthenticationResult?.IdToken)
-      return { ok: false, error: `Got${third.ChallengeName ?? 'NoTokens'}` };
-    return { ok: true };
-  } catch (error) {
-    return failure(error);
   }
 }
 
@@ -502,6 +379,22 @@ export async function measureStack(plan: StackPlan): Promise<StackResult> {
         result.phases.push(phase);
         plan.log(`2FA sign-ins at concurrency ${concurrency}: ${phase.perSecond.toFixed(1)}/s`);
       }
+      // Users who signed in once already come back: with a remembered device, and without.
+      const returning = signedUp.filter((user) => user.signIns > 0 && user.sub).slice(-plan.devices.users);
+      const devices = await measureRememberedDevices({
+        wire,
+        info,
+        users: returning,
+        returning: plan.devices.returning,
+        runPhase: (journey, queues, run) => runPhase(journey, queues, run, stack),
+      });
+      result.devices = devices.result;
+      result.phases.push(...devices.phases);
+      const { withDevice, withoutDevice } = devices.result;
+      plan.log(
+        `returning sign-ins: ${withDevice.perSignIn.toFixed(2)} SMS each with a remembered device, ` +
+          `${withoutDevice.perSignIn.toFixed(2)} without`,
+      );
     }
     if (profileFile && profiling) {
       await stack.ask({ type: 'profile-stop', file: profileFile }, 'profile-done');
