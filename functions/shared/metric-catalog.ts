@@ -176,6 +176,8 @@ export const METRICS = {
       'recovery_codes_new',
       'locked_out',
       'suspended',
+      'device_remembered',
+      'devices_revoked',
     ],
   },
   DependencyFailures: {

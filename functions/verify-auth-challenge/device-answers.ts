@@ -11,8 +11,9 @@
  *
  * Registration: the right answer to an SMS code (the whole second factor: a sign-in code, or the
  * code that proved a new number) with `ClientMetadata.rememberDevice` stores the device, at most
- * MAX_REMEMBERED_DEVICES per user (the oldest dropped in the same write). Nothing is registered
- * when REMEMBER_DEVICE_DAYS is 0.
+ * MAX_REMEMBERED_DEVICES per user (the oldest dropped in the same write), and sends the
+ * `device_remembered` notice (audit record and email, with the device's name) once, not again on
+ * a Cognito retry of the same answer. Nothing is registered when REMEMBER_DEVICE_DAYS is 0.
  */
 import { type RememberedDevice, usableDevice } from '#shared/auth-state/account-status';
 import { devicesToDrop } from '#shared/auth-state/device-store';
@@ -21,6 +22,7 @@ import type { PrivateRound } from '#shared/challenge/protocol';
 import { logger } from '#shared/logger';
 import { countMetric } from '#shared/metrics';
 import { type Answering, countWrong } from './answering';
+import { noticeTarget } from './notices';
 
 type DeviceRound = Extract<PrivateRound, { type: 'DEVICE_PROOF' }>;
 
@@ -85,6 +87,12 @@ export async function rememberDevice(
     drop,
   });
   logger.info('device remembered', { dropped: drop.length, days });
+  // A Cognito retry of this very answer stores the same again; it was counted and told once.
   if (retry) return;
   countMetric('VerifyAuthChallengeResponse', 'DevicesRemembered');
+  await deps.notices?.record(
+    sub,
+    { kind: 'device_remembered', by: 'user', deviceId: request.key.id, deviceName: request.name },
+    noticeTarget(answering.event.request.userAttributes),
+  );
 }

@@ -12,8 +12,13 @@ import { logger } from '#shared/logger';
 import type { Branding } from '#shared/messages/branding';
 import { renderPhoneChangedSms } from '#shared/messages/index';
 import { countFailure } from '#shared/metrics';
-import { recordSecurityEvent, securityEventDeps } from '#shared/notices/index';
-import type { SecurityNotices } from './notices';
+import {
+  recordAuditEvent,
+  recordSecurityEvent,
+  type SecurityEvent,
+  securityEventDeps,
+} from '#shared/notices/index';
+import type { SecurityEventInput, SecurityNotices } from './notices';
 
 export function securityNotices(input: {
   tableName: string;
@@ -21,27 +26,25 @@ export function securityNotices(input: {
   branding: Branding;
   signal: AbortSignal;
 }): SecurityNotices {
+  const deps = () =>
+    securityEventDeps({
+      dynamodb,
+      tableName: input.tableName,
+      email: input.email,
+      branding: input.branding,
+      trigger: 'VerifyAuthChallengeResponse',
+      signal: input.signal,
+    });
   return {
     async record(sub, event, target) {
-      await recordSecurityEvent(
-        securityEventDeps({
-          dynamodb,
-          tableName: input.tableName,
-          email: input.email,
-          branding: input.branding,
-          trigger: 'VerifyAuthChallengeResponse',
-          signal: input.signal,
-        }),
-        sub,
-        {
-          action: event.kind,
-          by: event.by,
-          destination: event.destination,
-          oldDestination: event.oldDestination,
-          recoveryCodesLeft: event.recoveryCodesLeft,
-        },
-        { email: target.email, emailVerified: target.emailVerified, locale: target.locale },
-      );
+      await recordSecurityEvent(deps(), sub, toRecord(event), {
+        email: target.email,
+        emailVerified: target.emailVerified,
+        locale: target.locale,
+      });
+    },
+    async audit(sub, event) {
+      await recordAuditEvent(deps(), sub, toRecord(event));
     },
     async tellOldNumber({ phone, newDestination, locale }) {
       try {
@@ -58,5 +61,19 @@ export function securityNotices(input: {
         });
       }
     },
+  };
+}
+
+function toRecord(event: SecurityEventInput): SecurityEvent {
+  return {
+    action: event.kind,
+    by: event.by,
+    destination: event.destination,
+    oldDestination: event.oldDestination,
+    recoveryCodesLeft: event.recoveryCodesLeft,
+    deviceId: event.deviceId,
+    deviceName: event.deviceName,
+    devicesRevoked: event.devicesRevoked,
+    cause: event.cause,
   };
 }

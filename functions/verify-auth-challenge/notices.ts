@@ -4,7 +4,7 @@
  * failure and never throws, because the event it tells of has already happened and a sign-in must
  * not fail for want of an email.
  */
-import type { SecurityEventKind } from '#shared/auth-state/keys';
+import type { DeviceRevocationCause, SecurityEventKind } from '#shared/auth-state/keys';
 
 export interface SecurityEventInput {
   kind: SecurityEventKind;
@@ -13,6 +13,11 @@ export interface SecurityEventInput {
   destination?: string | undefined;
   oldDestination?: string | undefined;
   recoveryCodesLeft?: number | undefined;
+  deviceId?: string | undefined;
+  /** The name the app gave the device (untrusted; the renderer cleans and escapes it). */
+  deviceName?: string | undefined;
+  devicesRevoked?: number | undefined;
+  cause?: DeviceRevocationCause | undefined;
 }
 
 /** Whom to tell: the user's attributes as this event carries them. */
@@ -25,6 +30,11 @@ export interface NoticeTarget {
 export interface SecurityNotices {
   /** The audit record (ONE PutItem) and, when a sender is set and the email verified, the email. */
   record(sub: string, event: SecurityEventInput, target: NoticeTarget): Promise<void>;
+  /**
+   * The audit record alone (ONE PutItem), for an event the user is told of by another notice of
+   * the same answer (devices revoked by a recovery code: `recovery_code_used` tells).
+   */
+  audit(sub: string, event: SecurityEventInput): Promise<void>;
   /** An SMS to the number that was the user's until now, telling of the change (best effort). */
   tellOldNumber(input: { phone: string; newDestination: string; locale?: string | undefined }): Promise<void>;
 }

@@ -7,8 +7,9 @@
  * Cognito retry of the answer that burnt it is right again. Anything else is a wrong answer,
  * counted like a wrong SMS code (the per-sign-in limit and the lockout). A right code sends the
  * `recovery_code_used` notice and revokes every remembered device of the user (the phone, and
- * perhaps the devices with it, are lost: each must be proven again); the sign-in then has to prove
- * a new number before tokens (Define).
+ * perhaps the devices with it, are lost: each must be proven again), with a `devices_revoked`
+ * audit record (no second email); the sign-in then has to prove a new number before tokens
+ * (Define).
  *
  * RECOVERY_CODES: `OK` (trimmed, any case) stores the set whose hashes Create put in the private
  * parameters, replacing the old set (ONE conditional PutItem: a Cognito retry of the same answer
@@ -58,6 +59,16 @@ export async function verifyRecoveryCode(
   if (devices.length > 0) {
     const revoked = await deps.devices.revoke(sub, devices);
     logger.info('remembered devices revoked after a recovery code', { revoked: revoked.length });
+    // Recorded by whichever attempt removed them (a retry removes nothing): audit only, since
+    // the `recovery_code_used` email of this very answer tells the user.
+    if (revoked.length > 0) {
+      await deps.notices?.audit(sub, {
+        kind: 'devices_revoked',
+        by: 'user',
+        devicesRevoked: revoked.length,
+        cause: 'recovery_code_used',
+      });
+    }
   }
   if (!burnt.retry) {
     countMetric('VerifyAuthChallengeResponse', 'RecoveryCodesUsed');

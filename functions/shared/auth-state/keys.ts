@@ -148,8 +148,9 @@ export function failureRecord(
 
 /**
  * `USER#<sub>` / `AUDIT#<ISO at>#<action>`: one event in the user's trail. Written by the triggers
- * (a phone bound or changed, a recovery code used, a new set of recovery codes, a lockout) and by
- * the operators' tools (`users migrate --apply`, `reset-phone`, `suspend`), read by `users show`
+ * (a phone bound or changed, a recovery code used, a new set of recovery codes, a lockout, a device
+ * remembered, devices revoked by a recovery code or a password reset) and by the operators' tools
+ * (`users migrate --apply`, `reset-phone`, `suspend`, `devices revoke`), read by `users show`
  * and `users audit`. It sorts before `FAIL#`, outside the account-status Query's range, so
  * sign-ins never read it. Every record expires after AUDIT_TTL_DAYS (docs/operations.md).
  */
@@ -169,8 +170,24 @@ export const SECURITY_EVENTS = [
   'recovery_codes_new',
   'locked_out',
   'suspended',
+  'device_remembered',
+  'devices_revoked',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENTS)[number];
+
+/**
+ * Why remembered devices were revoked (`devices_revoked`'s `cause`): an operator's
+ * `users devices revoke`, or what revokes them all on its own: a phone reset, a suspension, a
+ * recovery code standing in for the phone, a password reset (PostConfirmation_ConfirmForgotPassword).
+ */
+export const DEVICE_REVOCATION_CAUSES = [
+  'operator',
+  'phone_reset',
+  'suspended',
+  'recovery_code_used',
+  'password_reset',
+] as const;
+export type DeviceRevocationCause = (typeof DEVICE_REVOCATION_CAUSES)[number];
 
 /**
  * A security event's audit record. Never a full number: `destination`/`oldDestination` are masked
@@ -189,6 +206,14 @@ export interface SecurityEventRecord {
   oldDestination?: string | undefined;
   /** recovery_code_used: codes left after this one. */
   recoveryCodesLeft?: number | undefined;
+  /** device_remembered, and devices_revoked of one named device: its id (base64url SHA-256 of its key). */
+  deviceId?: string | undefined;
+  /** The device's name as the app gave it (untrusted: cleaned and escaped wherever it is shown). */
+  deviceName?: string | undefined;
+  /** devices_revoked: how many devices were revoked. */
+  devicesRevoked?: number | undefined;
+  /** devices_revoked: why (`reason` keeps the operator's own words, when they gave some). */
+  cause?: DeviceRevocationCause | undefined;
   /** Epoch seconds. */
   ttl: number;
 }

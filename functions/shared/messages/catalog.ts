@@ -9,8 +9,9 @@
  *   inserted exactly as Cognito sent them; Cognito replaces them after the trigger returns;
  * - `minutes`: validity of a sign-in code (OTP SMS and the EMAIL_OTP email).
  * Our own emails (`notices`: sent by the triggers through SES, not by Cognito) add `time` (when it
- * happened, UTC), `destination` / `oldDestination` (masked phone numbers) and `codesLeft`; their
- * `code` is a real code, escaped like every other value.
+ * happened, UTC), `destination` / `oldDestination` (masked phone numbers), `codesLeft`,
+ * `deviceName` (a remembered device's name, cleaned like `name`) and `devicesRevoked` (a count);
+ * their `code` is a real code, escaped like every other value.
  * Nothing in a template is HTML: the renderer escapes literal text and values alike.
  */
 import type { SecurityEventKind } from '#shared/auth-state/keys';

@@ -10,8 +10,9 @@
  * Guarantees, proved by test/unit/messages/notices.test.ts and escaping.test.ts: every value is
  * escaped in the HTML (the code too: here it is a real code, not a Cognito placeholder); a phone
  * number is never shown whole, whatever the caller passes (`maskPhone` again, which leaves a
- * masked number as it is); the name is cleaned and shortened as in Cognito's messages; the subject
- * is one line of plain text.
+ * masked number as it is); the name, and a device's name (the app's words, untrusted), are cleaned
+ * and shortened as in Cognito's messages (at most 64 characters); the subject is one line of plain
+ * text.
  */
 import type { SecurityEventKind } from '#shared/auth-state/keys';
 import { maskPhone } from '#shared/challenge/mask';
@@ -58,6 +59,10 @@ export interface SecurityNoticeInput {
   oldDestination?: string | undefined;
   /** recovery_code_used: how many codes are left. */
   recoveryCodesLeft?: number | undefined;
+  /** device_remembered / devices_revoked: the device's name as the app gave it (untrusted). */
+  deviceName?: string | undefined;
+  /** devices_revoked: how many. */
+  devicesRevoked?: number | undefined;
 }
 
 /** `2025-01-31 12:00 UTC`: the same in every language, never the reader's (unknown) time zone. */
@@ -85,6 +90,8 @@ export function renderSecurityNotice(input: SecurityNoticeInput): RenderedEmail 
     destination: masked(input.destination),
     oldDestination: masked(input.oldDestination),
     codesLeft: input.recoveryCodesLeft === undefined ? '' : String(input.recoveryCodesLeft),
+    deviceName: cleanUserValue(input.deviceName ?? '', NAME_MAX_CHARS),
+    devicesRevoked: input.devicesRevoked === undefined ? '' : String(input.devicesRevoked),
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * What the triggers (and the users CLI) use to tell users about their account by email:
- * `recordSecurityEvent` (audit record + notice, best effort), `sendEmailOtp` (the EMAIL_OTP code,
+ * `recordSecurityEvent` (audit record + notice, best effort), `recordAuditEvent` (the record alone),
+ * `sendEmailOtp` (the EMAIL_OTP code,
  * throws), and `securityEventDeps` to build the adapters for one invocation.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -16,6 +17,7 @@ export {
   type NoticeLog,
   type NoticeRecipient,
   noticeRecipient,
+  recordAuditEvent,
   recordSecurityEvent,
   type SecurityEvent,
   type SecurityEventDeps,

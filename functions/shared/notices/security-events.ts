@@ -90,6 +90,34 @@ export async function recordSecurityEvent(
   event: SecurityEvent,
   user: NoticeRecipient,
 ): Promise<SecurityEventOutcome> {
+  const { record, recorded } = await writeRecord(deps, sub, event);
+  if (recorded === 'duplicate') return { recorded, notice: 'duplicate' };
+
+  const notice = await notify(deps, record, new Date(record.at), user);
+  (deps.log ?? logger).info('security event', { securityEvent: event.action, recorded, notice });
+  return { recorded, notice };
+}
+
+/**
+ * Steps 1 and 2 alone: the audit record, no email, for an event the user hears of through another
+ * notice of the same moment (devices revoked with a phone reset, a suspension or a recovery code)
+ * or not by us (a password reset: Cognito's own emails). Best effort like `recordSecurityEvent`.
+ */
+export async function recordAuditEvent(
+  deps: Pick<SecurityEventDeps, 'audit' | 'trigger' | 'now' | 'log'>,
+  sub: string,
+  event: SecurityEvent,
+): Promise<SecurityEventOutcome['recorded']> {
+  const { recorded } = await writeRecord(deps, sub, event);
+  (deps.log ?? logger).info('security event', { securityEvent: event.action, recorded, notice: 'none' });
+  return recorded;
+}
+
+async function writeRecord(
+  deps: Pick<SecurityEventDeps, 'audit' | 'trigger' | 'now' | 'log'>,
+  sub: string,
+  event: SecurityEvent,
+): Promise<{ record: SecurityEventRecord; recorded: SecurityEventOutcome['recorded'] }> {
   const { at: when, ...fields } = event;
   const at = when ?? deps.now?.() ?? new Date();
   const record = securityEventRecord(
@@ -101,19 +129,12 @@ export async function recordSecurityEvent(
     },
     at,
   );
-
-  let recorded: SecurityEventOutcome['recorded'];
   try {
-    recorded = await deps.audit.put(record);
+    return { record, recorded: await deps.audit.put(record) };
   } catch (error) {
-    recorded = 'failed';
     failed(deps, event.action, 'audit', error);
+    return { record, recorded: 'failed' };
   }
-  if (recorded === 'duplicate') return { recorded, notice: 'duplicate' };
-
-  const notice = await notify(deps, record, at, user);
-  (deps.log ?? logger).info('security event', { securityEvent: event.action, recorded, notice });
-  return { recorded, notice };
 }
 
 /**
@@ -148,6 +169,8 @@ async function notify(
       destination: record.destination,
       oldDestination: record.oldDestination,
       recoveryCodesLeft: record.recoveryCodesLeft,
+      deviceName: record.deviceName,
+      devicesRevoked: record.devicesRevoked,
     });
     await deps.email.send({
       to: user.email,
@@ -164,7 +187,12 @@ async function notify(
 }
 
 /** Logged with the step and the error's name (a DependencyError's message holds no data); counted. */
-function failed(deps: SecurityEventDeps, event: SecurityEventKind, step: 'audit' | 'email', error: unknown) {
+function failed(
+  deps: Pick<SecurityEventDeps, 'trigger' | 'log'>,
+  event: SecurityEventKind,
+  step: 'audit' | 'email',
+  error: unknown,
+) {
   const name = error instanceof Error ? error.name : typeof error;
   const detail =
     name === 'DependencyError' || name === 'DeadlineExceededError' ? (error as Error).message : undefined;

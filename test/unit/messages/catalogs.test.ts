@@ -23,6 +23,8 @@ const NOTICE_SLOTS = new Set([
   'destination',
   'oldDestination',
   'codesLeft',
+  'deviceName',
+  'devicesRevoked',
 ]);
 /** The facts each security notice must show (besides `time`, which every one shows). */
 const NOTICE_FACTS: Record<SecurityEventKind, string[]> = {
@@ -33,6 +35,8 @@ const NOTICE_FACTS: Record<SecurityEventKind, string[]> = {
   recovery_codes_new: [],
   locked_out: [],
   suspended: [],
+  device_remembered: ['deviceName'],
+  devices_revoked: ['devicesRevoked', 'deviceName'],
 };
 
 /** Every template of an email: subject, heading, and each block's texts. */

@@ -47,6 +47,8 @@ const hostileBrandings: Record<string, Branding> = {
   ),
 };
 const NAME = `"Zoë" <img src=x onerror='1'> & Co`;
+/** A remembered device's name, as an app (or an attacker with the password) may send it. */
+const DEVICE_NAME = `<a href="https://evil.example">Ada's</a> & "laptop"`;
 
 /** The five entities of `escapeHtml`; any other `&` is a raw one. */
 const RAW_AMPERSAND = /&(?!(?:amp|lt|gt|quot|#39);)/;
@@ -154,6 +156,8 @@ function renderOwn(email: (typeof ownEmails)[number], locale: string, branding: 
     destination: '+14155550123',
     oldDestination: '+447700900987',
     recoveryCodesLeft: 3,
+    deviceName: DEVICE_NAME,
+    devicesRevoked: 2,
   });
 }
 
@@ -164,9 +168,15 @@ test.each(ownCases)(
     const out = renderOwn(email, locale, branding);
 
     expect(markupProblems(out.html)).toEqual([]);
-    for (const value of [branding.appName, branding.signInUrl, branding.supportEmail, NAME])
+    for (const value of [branding.appName, branding.signInUrl, branding.supportEmail, NAME, DEVICE_NAME])
       expect(out.html).not.toContain(value);
     expect(out.html).not.toContain('<script');
+    expect(out.html).not.toContain('<a href="https://evil');
+    if (email === 'device_remembered' || email === 'devices_revoked') {
+      // Not vacuous: the device's name is shown, escaped, and as it is in the text part.
+      expect(out.html).toContain(escapeHtml(DEVICE_NAME));
+      expect(out.text).toContain(DEVICE_NAME);
+    }
     const shown = unescapeHtml(out.html);
     expect(shown).toContain(branding.appName);
     expect(shown).toContain(branding.supportEmail);

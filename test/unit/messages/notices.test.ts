@@ -26,6 +26,8 @@ const notice = (event: SecurityEventKind, locale = 'en') =>
     destination: FULL,
     oldDestination: OLD_FULL,
     recoveryCodesLeft: 7,
+    deviceName: 'Ada’s laptop',
+    devicesRevoked: 3,
   });
 
 const cases = supportedLocales.flatMap((locale) => SECURITY_EVENTS.map((event) => [locale, event] as const));
@@ -84,6 +86,43 @@ describe('what each notice shows', () => {
     const { text } = notice('phone_changed');
     expect(text).toContain('New number: +*******0123');
     expect(text).toContain('Previous number: +*******0987');
+  });
+
+  test('device_remembered names the device; devices_revoked says how many, and which when one', () => {
+    expect(notice('device_remembered').text).toContain('Device: Ada’s laptop');
+    const revoked = notice('devices_revoked').text;
+    expect(revoked).toContain('Devices removed: 3');
+    expect(revoked).toContain('Device: Ada’s laptop');
+    const all = renderSecurityNotice({
+      event: 'devices_revoked',
+      at: AT,
+      branding: DEFAULT_BRANDING,
+      devicesRevoked: 4,
+    });
+    expect(all.text).toContain('Devices removed: 4');
+    expect(all.text).not.toContain('Device:');
+    expect(all.html).not.toContain('>Device<');
+  });
+
+  test('a device name is cleaned like a name: no control or bidi characters, no braces, at most 64 characters', () => {
+    const out = renderSecurityNotice({
+      event: 'device_remembered',
+      at: AT,
+      branding: DEFAULT_BRANDING,
+      deviceName: `Ada\u202E\u0007 {username}\n${'x'.repeat(200)}`,
+    });
+    const line = out.text.split('\n').find((text) => text.startsWith('Device: ')) ?? '';
+    const shown = line.slice('Device: '.length);
+    expect(shown.startsWith('Ada username x')).toBe(true);
+    expect(shown).not.toMatch(/[\p{Cc}\u202e{}]/u);
+    expect([...shown]).toHaveLength(64);
+    expect(shown.endsWith('…')).toBe(true);
+  });
+
+  test('the device_remembered advice says a password reset makes every device ask for a code again', () => {
+    expect(notice('device_remembered').text).toContain(
+      'reset your password at https://example.com/sign-in now (that makes every remembered device ask for a code again)',
+    );
   });
 
   test('recovery_code_used says how many codes are left', () => {

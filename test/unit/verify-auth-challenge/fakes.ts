@@ -112,7 +112,10 @@ export function fakes(input: FakeInput = {}) {
       createdAt: remember.now.toISOString(),
       expiresAt: new Date(remember.now.getTime() + remember.days * 86_400_000).toISOString(),
     })),
-    revoke: jest.fn(async (_sub: string, _which: readonly string[] | 'all') => [] as RememberedDevice[]),
+    // As the store does: the devices asked for that were there.
+    revoke: jest.fn(async (_sub: string, which: readonly string[] | 'all') =>
+      (input.devices ?? []).filter((device) => which === 'all' || which.includes(device.id)),
+    ),
   };
   const challenges = {
     savePhoneCandidate: jest.fn(async () => undefined),
@@ -134,6 +137,7 @@ export function fakes(input: FakeInput = {}) {
   };
   const notices = {
     record: jest.fn(async (_sub: string, _event: SecurityEventInput, _target: NoticeTarget) => undefined),
+    audit: jest.fn(async (_sub: string, _event: SecurityEventInput) => undefined),
     tellOldNumber: jest.fn(
       async (_input: { phone: string; newDestination: string; locale?: string }) => undefined,
     ),

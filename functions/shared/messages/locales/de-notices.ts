@@ -59,7 +59,7 @@ export const deNotices: NoticeCatalog = {
       blocks: [
         {
           kind: 'text',
-          text: 'Ein Administrator hat die Telefonnummer und die Wiederherstellungscodes Ihres {{appName}}-Kontos entfernt. Bei der nächsten Anmeldung richten Sie erneut ein Telefon ein.',
+          text: 'Ein Administrator hat die Telefonnummer, die Wiederherstellungscodes und die gemerkten Geräte Ihres {{appName}}-Kontos entfernt. Bei der nächsten Anmeldung richten Sie erneut ein Telefon ein.',
         },
         { kind: 'facts', items: [{ label: 'Entfernte Nummer', value: '{{oldDestination}}' }, when] },
         {
@@ -116,10 +116,44 @@ export const deNotices: NoticeCatalog = {
       blocks: [
         {
           kind: 'text',
-          text: 'Ein Administrator hat Ihr {{appName}}-Konto gesperrt. Sie können sich erst wieder anmelden, wenn die Sperre aufgehoben ist.',
+          text: 'Ein Administrator hat Ihr {{appName}}-Konto gesperrt und seine gemerkten Geräte entfernt. Sie können sich erst wieder anmelden, wenn die Sperre aufgehoben ist.',
         },
         { kind: 'facts', items: [when] },
         { kind: 'text', text: 'Falls Sie das für einen Irrtum halten, schreiben Sie an {{supportEmail}}.' },
+      ],
+    },
+    device_remembered: {
+      subject: 'Sicherheitshinweis: Für Ihr {{appName}}-Konto wurde ein Gerät gemerkt',
+      heading: 'Ein Gerät wurde gemerkt',
+      blocks: [
+        {
+          kind: 'text',
+          text: 'Ein Gerät kann sich jetzt allein mit Ihrem Passwort bei Ihrem {{appName}}-Konto anmelden, ohne Code an Ihr Telefon, solange es gemerkt ist.',
+        },
+        { kind: 'facts', items: [{ label: 'Gerät', value: '{{deviceName}}' }, when] },
+        {
+          kind: 'text',
+          text: 'Falls Sie das nicht waren, setzen Sie Ihr Passwort jetzt unter {{signInUrl}} zurück (danach verlangt jedes gemerkte Gerät wieder einen Code) und schreiben Sie an {{supportEmail}}.',
+        },
+      ],
+    },
+    devices_revoked: {
+      subject: 'Sicherheitshinweis: Gemerkte Geräte Ihres {{appName}}-Kontos wurden entfernt',
+      heading: 'Gemerkte Geräte wurden entfernt',
+      blocks: [
+        {
+          kind: 'text',
+          text: 'Für Ihr {{appName}}-Konto gemerkte Geräte wurden entfernt. Auf diesen Geräten verlangt die nächste Anmeldung wieder einen Code an Ihr Telefon.',
+        },
+        {
+          kind: 'facts',
+          items: [
+            { label: 'Entfernte Geräte', value: '{{devicesRevoked}}' },
+            { label: 'Gerät', value: '{{deviceName}}' },
+            when,
+          ],
+        },
+        { kind: 'text', text: 'Falls Sie das nicht erwartet haben, schreiben Sie an {{supportEmail}}.' },
       ],
     },
   },

@@ -52,7 +52,7 @@ export const enNotices: NoticeCatalog = {
       blocks: [
         {
           kind: 'text',
-          text: 'An administrator removed the phone number and the recovery codes of your {{appName}} account. The next time you sign in, you will set up a phone again.',
+          text: 'An administrator removed the phone number, the recovery codes and the remembered devices of your {{appName}} account. The next time you sign in, you will set up a phone again.',
         },
         { kind: 'facts', items: [{ label: 'Removed number', value: '{{oldDestination}}' }, when] },
         { kind: 'text', text: 'If you did not ask for this, write to {{supportEmail}}.' },
@@ -103,10 +103,44 @@ export const enNotices: NoticeCatalog = {
       blocks: [
         {
           kind: 'text',
-          text: 'An administrator suspended your {{appName}} account. You cannot sign in until the suspension is lifted.',
+          text: 'An administrator suspended your {{appName}} account and removed its remembered devices. You cannot sign in until the suspension is lifted.',
         },
         { kind: 'facts', items: [when] },
         { kind: 'text', text: 'If you think this is a mistake, write to {{supportEmail}}.' },
+      ],
+    },
+    device_remembered: {
+      subject: 'Security notice: a device was remembered for your {{appName}} account',
+      heading: 'A device was remembered',
+      blocks: [
+        {
+          kind: 'text',
+          text: 'A device can now sign in to your {{appName}} account with your password alone, without a code sent to your phone, for as long as it is remembered.',
+        },
+        { kind: 'facts', items: [{ label: 'Device', value: '{{deviceName}}' }, when] },
+        {
+          kind: 'text',
+          text: 'If this was not you, reset your password at {{signInUrl}} now (that makes every remembered device ask for a code again) and write to {{supportEmail}}.',
+        },
+      ],
+    },
+    devices_revoked: {
+      subject: 'Security notice: remembered devices of your {{appName}} account were removed',
+      heading: 'Remembered devices were removed',
+      blocks: [
+        {
+          kind: 'text',
+          text: 'Devices remembered for your {{appName}} account were removed. On them, the next sign-in asks for a code sent to your phone again.',
+        },
+        {
+          kind: 'facts',
+          items: [
+            { label: 'Devices removed', value: '{{devicesRevoked}}' },
+            { label: 'Device', value: '{{deviceName}}' },
+            when,
+          ],
+        },
+        { kind: 'text', text: 'If you did not expect this, write to {{supportEmail}}.' },
       ],
     },
   },

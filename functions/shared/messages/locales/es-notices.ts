@@ -59,7 +59,7 @@ export const esNotices: NoticeCatalog = {
       blocks: [
         {
           kind: 'text',
-          text: 'Un administrador eliminó el número de teléfono y los códigos de recuperación de su cuenta de {{appName}}. La próxima vez que inicie sesión, configurará un teléfono de nuevo.',
+          text: 'Un administrador eliminó el número de teléfono, los códigos de recuperación y los dispositivos recordados de su cuenta de {{appName}}. La próxima vez que inicie sesión, configurará un teléfono de nuevo.',
         },
         { kind: 'facts', items: [{ label: 'Número eliminado', value: '{{oldDestination}}' }, when] },
         { kind: 'text', text: 'Si no lo pidió usted, escriba a {{supportEmail}}.' },
@@ -113,10 +113,44 @@ export const esNotices: NoticeCatalog = {
       blocks: [
         {
           kind: 'text',
-          text: 'Un administrador suspendió su cuenta de {{appName}}. No podrá iniciar sesión hasta que se levante la suspensión.',
+          text: 'Un administrador suspendió su cuenta de {{appName}} y eliminó sus dispositivos recordados. No podrá iniciar sesión hasta que se levante la suspensión.',
         },
         { kind: 'facts', items: [when] },
         { kind: 'text', text: 'Si cree que es un error, escriba a {{supportEmail}}.' },
+      ],
+    },
+    device_remembered: {
+      subject: 'Aviso de seguridad: se recordó un dispositivo para su cuenta de {{appName}}',
+      heading: 'Se recordó un dispositivo',
+      blocks: [
+        {
+          kind: 'text',
+          text: 'Un dispositivo puede ahora iniciar sesión en su cuenta de {{appName}} solo con su contraseña, sin un código enviado a su teléfono, mientras siga recordado.',
+        },
+        { kind: 'facts', items: [{ label: 'Dispositivo', value: '{{deviceName}}' }, when] },
+        {
+          kind: 'text',
+          text: 'Si no fue usted, restablezca su contraseña ahora en {{signInUrl}} (así todos los dispositivos recordados vuelven a pedir un código) y escriba a {{supportEmail}}.',
+        },
+      ],
+    },
+    devices_revoked: {
+      subject: 'Aviso de seguridad: se eliminaron dispositivos recordados de su cuenta de {{appName}}',
+      heading: 'Se eliminaron dispositivos recordados',
+      blocks: [
+        {
+          kind: 'text',
+          text: 'Se eliminaron dispositivos recordados de su cuenta de {{appName}}. En ellos, el próximo inicio de sesión volverá a pedir un código enviado a su teléfono.',
+        },
+        {
+          kind: 'facts',
+          items: [
+            { label: 'Dispositivos eliminados', value: '{{devicesRevoked}}' },
+            { label: 'Dispositivo', value: '{{deviceName}}' },
+            when,
+          ],
+        },
+        { kind: 'text', text: 'Si no lo esperaba, escriba a {{supportEmail}}.' },
       ],
     },
   },

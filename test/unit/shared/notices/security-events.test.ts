@@ -15,6 +15,7 @@ import {
   type AuditWriter,
   type NoticeRecipient,
   noticeRecipient,
+  recordAuditEvent,
   recordSecurityEvent,
   type SecurityEventDeps,
   sendEmailOtp,
@@ -263,6 +264,46 @@ describe('best effort: nothing is thrown, every failure is logged without person
     );
     expect(metrics).toEqual([]);
     expect(mail.sent).toHaveLength(1);
+  });
+});
+
+describe('recordAuditEvent: the record alone', () => {
+  test('one record with every field, no email even with a sender and a verified address', async () => {
+    const { result, metrics } = await observed(() =>
+      recordAuditEvent(deps, SUB, {
+        action: 'devices_revoked',
+        by: 'user',
+        devicesRevoked: 2,
+        cause: 'recovery_code_used',
+      }),
+    );
+    expect(result).toBe('recorded');
+    expect(audit.records).toEqual([
+      {
+        pk: `USER#${SUB}`,
+        sk: `AUDIT#${AT.toISOString()}#devices_revoked`,
+        at: AT.toISOString(),
+        action: 'devices_revoked',
+        by: 'user',
+        devicesRevoked: 2,
+        cause: 'recovery_code_used',
+        ttl: Math.floor(AT.getTime() / 1000) + 400 * 86_400,
+      },
+    ]);
+    expect(mail.sent).toEqual([]);
+    expect(metrics).toEqual([]);
+  });
+
+  test('a failed write is logged and counted, never thrown', async () => {
+    audit.failWith = new DependencyError('DynamoDB', 'PutItem', new Error('x'));
+    const { result, metrics, logs } = await observed(() =>
+      recordAuditEvent(deps, SUB, { action: 'devices_revoked', by: 'user', devicesRevoked: 1 }),
+    );
+    expect(result).toBe('failed');
+    expect(metrics).toEqual([{ name: 'DependencyFailures', reason: 'dynamodb' }]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ message: 'security event not completed', step: 'audit' }),
+    );
   });
 });
 
