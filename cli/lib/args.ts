@@ -3,7 +3,8 @@
  * `<program> <command> [--option value] [--flag]`.
  *
  * Each command declares its own options; global options (such as `--json`) are accepted by every
- * command and may stand before or after the command name. Parsing is strict: an unknown option, a
+ * command and may stand before or after the command name. A command's name may be two words
+ * (`devices revoke`), found when both are given. Parsing is strict: an unknown option, a
  * missing value or a stray argument is a `UsageError` with a one-line message.
  */
 import { parseArgs } from 'node:util';
@@ -55,14 +56,18 @@ export function parseCommandLine(
   } catch (error) {
     throw translateParseError(error, command);
   }
-  const positionals = parsed.positionals.slice(command === undefined ? 0 : 1);
+  const positionals = parsed.positionals.slice(command === undefined ? 0 : command.split(' ').length);
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument '${positionals[0]}'${command ? ` for '${command}'` : ''}`);
   }
   return { command, options: new OptionValues(parsed.values), positionals };
 }
 
-/** The first positional argument, found with every known option's type so option values are skipped. */
+/**
+ * The first positional argument, found with every known option's type so option values are
+ * skipped; or the first two, when the program has a command of those two words (`devices revoke`
+ * next to `devices`).
+ */
 function findCommand(
   argv: readonly string[],
   globalOptions: OptionDefs,
@@ -76,7 +81,10 @@ function findCommand(
     strict: false,
     allowPositionals: true,
   });
-  return positionals[0];
+  const [first, second] = positionals;
+  if (first !== undefined && second !== undefined && Object.hasOwn(commands, `${first} ${second}`))
+    return `${first} ${second}`;
+  return first;
 }
 
 function toNodeOptions(defs: OptionDefs) {

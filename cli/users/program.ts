@@ -1,6 +1,7 @@
 /**
  * `npm run users -- <command>`: suspend and unsuspend users, lift a lockout early, reset a user's
- * phone, show what the sign-in checks see of them and their audit trail (docs/pre-authentication.md),
+ * phone, list and revoke their remembered devices, show what the sign-in checks see of them and
+ * their audit trail (docs/pre-authentication.md),
  * and check a whole pool before the triggers are attached to it (`migrate`, docs/operations.md).
  * One module per command.
  *
@@ -12,6 +13,7 @@
 import { awsOptions } from '../lib/aws';
 import type { Program } from '../lib/run';
 import { auditCommand } from './audit';
+import { devicesCommand, devicesRevokeCommand } from './devices';
 import { logRefCommand } from './log-ref';
 import { migrateCommand } from './migrate';
 import { resetPhoneCommand } from './reset-phone';
@@ -26,7 +28,7 @@ export const usersProgram: Program = {
   name: 'users',
   invocation: 'npm run users --',
   summary:
-    "Suspend, unsuspend, unlock, reset a user's phone, and inspect users and their audit trail (docs/pre-authentication.md); check a whole pool before the triggers are attached to it (migrate, docs/operations.md).",
+    "Suspend, unsuspend, unlock, reset a user's phone, list and revoke their remembered devices, and inspect users and their audit trail (docs/pre-authentication.md); check a whole pool before the triggers are attached to it (migrate, docs/operations.md).",
   globalOptions: {
     'user-pool-id': {
       type: 'string',
@@ -53,6 +55,8 @@ export const usersProgram: Program = {
     unlock: unlockCommand,
     show: showCommand,
     'reset-phone': resetPhoneCommand,
+    devices: devicesCommand,
+    'devices revoke': devicesRevokeCommand,
     audit: auditCommand,
     migrate: migrateCommand,
     'log-ref': logRefCommand,

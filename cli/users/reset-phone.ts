@@ -8,12 +8,15 @@
  * 2. end the enrolment grace after sign-up (`LIFECYCLE#CONFIRMED`), so the enrolment that follows
  *    proves the mailbox again; before the phone goes, so that no sign-in started in between can
  *    enrol a number on the password alone;
- * 3. remove `phone_number` and `phone_number_verified` from the user (AdminDeleteUserAttributes,
+ * 3. revoke every remembered device (device-revocation.ts: a `devices_revoked` record with cause
+ *    `phone_reset`, then the devices; no email of its own, the `phone_reset` notice says so): a
+ *    device may have gone with the phone, and none may stand in for the phone being replaced;
+ * 4. remove `phone_number` and `phone_number_verified` from the user (AdminDeleteUserAttributes,
  *    naming the ones the user has), then read the user back (AdminGetUser) to confirm neither is
  *    left: the Cognito documentation does not say what deleting one does to the other;
- * 4. delete the recovery codes and the code in flight (a code already sent must not work after the
+ * 5. delete the recovery codes and the code in flight (a code already sent must not work after the
  *    reset);
- * 5. sign the user out everywhere (AdminUserGlobalSignOut: refresh tokens revoked).
+ * 6. sign the user out everywhere (AdminUserGlobalSignOut: refresh tokens revoked).
  *
  * Idempotent: run again, it records again, finds nothing to remove and signs out again. When a
  * step fails the command stops there and says what was done, what is left and to run it again.
@@ -23,7 +26,7 @@ import {
   AdminGetUserCommand,
   AdminUserGlobalSignOutCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   auditSk,
   CODE_SK,
@@ -41,6 +44,8 @@ import { CliError } from '../lib/errors';
 import { formatJson, formatTime } from '../lib/output';
 import type { Command } from '../lib/run';
 import { cliSecurityEventDeps, noticeSettings } from '../lib/security-notices';
+import { putAuditRecord, withoutKeys } from './audit-record';
+import { devicesCount, revokeDevices } from './device-revocation';
 import { operator, optionalReason, REASON_MAX, type Session, userOptions, withUser } from './target';
 
 /** The phone attributes step 2 removes. */
@@ -60,6 +65,8 @@ export interface ResetPhoneResult {
   codeInFlightDeleted: boolean;
   /** Whether the enrolment grace after the sign-up's confirmation was still on record and was ended. */
   enrolmentGraceEnded: boolean;
+  /** How many remembered devices were revoked (each with a `devices_revoked` record first). */
+  devicesRevoked: number;
   signedOut: true;
   /** The security email, sent once the reset is done (`skipped`: --no-notice). */
   notice?: SecurityEventOutcome['notice'] | 'skipped' | undefined;
@@ -119,6 +126,7 @@ export async function resetPhone(
     recoveryCodesDeleted: 0,
     codeInFlightDeleted: false,
     enrolmentGraceEnded: false,
+    devicesRevoked: 0,
     signedOut: true,
   };
   const dynamo = (error: unknown) => fail(error, 'dynamodb');
@@ -147,6 +155,21 @@ export async function resetPhone(
       does: 'end the enrolment grace',
       run: async () => {
         result.enrolmentGraceEnded = (await deleted(userPk(user.sub), CONFIRMED_SK)) !== undefined;
+      },
+    },
+    {
+      does: 'revoke the remembered devices',
+      run: async () => {
+        const revoked = await revokeDevices(session, {
+          which: 'all',
+          cause: 'phone_reset',
+          by: input.by,
+          reason: input.reason,
+          now: input.now,
+        }).catch((error: unknown) => {
+          throw dynamo(error);
+        });
+        result.devicesRevoked = revoked.removed.length;
       },
     },
     {
@@ -203,36 +226,6 @@ export async function resetPhone(
   return result;
 }
 
-/**
- * Writes the record without ever replacing one: two resets of the same user in the same
- * millisecond (two operators at once) each keep their own record, a millisecond apart.
- */
-async function putAuditRecord(session: Session, record: SecurityEventRecord): Promise<SecurityEventRecord> {
-  let candidate = record;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await session.dynamodb.send(
-        new PutCommand({
-          TableName: session.tableName,
-          Item: candidate,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return candidate;
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException' || attempt >= 2)
-        throw error;
-      const { pk: _pk, sk: _sk, at, ttl: _ttl, ...event } = candidate;
-      candidate = securityEventRecord(session.user.sub, event, new Date(Date.parse(at) + 1));
-    }
-  }
-}
-
-function withoutKeys(record: SecurityEventRecord): Omit<SecurityEventRecord, 'pk' | 'sk'> {
-  const { pk: _pk, sk: _sk, ...rest } = record;
-  return rest;
-}
-
 export function resetPhoneText(result: ResetPhoneResult): string {
   const { recorded } = result;
   return [
@@ -246,6 +239,9 @@ export function resetPhoneText(result: ResetPhoneResult): string {
     `Deleted ${result.recoveryCodesDeleted > 0 ? `${result.recoveryCodesDeleted} unused recovery code${result.recoveryCodesDeleted === 1 ? '' : 's'}` : 'no recovery codes (there were none)'}` +
       `${result.codeInFlightDeleted ? ', and the code in flight' : ''}` +
       `${result.enrolmentGraceEnded ? '; ended the enrolment grace' : ''}.`,
+    result.devicesRevoked > 0
+      ? `Revoked ${devicesCount(result.devicesRevoked)} (they ask for the SMS code again).`
+      : 'No remembered devices to revoke.',
     'Signed out everywhere (refresh tokens revoked; access tokens expire within their validity).',
     'The next sign-in asks for a phone again (after a code to the email, unless enrolmentEmailProof is never).',
     ...(result.notice === 'sent' ? ['They were emailed a security notice.'] : []),
@@ -255,13 +251,14 @@ export function resetPhoneText(result: ResetPhoneResult): string {
 
 export const resetPhoneCommand: Command = {
   summary:
-    "Remove a user's phone and recovery codes and sign them out everywhere: the next sign-in enrols a phone again",
+    "Remove a user's phone, recovery codes and remembered devices and sign them out everywhere: the next sign-in enrols a phone again",
   usage: '--email EMAIL [--reason TEXT] [--by NAME]',
   details: [
     "In this order: (1) a phone_reset record in the user's audit trail (who, why, the masked number);",
-    '(2) the enrolment grace after sign-up ended; (3) phone_number and phone_number_verified removed',
-    'from the user (AdminDeleteUserAttributes, then AdminGetUser to confirm); (4) the recovery codes',
-    'and any code already sent deleted; (5) signed out everywhere (AdminUserGlobalSignOut).',
+    '(2) the enrolment grace after sign-up ended; (3) every remembered device revoked (a',
+    'devices_revoked record first); (4) phone_number and phone_number_verified removed from the user',
+    '(AdminDeleteUserAttributes, then AdminGetUser to confirm); (5) the recovery codes and any code',
+    'already sent deleted; (6) signed out everywhere (AdminUserGlobalSignOut).',
     'If a step fails, the command says what was done and what is left: run it again to finish. Running',
     'it on a user without a phone records the reset again and signs the user out again.',
   ].join('\n'),

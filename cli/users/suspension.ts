@@ -3,7 +3,9 @@
  * sign-in (docs/pre-authentication.md), and signing a suspended user out of their sessions.
  * A new suspension is also a security event (#shared/notices): a `suspended` record in the user's
  * audit trail and, when a sender is configured, a notice to their verified email, exactly as the
- * triggers send theirs (docs/two-factor.md, "Security emails").
+ * triggers send theirs (docs/two-factor.md, "Security emails"). Every suspension also revokes the
+ * user's remembered devices (device-revocation.ts: a `devices_revoked` record, cause `suspended`,
+ * no email of its own), so that lifting it later lets no device skip the SMS code.
  */
 import { AdminUserGlobalSignOutCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Suspension } from '#shared/auth-state/account-status';
@@ -13,6 +15,7 @@ import { CliError } from '../lib/errors';
 import { formatJson, formatTime } from '../lib/output';
 import type { Command } from '../lib/run';
 import { cliSecurityEventDeps, noticeRecipientOf, noticeSettings } from '../lib/security-notices';
+import { devicesCount, revokeDevices } from './device-revocation';
 import { operator, REASON_MAX, reasonOption, userOptions, withUser } from './target';
 
 /** What the user was told, as `--json` says it (`skipped`: --no-notice, or already suspended). */
@@ -28,13 +31,15 @@ const NOTICE_TEXT: Record<NoticeOutcome, string> = {
 };
 
 export const suspendCommand: Command = {
-  summary: 'Suspend a user: every new sign-in is denied, and their sessions are signed out',
+  summary:
+    'Suspend a user: every new sign-in is denied, their remembered devices are revoked and their sessions signed out',
   usage: '--email EMAIL [--reason TEXT]',
   details:
     'The suspension is stored in the auth-state table, where pre-authentication reads it on every\n' +
     'sign-in. Refreshing tokens does not run pre-authentication, so the user is also signed out\n' +
     'everywhere (AdminUserGlobalSignOut: refresh tokens revoked; access tokens expire within their\n' +
-    'validity). Suspending a suspended user updates the reason.\n' +
+    'validity). Suspending a suspended user updates the reason. The user`s remembered devices are\n' +
+    'revoked (a devices_revoked record in the audit trail first).\n' +
     'A new suspension is recorded in the user`s audit trail and, when SECURITY_EMAIL_FROM is set\n' +
     '(with --local: the local stack`s sender), the user`s verified email gets a security notice\n' +
     'through SES (SES_CONFIGURATION_SET, APP_NAME, SIGN_IN_URL, SUPPORT_EMAIL as the functions read them).',
@@ -109,6 +114,18 @@ export const suspendCommand: Command = {
             : lookupFailed
               ? 'failed'
               : outcome.notice;
+          // Every remembered device goes too (a devices_revoked record first; no email of its
+          // own: the suspension notice says so). After the notice: a second `suspend` after a
+          // failure here revokes what is left and mails nobody again.
+          const devices = await revokeDevices(
+            { user, dynamodb, tableName },
+            { which: 'all', cause: 'suspended', by, reason, now },
+          ).catch((error: unknown) => {
+            const cause = fail(error, 'dynamodb').message;
+            throw new CliError(
+              `${user.email} is suspended, but revoking their remembered devices failed (${cause}); run suspend again`,
+            );
+          });
           let signedOut = false;
           if (!options.flag('keep-sessions')) {
             await cognito
@@ -125,6 +142,7 @@ export const suspendCommand: Command = {
             user,
             suspension,
             wasSuspended,
+            devicesRevoked: devices.removed.length,
             signedOut,
             audit: outcome.recorded,
             notice,
@@ -143,6 +161,7 @@ export const suspendCommand: Command = {
           suspended: true,
           suspension: result.suspension,
           updated: result.wasSuspended,
+          devicesRevoked: result.devicesRevoked,
           signedOut: result.signedOut,
           audit: result.audit,
           notice: result.notice,
@@ -156,6 +175,9 @@ export const suspendCommand: Command = {
       [
         `${result.wasSuspended ? 'Updated the suspension of' : 'Suspended'} ${result.user.email} (${result.user.sub}).`,
         'Every new sign-in is denied until `users unsuspend`.',
+        result.devicesRevoked > 0
+          ? `Revoked ${devicesCount(result.devicesRevoked)} (they ask for the SMS code again after the suspension).`
+          : 'No remembered devices to revoke.',
         result.signedOut
           ? 'Their sessions were signed out.'
           : 'Their existing sessions were kept (--keep-sessions).',

@@ -1,7 +1,8 @@
 /**
  * A user's audit trail as the users CLI reads it: the `USER#<sub>` / `AUDIT#<ISO at>#<action>`
  * items of the auth-state table (#shared/auth-state/keys: the security events the triggers and
- * `reset-phone` write, and the changes `migrate --apply` makes), newest first, one Query page at a
+ * the commands write, devices remembered and revoked included, and the changes `migrate --apply`
+ * makes), newest first, one Query page at a
  * time (sort key descending, so the newest come first and a limit stops the reading early).
  * Also how `show` and `audit` print an entry.
  */
@@ -102,11 +103,15 @@ export function isSecurityEvent(entry: AuditEntry): entry is AuditEntry & { acti
   return (SECURITY_EVENTS as readonly string[]).includes(entry.action);
 }
 
-/** A value fit for one cell of a terminal table: control characters (escape sequences) shown as `?`. */
+/**
+ * A value fit for one cell of a terminal table: control characters (escape sequences) and the
+ * bidirectional overrides that reorder what follows them (a device's name is the app's words)
+ * shown as `?`.
+ */
 export function cell(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.replace(/\p{Cc}/gu, '?');
+  return text.replace(/[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu, '?');
 }
 
 /** Every field a table has no own column for, as `name=value` pairs in the stored order. */

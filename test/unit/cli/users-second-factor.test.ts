@@ -277,6 +277,7 @@ describe('reset-phone text', () => {
     recoveryCodesDeleted: 0,
     codeInFlightDeleted: false,
     enrolmentGraceEnded: false,
+    devicesRevoked: 0,
     signedOut: true,
   };
 
@@ -287,14 +288,20 @@ describe('reset-phone text', () => {
       removedAttributes: ['phone_number', 'phone_number_verified'],
       recoveryCodesDeleted: 1,
       codeInFlightDeleted: true,
+      devicesRevoked: 2,
     });
-    expect(text.split('\n').slice(0, 5)).toEqual([
+    expect(text.split('\n').slice(0, 6)).toEqual([
       'Reset the phone of ada@example.com (sub-1).',
       'Recorded: phone_reset at 2030-01-01 12:00 UTC by ops: lost phone.',
       'Removed the phone +*******0123 (phone_number, phone_number_verified).',
       'Deleted 1 unused recovery code, and the code in flight.',
+      'Revoked 2 remembered devices (they ask for the SMS code again).',
       'Signed out everywhere (refresh tokens revoked; access tokens expire within their validity).',
     ]);
+    expect(resetPhoneText({ ...base, devicesRevoked: 1 })).toContain(
+      'Revoked 1 remembered device (they ask for the SMS code again).',
+    );
+    expect(resetPhoneText(base)).toContain('No remembered devices to revoke.');
   });
 
   test('a user without a phone: nothing to remove, and a verified flag without a number is named', () => {

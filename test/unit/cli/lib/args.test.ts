@@ -61,6 +61,41 @@ describe('parseCommandLine', () => {
   });
 });
 
+describe('two-word commands (`devices` and `devices revoke`)', () => {
+  const grouped = {
+    devices: { options: { email: { type: 'string', description: 'email' } } satisfies OptionDefs },
+    'devices revoke': {
+      options: {
+        email: { type: 'string', description: 'email' },
+        all: { type: 'boolean', description: 'all' },
+      } satisfies OptionDefs,
+    },
+  };
+  const parseGrouped = (...argv: string[]) => parseCommandLine(argv, globals, grouped);
+
+  test('both words name the longer command, with its own options', () => {
+    const parsed = parseGrouped('devices', 'revoke', '--email', 'a@example.com', '--all');
+    expect(parsed.command).toBe('devices revoke');
+    expect(parsed.options.flag('all')).toBe(true);
+    expect(parsed.positionals).toEqual([]);
+  });
+
+  test('options may stand between the words; an option value never counts as a word', () => {
+    expect(parseGrouped('devices', '--email', 'revoke@example.com').command).toBe('devices');
+    expect(parseGrouped('--table', 'revoke', 'devices', '--json').command).toBe('devices');
+    expect(parseGrouped('devices', '--json', 'revoke', '--all').command).toBe('devices revoke');
+  });
+
+  test.each([
+    [['devices', '--all'], "unknown option --all for 'devices'"],
+    [['devices', 'remove'], "unexpected argument 'remove' for 'devices'"],
+    [['devices', 'revoke', 'now'], "unexpected argument 'now' for 'devices revoke'"],
+    [['revoke'], "unknown command 'revoke' (commands: devices, devices revoke)"],
+  ])('%j is a usage error: %s', (argv, message) => {
+    expect(usageError(() => parseGrouped(...argv))).toBe(message);
+  });
+});
+
 describe('OptionValues', () => {
   test('string trims; an empty value is refused; required names the option', () => {
     expect(parse('create', '--email', '  a@b.co ').options.string('email')).toBe('a@b.co');
