@@ -1,9 +1,11 @@
 import { AccountStatusStore } from '#shared/auth-state/account-status';
+import { DeviceStore } from '#shared/auth-state/device-store';
 import { addUserToGroup } from '#shared/aws/cognito-groups';
 import { dynamodb } from '#shared/aws/dynamodb';
 import { readConfig, setting } from '#shared/config';
 import { postConfirmationEvent } from '#shared/events/post-confirmation';
 import { InviteStore } from '#shared/invites/store';
+import { SecurityEventStore } from '#shared/notices/audit-store';
 import { trigger } from '#shared/trigger';
 import { type PostConfirmationDeps, postConfirmation } from './post-confirmation';
 
@@ -13,6 +15,8 @@ const deps: PostConfirmationDeps = {
   store: new InviteStore(dynamodb, config.INVITES_TABLE),
   accounts: new AccountStatusStore(dynamodb, config.AUTH_STATE_TABLE),
   addUserToGroup,
+  devices: new DeviceStore(dynamodb, config.AUTH_STATE_TABLE),
+  audit: new SecurityEventStore(dynamodb, config.AUTH_STATE_TABLE),
   now: () => new Date(),
 };
 

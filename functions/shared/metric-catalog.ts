@@ -108,6 +108,12 @@ export const METRICS = {
     about: 'A user asked to remember a device with a right SMS code and it was stored',
     emittedBy: ['VerifyAuthChallengeResponse'],
   },
+  DeviceRevocations: {
+    about:
+      "A user's remembered devices were revoked by their own account event, once per event (reason: a password reset, a recovery code)",
+    emittedBy: ['PostConfirmation', 'VerifyAuthChallengeResponse'],
+    reasons: ['password_reset', 'recovery_code_used'],
+  },
   RecoveryCodesUsed: {
     about: 'A user proved a sign-in with a recovery code instead of an SMS code',
     emittedBy: ['VerifyAuthChallengeResponse'],

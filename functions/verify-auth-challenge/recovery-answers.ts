@@ -62,6 +62,7 @@ export async function verifyRecoveryCode(
     // Recorded by whichever attempt removed them (a retry removes nothing): audit only, since
     // the `recovery_code_used` email of this very answer tells the user.
     if (revoked.length > 0) {
+      countMetric('VerifyAuthChallengeResponse', 'DeviceRevocations', 'recovery_code_used');
       await deps.notices?.audit(sub, {
         kind: 'devices_revoked',
         by: 'user',

@@ -97,8 +97,12 @@ const FUNCTIONS: Record<string, Expected> = {
     grants: [
       'dynamodb:UpdateItem on InvitesTable',
       'dynamodb:GetItem on InvitesTable',
-      // The confirmation time (the enrolment grace), in the user's partition only.
-      'dynamodb:UpdateItem on AuthStateTable if ForAllValues:StringLike dynamodb:LeadingKeys USER#*',
+      // The confirmation time (the enrolment grace), in the user's partition only; a password
+      // reset lists the user's remembered devices, records their revocation and deletes them.
+      onAuthState('dynamodb:Query', 'USER#'),
+      onAuthState('dynamodb:PutItem', 'USER#'),
+      onAuthState('dynamodb:UpdateItem', 'USER#'),
+      onAuthState('dynamodb:DeleteItem', 'USER#'),
       `cognito-idp:AdminAddUserToGroup on ${POOL}`,
     ],
   },

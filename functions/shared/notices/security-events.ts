@@ -20,19 +20,23 @@
  * An unverified email gets nothing: it may belong to someone else (an address changed and not yet
  * confirmed), and a notice there would tell a stranger about the account.
  */
-import {
-  type SecurityEventKind,
-  type SecurityEventRecord,
-  securityEventRecord,
-} from '#shared/auth-state/keys';
+import type { SecurityEventRecord } from '#shared/auth-state/keys';
 import type { EmailSender } from '#shared/aws/ses';
-import { maskPhone } from '#shared/challenge/mask';
 import { logger } from '#shared/logger';
 import type { Branding } from '#shared/messages/branding';
 import { renderSecurityNotice } from '#shared/messages/notices';
 import type { TriggerName } from '#shared/metric-catalog';
-import { countFailure, countMetric } from '#shared/metrics';
+import { countMetric } from '#shared/metrics';
+import {
+  type AuditOutcome,
+  type NoticeLog,
+  noticeFailed,
+  type SecurityEvent,
+  writeAuditRecord,
+} from './audit-event';
 import type { AuditWriter } from './audit-store';
+
+export { type AuditOutcome, type NoticeLog, recordAuditEvent, type SecurityEvent } from './audit-event';
 
 /** The user as the notice needs them: Cognito's attribute values, as a trigger event carries them. */
 export interface NoticeRecipient {
@@ -55,12 +59,6 @@ export function noticeRecipient(attributes: Readonly<Record<string, string | und
   };
 }
 
-/** What to record: the record's fields without its keys; `at` defaults to `deps.now()`. */
-export type SecurityEvent = Omit<SecurityEventRecord, 'pk' | 'sk' | 'at' | 'ttl'> & {
-  /** When it happened. Pass a time that a retry of the same request repeats to make it idempotent. */
-  at?: Date | undefined;
-};
-
 export interface SecurityEventDeps {
   audit: AuditWriter;
   /** Undefined when no sender is configured: the event is recorded, no notice is sent. */
@@ -73,14 +71,8 @@ export interface SecurityEventDeps {
   log?: NoticeLog | undefined;
 }
 
-/** The two logger methods used here (the shared logger's). */
-export interface NoticeLog {
-  info(message: string, extra: Record<string, unknown>): void;
-  warn(message: string, extra: Record<string, unknown>): void;
-}
-
 export interface SecurityEventOutcome {
-  recorded: 'recorded' | 'duplicate' | 'failed';
+  recorded: AuditOutcome;
   notice: 'sent' | 'failed' | 'no_sender' | 'no_verified_email' | 'duplicate';
 }
 
@@ -90,51 +82,12 @@ export async function recordSecurityEvent(
   event: SecurityEvent,
   user: NoticeRecipient,
 ): Promise<SecurityEventOutcome> {
-  const { record, recorded } = await writeRecord(deps, sub, event);
+  const { record, recorded } = await writeAuditRecord(deps, sub, event);
   if (recorded === 'duplicate') return { recorded, notice: 'duplicate' };
 
   const notice = await notify(deps, record, new Date(record.at), user);
   (deps.log ?? logger).info('security event', { securityEvent: event.action, recorded, notice });
   return { recorded, notice };
-}
-
-/**
- * Steps 1 and 2 alone: the audit record, no email, for an event the user hears of through another
- * notice of the same moment (devices revoked with a phone reset, a suspension or a recovery code)
- * or not by us (a password reset: Cognito's own emails). Best effort like `recordSecurityEvent`.
- */
-export async function recordAuditEvent(
-  deps: Pick<SecurityEventDeps, 'audit' | 'trigger' | 'now' | 'log'>,
-  sub: string,
-  event: SecurityEvent,
-): Promise<SecurityEventOutcome['recorded']> {
-  const { recorded } = await writeRecord(deps, sub, event);
-  (deps.log ?? logger).info('security event', { securityEvent: event.action, recorded, notice: 'none' });
-  return recorded;
-}
-
-async function writeRecord(
-  deps: Pick<SecurityEventDeps, 'audit' | 'trigger' | 'now' | 'log'>,
-  sub: string,
-  event: SecurityEvent,
-): Promise<{ record: SecurityEventRecord; recorded: SecurityEventOutcome['recorded'] }> {
-  const { at: when, ...fields } = event;
-  const at = when ?? deps.now?.() ?? new Date();
-  const record = securityEventRecord(
-    sub,
-    {
-      ...fields,
-      destination: fields.destination ? maskPhone(fields.destination) : undefined,
-      oldDestination: fields.oldDestination ? maskPhone(fields.oldDestination) : undefined,
-    },
-    at,
-  );
-  try {
-    return { record, recorded: await deps.audit.put(record) };
-  } catch (error) {
-    failed(deps, event.action, 'audit', error);
-    return { record, recorded: 'failed' };
-  }
 }
 
 /**
@@ -179,28 +132,9 @@ async function notify(
       html: rendered.html,
     });
   } catch (error) {
-    failed(deps, record.action, 'email', error);
+    noticeFailed(deps, record.action, 'email', error);
     return 'failed';
   }
   if (deps.trigger) countMetric(deps.trigger, 'SecurityNoticesSent', record.action);
   return 'sent';
-}
-
-/** Logged with the step and the error's name (a DependencyError's message holds no data); counted. */
-function failed(
-  deps: Pick<SecurityEventDeps, 'trigger' | 'log'>,
-  event: SecurityEventKind,
-  step: 'audit' | 'email',
-  error: unknown,
-) {
-  const name = error instanceof Error ? error.name : typeof error;
-  const detail =
-    name === 'DependencyError' || name === 'DeadlineExceededError' ? (error as Error).message : undefined;
-  (deps.log ?? logger).warn('security event not completed', {
-    securityEvent: event,
-    step,
-    error: name,
-    detail,
-  });
-  if (deps.trigger) countFailure(deps.trigger, error);
 }

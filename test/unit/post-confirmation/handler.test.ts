@@ -5,7 +5,7 @@
  */
 import { AdminAddUserToGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { z } from 'zod';
@@ -71,9 +71,11 @@ test('the confirmation time is kept first (first time wins), in the user partiti
 });
 
 test('a forgotten password confirmed is not a sign-up: no confirmation time, no invite', async () => {
+  ddb.on(QueryCommand).resolves({ Items: [] });
   const event = structuredClone(forgotPasswordFixture) as PostConfirmationInput;
   await handler(event);
-  expect(ddb.calls()).toHaveLength(0);
+  expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  expect(commandsSent()).toEqual([]);
 });
 
 describe('PostConfirmation_ConfirmSignUp', () => {
@@ -210,11 +212,92 @@ describe('PostConfirmation_ConfirmSignUp', () => {
   );
 });
 
-describe('PostConfirmation_ConfirmForgotPassword', () => {
-  test('touches no invite and no group', async () => {
-    const event = structuredClone(forgotPasswordFixture) as PostConfirmationInput;
+describe('PostConfirmation_ConfirmForgotPassword: a password reset revokes the remembered devices', () => {
+  const FORGOT_SUB = forgotPasswordFixture.request.userAttributes.sub;
+  const forgot = () => structuredClone(forgotPasswordFixture) as PostConfirmationInput;
+  const device = (id: string, name?: string) => ({
+    pk: `USER#${FORGOT_SUB}`,
+    sk: `REMEMBERED#${id}`,
+    publicKey: 'A'.repeat(91),
+    ...(name ? { name } : {}),
+    createdAt: '2030-01-01T00:00:00.000Z',
+    expiresAt: '2030-01-31T00:00:00.000Z',
+  });
+  const DEVICES = [device('d'.repeat(43), 'Laptop'), device('e'.repeat(43))];
+  /** Every auth-state call, in order, as `Command` names. */
+  const authStateCalls = () =>
+    ddb
+      .calls()
+      .filter((call) => !onInvites(call))
+      .map((call) => (call.args[0] as object).constructor.name);
+
+  beforeEach(() => {
+    ddb.on(QueryCommand).resolves({ Items: DEVICES });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).callsFake((input: { Key: { sk: string } }) => ({
+      Attributes: DEVICES.find((item) => item.sk === input.Key.sk),
+    }));
+  });
+
+  test('one Query of the devices, the devices_revoked record, then one DeleteItem per device; no invite, no group', async () => {
+    const event = forgot();
     await expect(handler(event)).resolves.toBe(event);
+    expect(authStateCalls()).toEqual(['QueryCommand', 'PutCommand', 'DeleteCommand', 'DeleteCommand']);
     expect(commandsSent()).toEqual([]);
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      TableName: AUTH_STATE,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `USER#${FORGOT_SUB}`, ':prefix': 'REMEMBERED#' },
+      ConsistentRead: true,
+    });
+    const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(put).toMatchObject({
+      TableName: AUTH_STATE,
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: {
+        pk: `USER#${FORGOT_SUB}`,
+        sk: expect.stringMatching(/^AUDIT#\d{4}-\d\d-\d\dT[\d:.]+Z#devices_revoked$/),
+        action: 'devices_revoked',
+        by: 'user',
+        cause: 'password_reset',
+        devicesRevoked: 2,
+      },
+    });
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key)).toEqual([
+      { pk: `USER#${FORGOT_SUB}`, sk: DEVICES[0]?.sk },
+      { pk: `USER#${FORGOT_SUB}`, sk: DEVICES[1]?.sk },
+    ]);
+  });
+
+  test('no remembered device: the Query alone, no record', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await handler(forgot());
+    expect(authStateCalls()).toEqual(['QueryCommand']);
+  });
+
+  test('the audit record cannot be written: the devices are revoked all the same', async () => {
+    ddb.on(PutCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    const event = forgot();
+    await expect(handler(event)).resolves.toBe(event);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(2);
+  });
+
+  test('a device that cannot be deleted fails the trigger with the generic message (the caller is told)', async () => {
+    ddb.on(DeleteCommand).rejects(Object.assign(new Error('down'), { name: 'InternalServerError' }));
+    await expect(handler(forgot())).rejects.toThrow(new Error(GENERIC_FAILURE_MESSAGE));
+  });
+
+  test('no sub: refused as a malformed event, nothing read or written', async () => {
+    const event = forgot();
+    delete (event.request.userAttributes as Record<string, string | undefined>).sub;
+    await expect(handler(event)).rejects.toThrow(new Error(INVALID_REQUEST_MESSAGE));
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  test('a confirmed sign-up revokes nothing: no Query, no record, no deletion', async () => {
+    ddb.on(UpdateCommand, { TableName: 'invites-test' }).resolves({ Attributes: acceptedBy(SUB) });
+    await handler(confirmSignUp());
+    expect(authStateCalls()).toEqual(['UpdateCommand']);
   });
 });
 
