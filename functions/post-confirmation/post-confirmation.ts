@@ -34,7 +34,7 @@ import type { InviteStore } from '#shared/invites/store';
 import { logger, maskEmail } from '#shared/logger';
 import { countMetric } from '#shared/metrics';
 import { recordAuditEvent } from '#shared/notices/audit-event';
-import type { AuditWriter } from '#shared/notices/audit-store';
+import type { SecurityEventStore } from '#shared/notices/audit-store';
 
 export interface PostConfirmationDeps {
   store: Pick<InviteStore, 'consume'>;
@@ -44,7 +44,7 @@ export interface PostConfirmationDeps {
   /** The user's remembered devices, revoked by a password reset. */
   devices: Pick<DeviceStore, 'list' | 'revoke'>;
   /** The audit trail (the `devices_revoked` record of a password reset). */
-  audit: AuditWriter;
+  audit: Pick<SecurityEventStore, 'put'>;
   now: () => Date;
 }
 

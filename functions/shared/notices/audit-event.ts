@@ -16,7 +16,7 @@ import { maskPhone } from '#shared/challenge/mask';
 import { logger } from '#shared/logger';
 import type { TriggerName } from '#shared/metric-catalog';
 import { countFailure } from '#shared/metrics';
-import type { AuditWriter } from './audit-store';
+import type { SecurityEventStore } from './audit-store';
 
 /** What to record: the record's fields without its keys; `at` defaults to `deps.now()`. */
 export type SecurityEvent = Omit<SecurityEventRecord, 'pk' | 'sk' | 'at' | 'ttl'> & {
@@ -31,7 +31,11 @@ export interface NoticeLog {
 }
 
 export interface AuditDeps {
-  audit: AuditWriter;
+  /**
+   * The trail's writer: the store, or a fake. Typed by the store's own method so that the IAM
+   * test's static analysis follows this call to the PutItem it sends (an interface hides it).
+   */
+  audit: Pick<SecurityEventStore, 'put'>;
   /** The trigger that counts the metrics; absent (the users CLI): nothing is counted. */
   trigger?: TriggerName | undefined;
   now?: () => Date;
