@@ -203,6 +203,7 @@ describe('reset-phone', () => {
       recoveryCodesDeleted: 0,
       codeInFlightDeleted: false,
       enrolmentGraceEnded: false,
+      devicesRevoked: 0,
       signedOut: true,
       // No sender is configured here (SECURITY_EMAIL_FROM unset): recorded, nobody emailed.
       notice: 'no_sender',
@@ -225,9 +226,9 @@ describe('reset-phone', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
       new RegExp(
-        `^users: reset-phone of ${user.email} stopped at step 3 of 5, remove the phone number and its verified flag from the user pool: ` +
+        `^users: reset-phone of ${user.email} stopped at step 4 of 6, remove the phone number and its verified flag from the user pool: ` +
           'Cognito request failed at .*NotAuthorizedException: Not allowed\\. ' +
-          'Done: record the reset in the audit trail; end the enrolment grace\\. ' +
+          'Done: record the reset in the audit trail; end the enrolment grace; revoke the remembered devices\\. ' +
           'Left: remove the phone number and its verified flag from the user pool; ' +
           'delete the recovery codes and the code in flight; sign the user out everywhere\\. ' +
           'Run reset-phone again to finish\\.\n$',
@@ -258,7 +259,7 @@ describe('reset-phone', () => {
     const result = await run(['reset-phone', '--email', emailOf(user), ...target]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      'stopped at step 3 of 5, remove the phone number and its verified flag from the user pool: ' +
+      'stopped at step 4 of 6, remove the phone number and its verified flag from the user pool: ' +
         'the user pool still lists phone_number_verified after AdminDeleteUserAttributes.',
     );
     expect(pool.targets()).not.toContain('AdminUserGlobalSignOut');
@@ -270,9 +271,9 @@ describe('reset-phone', () => {
     pool.refuse.add('AdminUserGlobalSignOut');
     const result = await run(['reset-phone', '--email', emailOf(user), ...target]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('stopped at step 5 of 5, sign the user out everywhere: ');
+    expect(result.stderr).toContain('stopped at step 6 of 6, sign the user out everywhere: ');
     expect(result.stderr).toContain(
-      'Done: record the reset in the audit trail; end the enrolment grace; remove the phone number and its verified flag from the user pool; ' +
+      'Done: record the reset in the audit trail; end the enrolment grace; revoke the remembered devices; remove the phone number and its verified flag from the user pool; ' +
         'delete the recovery codes and the code in flight. Left: sign the user out everywhere.',
     );
     expect(user.attributes).toEqual({});
@@ -293,7 +294,7 @@ describe('reset-phone', () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /stopped at step 1 of 5, record the reset in the audit trail: table 'no-such-table' not found .* Done: nothing\. Left: record the reset/,
+      /stopped at step 1 of 6, record the reset in the audit trail: table 'no-such-table' not found .* Done: nothing\. Left: record the reset/,
     );
     expect(pool.targets()).toEqual(['ListUsers']);
     expect(user.attributes.phone_number).toBeDefined();
