@@ -83,7 +83,9 @@ test('suspend records a `suspended` event and emails the verified address a noti
     from: 'no-reply@example.com',
     subject: 'Sicherheitshinweis: Ihr Example App-Konto wurde gesperrt',
   });
-  expect(mail[0]?.body).toContain('Ein Administrator hat Ihr Example App-Konto gesperrt.');
+  expect(mail[0]?.body).toContain(
+    'Ein Administrator hat Ihr Example App-Konto gesperrt und seine gemerkten Geräte entfernt.',
+  );
   expect(mail[0]?.body).not.toContain('fraud review'); // the operator's reason stays in the trail
   expect(mail[0]?.html).toMatch(/^<!DOCTYPE html>\n<html lang="de"/);
 
