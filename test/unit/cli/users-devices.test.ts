@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { runCli } from '../../../cli/lib/run';
 import { type DeviceView, devicesText, revokeText } from '../../../cli/users/devices';
 import { usersProgram } from '../../../cli/users/program';
+import { auditEntry, details, isSecurityEvent } from '../../../cli/users/trail';
 
 const idp = mockClient(CognitoIdentityProviderClient);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -243,5 +244,32 @@ describe('text', () => {
     expect(lines[1]).toMatch(/Old .* never .*2030-01-19 08:00 UTC \(expired\)$/);
     expect(lines[2]).toMatch(/Laptop .* 2030-01-01 12:00 UTC .*2030-01-19 08:00 UTC$/);
     expect(lines[3]).toBe(`2 remembered devices of ${EMAIL}, oldest first (1 usable, 1 expired).`);
+  });
+});
+
+describe('the trail (users show, users audit)', () => {
+  const record = (action: string, fields: Record<string, unknown>) =>
+    auditEntry({
+      pk: `USER#${SUB}`,
+      sk: `AUDIT#${NOW.toISOString()}#${action}`,
+      at: NOW.toISOString(),
+      action,
+      by: 'user',
+      ...fields,
+      ttl: 1,
+    });
+
+  test('device_remembered and devices_revoked are security events: `show` lists them', () => {
+    expect(isSecurityEvent(record('device_remembered', { deviceId: ID }))).toBe(true);
+    expect(isSecurityEvent(record('devices_revoked', { devicesRevoked: 2 }))).toBe(true);
+  });
+
+  test('their fields are in DETAILS, a device name from the app printed safely', () => {
+    expect(details(record('device_remembered', { deviceId: ID, deviceName: 'Ada\u202E\u001b[2J' }))).toBe(
+      `deviceId=${ID} deviceName=Ada??[2J`,
+    );
+    expect(details(record('devices_revoked', { cause: 'password_reset', devicesRevoked: 2 }))).toBe(
+      'cause=password_reset devicesRevoked=2',
+    );
   });
 });
