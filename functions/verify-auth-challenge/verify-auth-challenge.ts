@@ -232,13 +232,25 @@ async function verifyCodeAnswer(
 /**
  * The end of a recovery (a number proven within RECOVERY_PENDING_MS of a recovery code): every
  * remembered device is revoked (read again: one may have been stored since the recovery code) and
- * the user is signed out everywhere, so a refresh token won with the lost phone meanwhile dies.
+ * the user is signed out everywhere, so a refresh token won with the lost phone meanwhile dies; a
+ * `devices_revoked` audit record when there was a device.
  */
 async function endEverySession(answering: Answering): Promise<void> {
   const { event, sub, deps } = answering;
   const revoked = await deps.devices.revoke(sub, 'all');
   await deps.users.signOutEverywhere({ userPoolId: event.userPoolId, userName: event.userName });
   logger.info('recovery completed: devices revoked, signed out everywhere', { revoked: revoked.length });
+  // Recorded by whichever attempt removed them; audit only: the phone_changed notice of this very
+  // answer tells the user.
+  if (revoked.length > 0) {
+    countMetric('VerifyAuthChallengeResponse', 'DeviceRevocations', 'recovery_code_used');
+    await deps.notices?.audit(sub, {
+      kind: 'devices_revoked',
+      by: 'user',
+      devicesRevoked: revoked.length,
+      cause: 'recovery_code_used',
+    });
+  }
 }
 
 /** A proven number becomes the user's verified phone; the notices follow (not on a retry). */

@@ -5,14 +5,15 @@
  *   when nothing was stored;
  * - a right recovery code revokes the user's devices: one `devices_revoked` audit record (how
  *   many, why), and no second email (the `recovery_code_used` notice of that answer tells);
- *   nothing when there was no device, or when a retry finds them gone.
+ *   nothing when there was no device, or when a retry finds them gone; the same when the new
+ *   number of a recovery is proven (the devices revoked again: one may have been stored since).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import type { RememberedDevice } from '#shared/auth-state/account-status';
 import { deviceIdOf } from '#shared/challenge/device-proof';
 import { verifyAuthChallenge } from '../../../functions/verify-auth-challenge/verify-auth-challenge';
 import { id } from '../../helpers/session-rounds';
-import { CODE, codeRound, EMAIL, type FakeInput, fakes, NOW, SUB, verifyEvent } from './fakes';
+import { CODE, codeRound, EMAIL, type FakeInput, fakes, NEW_PHONE, NOW, SUB, verifyEvent } from './fakes';
 
 const TARGET = { email: EMAIL, emailVerified: true, locale: 'fr' };
 
@@ -136,6 +137,35 @@ describe('devices_revoked after a right recovery code', () => {
     f.devices.revoke.mockResolvedValueOnce([]);
     await verifyAuthChallenge(verifyEvent(RECOVERY_ROUND, '7KQ2-M9XD-4RTB'), f.deps);
     expect(f.devices.revoke).toHaveBeenCalledTimes(1);
+    expect(f.notices.audit).not.toHaveBeenCalled();
+  });
+});
+
+describe('devices_revoked when a recovery ends (the new number proven)', () => {
+  const PENDING = new Date(NOW.getTime() + 60_000).toISOString();
+
+  async function proveNewNumber(fake: FakeInput) {
+    const f = fakes({ recoveryPendingUntil: PENDING, ...fake });
+    const event = verifyEvent(codeRound({ id: id('a'), purpose: 'replace_phone', phone: NEW_PHONE }), CODE);
+    await verifyAuthChallenge(event, f.deps);
+    return { f, correct: event.response.answerCorrect };
+  }
+
+  test('a device stored since the recovery code: revoked, one audit record; the email is phone_changed`s', async () => {
+    const { f, correct } = await proveNewNumber({ devices: [stored(newKey().id, 'Laptop')] });
+    expect(correct).toBe(true);
+    expect(f.notices.audit).toHaveBeenCalledWith(SUB, {
+      kind: 'devices_revoked',
+      by: 'user',
+      devicesRevoked: 1,
+      cause: 'recovery_code_used',
+    });
+    expect(f.notices.record.mock.calls.map(([, event]) => event.kind)).toEqual(['phone_changed']);
+  });
+
+  test('no device left: no record', async () => {
+    const { f } = await proveNewNumber({});
+    expect(f.devices.revoke).toHaveBeenCalledWith(SUB, 'all');
     expect(f.notices.audit).not.toHaveBeenCalled();
   });
 });
