@@ -419,9 +419,10 @@ export const SCENARIOS: Record<string, Scenario> = {
         floorCalls: 2,
       },
       {
-        label: 'right sign-in code with rememberDevice (the right code + one put of the device)',
+        label:
+          'right sign-in code with rememberDevice (the right code + one put of the device; audit record, security email)',
         prepare: verifyRegistration(verifyAuthChallenge('sign_in')),
-        floorCalls: 3,
+        floorCalls: 5,
       },
     ],
   },
