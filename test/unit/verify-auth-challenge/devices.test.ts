@@ -513,14 +513,14 @@ describe('through the handler (DynamoDB faked): the AWS calls of each answer', (
     expect(ops()).toEqual(['QueryCommand', 'TransactWriteCommand']);
   });
 
-  test('the right SMS code with rememberDevice: the right code’s 2 calls + 1 PutItem', async () => {
+  test('the right SMS code with rememberDevice: the right code’s 2 calls + the device’s PutItem + the device_remembered audit PutItem (the email too when a sender is set)', async () => {
     const withoutDevice = await handler(event(liveCode(), CODE));
     expect(withoutDevice.response.answerCorrect).toBe(true);
     const plain = ops();
     ddb.resetHistory();
     const out = await handler(event(liveCode(), CODE, { rememberDevice: newDevice().spki }));
     expect(out.response.answerCorrect).toBe(true);
-    expect(ops()).toEqual([...plain, 'PutCommand']);
+    expect(ops()).toEqual([...plain, 'PutCommand', 'PutCommand']);
     expect(plain).toEqual(['QueryCommand', 'UpdateCommand']);
   });
 });
