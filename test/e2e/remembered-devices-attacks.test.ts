@@ -2,9 +2,9 @@
  * Attacks on remembered devices over the wire (issue 15): a local stack running the very trigger
  * code and a real client (amazon-cognito-identity-js, CUSTOM_AUTH with SRP).
  */
-import { webcrypto } from 'node:crypto';
-import { errorName, refreshSession, type SignInStep, signIn } from '../../local/client';
+import { refreshSession, signIn } from '../../local/client';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
+import { expectChallenge, lastCodeTo as lastCode, newDevice } from '../helpers/sign-in-steps';
 
 let env: TestStack;
 
@@ -13,35 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => env.stop());
 
-type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
-
-function expectChallenge(step: SignInStep, type: string): Challenge {
-  if (step.kind !== 'challenge') {
-    throw new Error(
-      `expected ${type}, got ${step.kind === 'failed' ? `${errorName(step.error)}: ${step.error.message}` : 'tokens'}`,
-    );
-  }
-  expect(step.parameters.type).toBe(type);
-  return step;
-}
-
-const lastCodeTo = async (to: string) => {
-  const messages = await env.outbox({ to });
-  return /\b(\d{6})\b/.exec(messages.at(-1)?.body ?? '')?.[1] ?? 'none';
-};
-
-async function newDevice() {
-  const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
-  const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', pair.publicKey));
-  return {
-    id: Buffer.from(await webcrypto.subtle.digest('SHA-256', spki)).toString('base64url'),
-    publicKey: spki.toString('base64url'),
-    sign: async (text: string) =>
-      Buffer.from(
-        await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, Buffer.from(text)),
-      ).toString('base64url'),
-  };
-}
+const lastCodeTo = (to: string) => lastCode(env, to);
 
 /** An enrolled user, with the recovery codes the enrolment showed. */
 async function enrolledUser(prefix: string) {

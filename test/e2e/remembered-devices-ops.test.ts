@@ -7,7 +7,6 @@
  *   revokes it: the next sign-in with that device id gets the SMS code, not a DEVICE_PROOF round;
  * - `users devices revoke --local` revokes it, recorded and emailed (`devices_revoked`).
  */
-import { webcrypto } from 'node:crypto';
 import {
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
@@ -18,7 +17,13 @@ import { runCli } from '../../cli/lib/run';
 import { usersProgram } from '../../cli/users/program';
 import { signIn } from '../../local/client';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
-import { enrolledUser, expectChallenge, expectSignedIn, lastCodeTo } from '../helpers/sign-in-steps';
+import {
+  enrolledUser,
+  expectChallenge,
+  expectSignedIn,
+  lastCodeTo,
+  newDevice,
+} from '../helpers/sign-in-steps';
 
 let env: TestStack;
 
@@ -30,17 +35,6 @@ afterAll(() => env.stop());
 /** A name as an app (or someone with the password) may send it: markup, quotes, an ampersand. */
 const DEVICE_NAME = '<b>Ada’s</b> "laptop" & co';
 const NEW_PASSWORD = 'Another-Horse-Battery-7';
-
-/** A device as a browser app makes it: a P-256 key pair, the private key non-extractable. */
-async function newDevice() {
-  const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
-    'sign',
-    'verify',
-  ]);
-  const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', pair.publicKey));
-  const id = Buffer.from(await webcrypto.subtle.digest('SHA-256', spki)).toString('base64url');
-  return { id, publicKey: spki.toString('base64url') };
-}
 
 async function query(sub: string, prefix: string) {
   const { Items = [] } = await env.dynamodb.send(

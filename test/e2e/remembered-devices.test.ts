@@ -4,7 +4,6 @@
  * with Node's WebCrypto, the private key non-extractable, as a browser app would. Codes are read
  * from the stack's outbox; what a returning sign-in sends is read there too.
  */
-import { webcrypto } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DeviceStore } from '#shared/auth-state/device-store';
 import { REMEMBERED_SK_PREFIX, userPk } from '#shared/auth-state/keys';
@@ -15,6 +14,7 @@ import {
   expectChallenge,
   expectSignedIn,
   lastCodeTo as lastCode,
+  newDevice,
 } from '../helpers/sign-in-steps';
 
 let env: TestStack;
@@ -26,24 +26,6 @@ afterAll(() => env.stop());
 
 const enrolledUser = (prefix: string) => enrolled(env, prefix);
 const lastCodeTo = (to: string) => lastCode(env, to);
-
-/** A device as a browser app makes it: a P-256 key pair, the private key non-extractable. */
-async function newDevice() {
-  const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
-    'sign',
-    'verify',
-  ]);
-  const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', pair.publicKey));
-  const id = Buffer.from(await webcrypto.subtle.digest('SHA-256', spki)).toString('base64url');
-  return {
-    id,
-    publicKey: spki.toString('base64url'),
-    sign: async (text: string) =>
-      Buffer.from(
-        await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, Buffer.from(text)),
-      ).toString('base64url'),
-  };
-}
 
 async function storedDevices(sub: string) {
   const { Items = [] } = await env.dynamodb.send(

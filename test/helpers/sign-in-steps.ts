@@ -3,6 +3,7 @@
  * round's type or the tokens (the failure's name and message in the error otherwise), read the SMS
  * codes from the stack's outbox, and make an invited user with an enrolled phone.
  */
+import { webcrypto } from 'node:crypto';
 import { errorName, type SignInStep, signIn } from '../../local/client';
 import { acknowledgeRecoveryCodes, type TestStack } from './local-stack';
 
@@ -53,4 +54,23 @@ export async function enrolledUser(
   const otp = expectChallenge(await ask.answer(phone), 'SMS_OTP');
   expectSignedIn(await acknowledgeRecoveryCodes(await otp.answer(await lastCodeTo(env, phone))));
   return { email, password, sub, phone };
+}
+
+/** A remembered device's key as a browser app makes it (WebCrypto P-256, private key non-extractable). */
+export async function newDevice(): Promise<{
+  id: string;
+  publicKey: string;
+  sign(text: string): Promise<string>;
+}> {
+  const { subtle } = webcrypto;
+  const pair = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const spki = Buffer.from(await subtle.exportKey('spki', pair.publicKey));
+  return {
+    id: Buffer.from(await subtle.digest('SHA-256', spki)).toString('base64url'),
+    publicKey: spki.toString('base64url'),
+    sign: async (text) =>
+      Buffer.from(
+        await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, Buffer.from(text, 'utf8')),
+      ).toString('base64url'),
+  };
 }
